@@ -1,0 +1,145 @@
+package dev.galley.core.placement;
+
+import dev.galley.core.gpu.GpuModel;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The capacity of one node that filters and the scorer judge: either everything it has
+ * ({@link #whenEmpty}) or what is free right now ({@link #minus}). Immutable; taking a placement returns
+ * a new view, so the planning loop's accumulated usage is an explicit value, never hidden state.
+ *
+ * <p>The node's GPUs are kept sorted by VRAM (then device index), with names normalized once, and shared
+ * by all views of the node: picking "the first {@code gpu_count} matching free devices" then picks the
+ * smallest ones that qualify, which keeps big GPUs for jobs that need them.
+ */
+public final class NodeCapacity {
+    /** Absorbs rounding noise from subtracting fractional GB figures. */
+    static final double EPSILON = 1e-9;
+
+    private final UUID nodeUuid;
+    private final String regionCode;
+    private final boolean schedulable;
+    private final int cpuCores;
+    private final double ramGb;
+    private final double storageGb;
+    private final Gpus gpus;
+    private final boolean[] gpuFree;
+    private final int freeGpuCount;
+
+    /** The node's GPUs in VRAM order; the same arrays back every view of one node. */
+    private record Gpus(int[] deviceIndex, double[] vramGb, UUID[] registryUuid, String[] normalizedName) {}
+
+    private NodeCapacity(UUID nodeUuid, String regionCode, boolean schedulable, int cpuCores, double ramGb,
+                         double storageGb, Gpus gpus, boolean[] gpuFree) {
+        this.nodeUuid = nodeUuid;
+        this.regionCode = regionCode;
+        this.schedulable = schedulable;
+        this.cpuCores = cpuCores;
+        this.ramGb = ramGb;
+        this.storageGb = storageGb;
+        this.gpus = gpus;
+        this.gpuFree = gpuFree;
+        int free = 0;
+        for (boolean f : gpuFree) if (f) free++;
+        this.freeGpuCount = free;
+    }
+
+    /** Everything the node has, as if no run held anything: "could it ever fit here?" */
+    public static NodeCapacity whenEmpty(NodeSnapshot node) {
+        return whenEmpty(node, new HashMap<>());
+    }
+
+    /**
+     * As {@link #whenEmpty(NodeSnapshot)}, sharing one String instance per distinct region and GPU name
+     * across the nodes of a round: thousands of nodes then point at a handful of strings that stay in the
+     * CPU cache, and comparing them is cheap — this is the inner loop of placement.
+     */
+    static NodeCapacity whenEmpty(NodeSnapshot node, Map<String, String> sharedStrings) {
+        List<GpuDevice> sorted = new ArrayList<>(node.gpus());
+        sorted.sort(Comparator.comparingDouble(GpuDevice::vramGb).thenComparingInt(GpuDevice::index));
+        int n = sorted.size();
+        var gpus = new Gpus(new int[n], new double[n], new UUID[n], new String[n]);
+        for (int i = 0; i < n; i++) {
+            GpuDevice d = sorted.get(i);
+            gpus.deviceIndex[i] = d.index();
+            gpus.vramGb[i] = d.vramGb();
+            gpus.registryUuid[i] = d.registryUuid();
+            gpus.normalizedName[i] = sharedStrings.computeIfAbsent(GpuModel.normalize(d.name()), k -> k);
+        }
+        boolean[] free = new boolean[n];
+        java.util.Arrays.fill(free, true);
+        String region = node.regionCode() == null ? null : sharedStrings.computeIfAbsent(node.regionCode(), k -> k);
+        return new NodeCapacity(node.uuid(), region, node.schedulable(), node.cpuCores(), node.ramGb(),
+                node.storageGb(), gpus, free);
+    }
+
+    /** What is free once {@code held} is taken away; never below zero, held GPUs the node lacks are ignored. */
+    public NodeCapacity minus(HeldResources held) {
+        boolean[] free = gpuFree.clone();
+        for (int i = 0; i < free.length; i++)
+            if (held.gpuDeviceIndexes().contains(gpus.deviceIndex[i])) free[i] = false;
+        return new NodeCapacity(nodeUuid, regionCode, schedulable, Math.max(0, cpuCores - held.cpuCores()),
+                Math.max(0, ramGb - held.ramGb()), Math.max(0, storageGb - held.storageGb()), gpus, free);
+    }
+
+    public UUID nodeUuid() { return nodeUuid; }
+
+    public String regionCode() { return regionCode; }
+
+    public boolean schedulable() { return schedulable; }
+
+    public int cpuCores() { return cpuCores; }
+
+    public double ramGb() { return ramGb; }
+
+    public double storageGb() { return storageGb; }
+
+    public int freeGpuCount() { return freeGpuCount; }
+
+    /** How many free GPUs qualify for {@code req} (model and VRAM), counting no further than {@code enough}. */
+    public int countQualifyingGpus(RunRequirements req, int enough) {
+        int count = 0;
+        for (int i = 0; i < gpuFree.length && count < enough; i++)
+            if (qualifies(i, req)) count++;
+        return count;
+    }
+
+    /** Total VRAM of the GPUs {@link #pickGpus} would take; allocation-free, as the scorer calls it often. */
+    public double pickedVramGb(RunRequirements req) {
+        double total = 0;
+        int picked = 0;
+        for (int i = 0; i < gpuFree.length && picked < req.gpuCount(); i++) {
+            if (!qualifies(i, req)) continue;
+            total += gpus.vramGb[i];
+            picked++;
+        }
+        return total;
+    }
+
+    /** Device indexes of the smallest qualifying free GPUs, in device index order; empty if too few. */
+    public List<Integer> pickGpus(RunRequirements req) {
+        var picked = new ArrayList<Integer>(req.gpuCount());
+        for (int i = 0; i < gpuFree.length && picked.size() < req.gpuCount(); i++)
+            if (qualifies(i, req)) picked.add(gpus.deviceIndex[i]);
+        if (picked.size() < req.gpuCount()) return List.of();
+        picked.sort(null);
+        return List.copyOf(picked);
+    }
+
+    /** The most qualifying free GPUs on this view, for "closest miss" messages. */
+    int qualifyingGpuCount(RunRequirements req) {
+        return countQualifyingGpus(req, Integer.MAX_VALUE);
+    }
+
+    private boolean qualifies(int i, RunRequirements req) {
+        return gpuFree[i]
+                && gpus.vramGb[i] + EPSILON >= req.minVramGb()
+                && req.gpuModel().accepts(gpus.registryUuid[i], gpus.normalizedName[i]);
+    }
+}

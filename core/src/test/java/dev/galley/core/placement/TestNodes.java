@@ -1,0 +1,58 @@
+package dev.galley.core.placement;
+
+import dev.galley.core.gpu.GpuModel;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Object mothers for nodes: each factory gives a complete, schedulable node; a test changes only the
+ * field it is about with a {@code withX(...)} and calls {@link NodeBuilder#build()}.
+ */
+final class TestNodes {
+    private TestNodes() {}
+
+    /** 16 cores, 64 GB RAM, 500 GB storage, no GPU, eu-west-1. */
+    static NodeBuilder cpuNode() {
+        return new NodeBuilder(UUID.randomUUID(), "eu-west-1", true, 16, 64, 500, List.of(), HeldResources.NONE);
+    }
+
+    /** A cpuNode with one H100. */
+    static NodeBuilder gpuNode() {
+        return gpuNode(1, TestGpus.H100);
+    }
+
+    static NodeBuilder gpuNode(int count, GpuModel model) {
+        return cpuNode().withGpus(TestGpus.devices(count, model));
+    }
+
+    static NodeBuilder drainingNode() {
+        return gpuNode().unschedulable();
+    }
+
+    /** A uuid that sorts by {@code n}, for tie-break tests. */
+    static UUID uuid(int n) {
+        return new UUID(0, n);
+    }
+
+    record NodeBuilder(UUID uuid, String region, boolean schedulable, int cpuCores, double ramGb, double storageGb,
+                       List<GpuDevice> gpus, HeldResources held) {
+        NodeBuilder withUuid(UUID value) { return new NodeBuilder(value, region, schedulable, cpuCores, ramGb, storageGb, gpus, held); }
+        NodeBuilder withRegion(String value) { return new NodeBuilder(uuid, value, schedulable, cpuCores, ramGb, storageGb, gpus, held); }
+        NodeBuilder unschedulable() { return new NodeBuilder(uuid, region, false, cpuCores, ramGb, storageGb, gpus, held); }
+        NodeBuilder withCpu(int value) { return new NodeBuilder(uuid, region, schedulable, value, ramGb, storageGb, gpus, held); }
+        NodeBuilder withRam(double value) { return new NodeBuilder(uuid, region, schedulable, cpuCores, value, storageGb, gpus, held); }
+        NodeBuilder withStorage(double value) { return new NodeBuilder(uuid, region, schedulable, cpuCores, ramGb, value, gpus, held); }
+        NodeBuilder withGpus(List<GpuDevice> value) { return new NodeBuilder(uuid, region, schedulable, cpuCores, ramGb, storageGb, value, held); }
+        NodeBuilder withHeld(HeldResources value) { return new NodeBuilder(uuid, region, schedulable, cpuCores, ramGb, storageGb, gpus, value); }
+
+        NodeBuilder withHeldGpus(Integer... deviceIndexes) {
+            return withHeld(new HeldResources(0, 0, 0, Set.of(deviceIndexes)));
+        }
+
+        NodeSnapshot build() {
+            return new NodeSnapshot(uuid, region, schedulable, cpuCores, ramGb, storageGb, gpus, held);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.galley.node.runtime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The container operations a run supervisor needs, over whatever engine the machine has (spec §6.2).
+ *
+ * <p>Decisions every implementation keeps:
+ * <ul>
+ *   <li><b>Labels.</b> Every container started here carries {@value #LABEL_MANAGED}{@code =true} and
+ *       {@value #LABEL_JOB_RUN_UUID}{@code =<run uuid>}. {@link #listManaged()} finds them by label,
+ *       stopped ones included, so a restarted agent re-attaches to its runs instead of losing them.</li>
+ *   <li><b>Ports.</b> Published ports are bound on 127.0.0.1 only, at a host port the runtime picks
+ *       ({@code -p 127.0.0.1::PORT}), read back with {@link #publishedPorts}. Nothing a job publishes is
+ *       reachable from outside directly: the agent exposes it through its own
+ *       {@link dev.galley.node.proxy.PortProxy}, which enforces the job's {@code allowed_ips}.</li>
+ *   <li><b>Exit codes</b> come from {@code wait}/{@code inspect} of a detached container, never from
+ *       {@code run --rm}: through podman's Docker-API socket {@code run --rm} was seen returning 0 for a
+ *       container that exited 3.</li>
+ *   <li><b>No implicit pulls.</b> {@link #start} never pulls (it runs with {@code --pull=never}); the
+ *       caller pulls first with {@link #pull} so that pull failures and their credentials are explicit.</li>
+ *   <li><b>Secrets stay out of argv</b> (other local users can read process arguments): env values and
+ *       registry credentials are handed over another way, see {@link CliContainerRuntime}.</li>
+ * </ul>
+ * Methods throw {@link ContainerRuntimeException} (with the runtime's stderr) when a command fails, and
+ * {@link ContainerNotFoundException} when the container does not exist.
+ */
+public interface ContainerRuntime {
+    String LABEL_MANAGED = "galley.managed";
+    String LABEL_JOB_RUN_UUID = "galley.job_run_uuid";
+
+    /** E.g. "podman 4.3.1 (/usr/bin/podman)", for logs and the node's metadata. */
+    String description();
+
+    /** True when exactly this reference (name:tag or digest) is already in local storage. */
+    boolean imagePresent(String imageRef);
+
+    /** Pulls the image, with credentials when {@code authOrNull} is set; throws {@link ImagePullException} with the runtime's message. */
+    void pull(String imageRef, RegistryAuth authOrNull);
+
+    /** Creates and starts the container detached; returns its full id. */
+    String start(ContainerSpec spec);
+
+    ContainerState inspect(String containerId);
+
+    /** Blocks until the container has exited and returns its exit code (from inspect). Interruptible. */
+    int waitForExit(String containerId);
+
+    /** Asks the container to stop (SIGTERM), killing it after {@code grace}. A container already stopped or gone is fine. */
+    void stop(String containerId, Duration grace);
+
+    /** Removes the container (forcibly, if it is still running). A container already gone is fine. */
+    void remove(String containerId);
+
+    /** Every container carrying {@value #LABEL_MANAGED}{@code =true}, running or not. */
+    List<ManagedContainer> listManaged();
+
+    /**
+     * Follows the container's stdout and stderr from the start (or from {@code sinceOrNull}) as they
+     * come, on a virtual thread, until the container exits or the stream is closed.
+     */
+    LogStream followLogs(String containerId, Instant sinceOrNull, LogSink sink);
+
+    default LogStream followLogs(String containerId, LogSink sink) {
+        return followLogs(containerId, null, sink);
+    }
+
+    /** Container TCP port → host port on 127.0.0.1, for the ports published by {@link #start}. */
+    Map<Integer, Integer> publishedPorts(String containerId);
+}

@@ -1,0 +1,108 @@
+package dev.galley.node.runtime;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What to start: the image, which run it belongs to, and the limits the job asked for.
+ *
+ * @param image        full reference including tag, e.g. {@code ghcr.io/acme/train:1.2}
+ * @param jobRunUuid   becomes the {@value ContainerRuntime#LABEL_JOB_RUN_UUID} label
+ * @param name         container name, or null to let the runtime choose
+ * @param command      arguments replacing the image's CMD; empty keeps the image's own
+ * @param env          variables to set inside the container
+ * @param extraLabels  more labels; keys starting with {@code galley.} are reserved
+ * @param cpus         CPU limit in cores ({@code --cpus}); 0 = no limit
+ * @param memoryBytes  memory limit ({@code --memory}); 0 = no limit
+ * @param gpuDevices   GPU indices or uuids to hand to the container; only REAL GPUs (never ones from
+ *                     {@code --simulate-gpu}); empty = no GPU flags at all
+ * @param ports        container TCP ports to publish on 127.0.0.1 at a host port the runtime picks
+ * @param network      network to attach to, or null for the runtime's default (bridge)
+ */
+public record ContainerSpec(
+        String image,
+        String jobRunUuid,
+        String name,
+        List<String> command,
+        Map<String, String> env,
+        Map<String, String> extraLabels,
+        double cpus,
+        long memoryBytes,
+        List<String> gpuDevices,
+        List<Integer> ports,
+        String network) {
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+
+    public ContainerSpec {
+        if (image == null || image.isBlank()) throw new IllegalArgumentException("image must not be blank");
+        if (jobRunUuid == null || jobRunUuid.isBlank()) throw new IllegalArgumentException("jobRunUuid must not be blank");
+        if (name != null && !CONTAINER_NAME.matcher(name).matches()) throw new IllegalArgumentException("invalid container name '" + name + "'");
+        command = List.copyOf(command);
+        env = Map.copyOf(new LinkedHashMap<>(env));
+        for (var e : env.entrySet()) {
+            if (!ENV_NAME.matcher(e.getKey()).matches()) throw new IllegalArgumentException("invalid env name '" + e.getKey() + "'");
+            if (e.getValue().indexOf('\0') >= 0) throw new IllegalArgumentException("env " + e.getKey() + " contains a NUL character");
+        }
+        extraLabels = Map.copyOf(extraLabels);
+        for (String key : extraLabels.keySet()) {
+            if (key.startsWith("galley.")) throw new IllegalArgumentException("label " + key + " is reserved for the agent");
+        }
+        if (!(cpus >= 0) || Double.isInfinite(cpus)) throw new IllegalArgumentException("cpus must be >= 0, was " + cpus);
+        if (memoryBytes < 0) throw new IllegalArgumentException("memoryBytes must be >= 0, was " + memoryBytes);
+        gpuDevices = List.copyOf(gpuDevices);
+        ports = List.copyOf(ports);
+        for (int port : ports) {
+            if (port < 1 || port > 65535) throw new IllegalArgumentException("port " + port + " is outside 1..65535");
+        }
+        if (new HashSet<>(ports).size() != ports.size()) throw new IllegalArgumentException("duplicate ports in " + ports);
+    }
+
+    public static Builder builder(String image, String jobRunUuid) {
+        return new Builder(image, jobRunUuid);
+    }
+
+    /** Fills the optional parts one by one; {@link #build()} validates. */
+    public static final class Builder {
+        private final String image;
+        private final String jobRunUuid;
+        private String name;
+        private List<String> command = List.of();
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final Map<String, String> extraLabels = new LinkedHashMap<>();
+        private double cpus;
+        private long memoryBytes;
+        private List<String> gpuDevices = List.of();
+        private final List<Integer> ports = new ArrayList<>();
+        private String network;
+
+        private Builder(String image, String jobRunUuid) {
+            this.image = image;
+            this.jobRunUuid = jobRunUuid;
+        }
+
+        public Builder name(String name) { this.name = name; return this; }
+        public Builder command(List<String> command) { this.command = Objects.requireNonNull(command); return this; }
+        public Builder command(String... command) { return command(List.of(command)); }
+        public Builder env(String key, String value) { env.put(key, Objects.requireNonNull(value, key)); return this; }
+        public Builder env(Map<String, String> all) { env.putAll(all); return this; }
+        public Builder label(String key, String value) { extraLabels.put(key, value); return this; }
+        public Builder cpus(double cpus) { this.cpus = cpus; return this; }
+        public Builder memoryBytes(long memoryBytes) { this.memoryBytes = memoryBytes; return this; }
+        public Builder gpuDevices(List<String> gpuDevices) { this.gpuDevices = Objects.requireNonNull(gpuDevices); return this; }
+        public Builder port(int containerPort) { ports.add(containerPort); return this; }
+        public Builder ports(List<Integer> containerPorts) { ports.addAll(containerPorts); return this; }
+        public Builder network(String network) { this.network = network; return this; }
+
+        public ContainerSpec build() {
+            return new ContainerSpec(image, jobRunUuid, name, command, env, extraLabels, cpus, memoryBytes,
+                    gpuDevices, ports, network);
+        }
+    }
+}

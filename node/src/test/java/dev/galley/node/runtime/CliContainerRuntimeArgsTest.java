@@ -1,0 +1,165 @@
+package dev.galley.node.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the adapter hands the CLI, checked with a recording fake executable (no engine needed). */
+class CliContainerRuntimeArgsTest {
+    private static final String SECRET_TOKEN = "tok-3f9a secret value";
+
+    @TempDir Path tmp;
+
+    private ContainerSpec fullSpec(List<String> gpus) {
+        return ContainerSpec.builder("ghcr.io/acme/train:1.2", "7d1c2f3a-0000-4000-8000-000000000001")
+                .name("galley-run-7d1c")
+                .env("CONTAINER_ACCESS_TOKEN", SECRET_TOKEN)
+                .env("MULTI", "line1\nline2")
+                .env("DOCKER_THING", "visible")
+                .label("team", "ml")
+                .cpus(1.5)
+                .memoryBytes(2L * 1024 * 1024 * 1024)
+                .gpuDevices(gpus)
+                .port(22).port(8888)
+                .command("python", "train.py")
+                .build();
+    }
+
+    @Test
+    void startBuildsTheRunCommandWithoutSecretsInArgv() throws IOException {
+        var cli = new FakeCli(tmp, "Trying to pull...\\nabc123def456\\n", 0, "");
+        String id = cli.runtime(CliFlavor.PODMAN).start(fullSpec(List.of()));
+
+        assertThat(id).isEqualTo("abc123def456");
+        List<String> args = cli.args();
+        assertThat(args).startsWith("run", "-d", "--pull=never", "--name", "galley-run-7d1c");
+        assertThat(String.join(" ", args))
+                .contains("--label galley.managed=true")
+                .contains("--label galley.job_run_uuid=7d1c2f3a-0000-4000-8000-000000000001")
+                .contains("--label team=ml")
+                .contains("--cpus 1.5")
+                .contains("--memory 2147483648")
+                .contains("-p 127.0.0.1::22/tcp")
+                .contains("-p 127.0.0.1::8888/tcp")
+                .doesNotContain("--gpus")
+                .doesNotContain("--device")
+                .doesNotContain(SECRET_TOKEN)
+                .doesNotContain("line1");
+        // Secrets go by name in argv and by value in the CLI's environment.
+        assertThat(args).containsSequence("-e", "CONTAINER_ACCESS_TOKEN");
+        assertThat(args).containsSequence("-e", "MULTI");
+        assertThat(cli.env()).contains("CONTAINER_ACCESS_TOKEN=" + SECRET_TOKEN);
+        // A name that would reconfigure the CLI itself is passed by value instead.
+        assertThat(args).containsSequence("-e", "DOCKER_THING=visible");
+        assertThat(cli.env()).doesNotContain("DOCKER_THING=");
+        // Image, then the command, last.
+        assertThat(args).endsWith("ghcr.io/acme/train:1.2", "python", "train.py");
+    }
+
+    @Test
+    void gpuFlagsDependOnTheCliAndAppearOnlyWhenAsked() throws IOException {
+        var cli = new FakeCli(tmp, "id1", 0, "");
+        cli.runtime(CliFlavor.DOCKER).start(fullSpec(List.of("0", "3")));
+        assertThat(cli.args()).containsSequence("--gpus", "\"device=0,3\"");
+
+        cli.runtime(CliFlavor.PODMAN).start(fullSpec(List.of("0", "3")));
+        assertThat(cli.args()).containsSequence("--device", "nvidia.com/gpu=0", "--device", "nvidia.com/gpu=3")
+                .doesNotContain("--gpus");
+    }
+
+    @Test
+    void failedStartCarriesTheRuntimesMessage() throws IOException {
+        var cli = new FakeCli(tmp, "", 125, "Error: localhost/nope:1: image not known");
+        assertThatThrownBy(() -> cli.runtime(CliFlavor.PODMAN).start(ContainerSpec.builder("localhost/nope:1", "r1").build()))
+                .isInstanceOf(ContainerRuntimeException.class)
+                .hasMessageContaining("starting localhost/nope:1 for run r1 failed")
+                .hasMessageContaining("image not known");
+    }
+
+    @Test
+    void podmanPullUsesAPrivateAuthFileThatIsDeletedAfterwards() throws IOException {
+        var cli = new FakeCli(tmp, "sha256:abc", 0, "");
+        cli.runtime(CliFlavor.PODMAN).pull("registry.example.com/team/app:2", new RegistryAuth("registry.example.com", "bob", "s3cr3t"));
+
+        List<String> args = cli.args();
+        assertThat(args.getFirst()).isEqualTo("pull");
+        assertThat(args).contains("--authfile").endsWith("registry.example.com/team/app:2");
+        assertThat(String.join(" ", args)).doesNotContain("s3cr3t").doesNotContain("bob");
+        assertThat(cli.env()).doesNotContain("s3cr3t");
+        String expectedAuth = Base64.getEncoder().encodeToString("bob:s3cr3t".getBytes(StandardCharsets.UTF_8));
+        assertThat(cli.auth()).isEqualTo("{\"auths\":{\"registry.example.com\":{\"auth\":\"" + expectedAuth + "\"}}}");
+        Path authFile = Path.of(args.get(args.indexOf("--authfile") + 1));
+        assertThat(authFile).doesNotExist();
+        assertThat(authFile.getParent()).doesNotExist();
+    }
+
+    @Test
+    void dockerPullPointsTheClientAtATemporaryConfigDir() throws IOException {
+        var cli = new FakeCli(tmp, "", 0, "");
+        cli.runtime(CliFlavor.DOCKER).pull("acme/app:1", new RegistryAuth("docker.io", "alice", "pw"));
+
+        assertThat(cli.args()).startsWith("--config").contains("pull");
+        assertThat(cli.auth()).contains("\"docker.io\"").contains("\"https://index.docker.io/v1/\"");
+        assertThat(cli.authDir()).doesNotExist();
+    }
+
+    @Test
+    void pullWithoutCredentialsPassesNone() throws IOException {
+        var cli = new FakeCli(tmp, "", 0, "");
+        cli.runtime(CliFlavor.PODMAN).pull("localhost/x:1", null);
+        assertThat(cli.args()).containsExactly("pull", "-q", "localhost/x:1");
+    }
+
+    @Test
+    void failedPullKeepsOnlyTheErrorLinesOfTheRuntime() throws IOException {
+        String stderr = "Trying to pull x...\\n"
+                + "time=\"t\" level=warning msg=\"Failed, retrying in 1s ... (1/3). Error: boom\"\\n"
+                + "Error: initializing source docker://x: manifest unknown";
+        var cli = new FakeCli(tmp, "", 125, stderr);
+        assertThatThrownBy(() -> cli.runtime(CliFlavor.PODMAN).pull("x", null))
+                .isInstanceOf(ImagePullException.class)
+                .hasMessage("Error: initializing source docker://x: manifest unknown")
+                .satisfies(e -> assertThat(((ImagePullException) e).imageRef()).isEqualTo("x"));
+    }
+
+    @Test
+    void missingContainerIsReportedAsSuch() throws IOException {
+        var cli = new FakeCli(tmp, "[]", 125, "Error: no such container deadbeef");
+        CliContainerRuntime runtime = cli.runtime(CliFlavor.PODMAN);
+        assertThatThrownBy(() -> runtime.inspect("deadbeef"))
+                .isInstanceOf(ContainerNotFoundException.class)
+                .hasMessageContaining("deadbeef");
+        // stop and remove are idempotent: a container that is already gone is fine.
+        runtime.stop("deadbeef", java.time.Duration.ofSeconds(1));
+        runtime.remove("deadbeef");
+        assertThat(cli.args()).containsExactly("rm", "-f", "-t", "0", "deadbeef");
+    }
+
+    @Test
+    void otherFailuresOfStopAreErrors() throws IOException {
+        var cli = new FakeCli(tmp, "", 125, "Error: something is badly broken");
+        assertThatThrownBy(() -> cli.runtime(CliFlavor.DOCKER).stop("abc", java.time.Duration.ofSeconds(3)))
+                .isInstanceOf(ContainerRuntimeException.class)
+                .hasMessageContaining("stop -t 3 abc")
+                .hasMessageContaining("badly broken");
+    }
+
+    @Test
+    void theCliIsNeverRunThroughAShell() throws IOException {
+        var cli = new FakeCli(tmp, "id", 0, "");
+        Path marker = tmp.resolve("pwned");
+        cli.runtime(CliFlavor.PODMAN).start(ContainerSpec.builder("img:1", "r; touch " + marker)
+                .command("sh", "-c", "$(touch " + marker + ")").build());
+        assertThat(marker).doesNotExist();
+        assertThat(cli.args()).contains("galley.job_run_uuid=r; touch " + marker);
+        assertThat(Files.exists(cli.executable)).isTrue();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.galley.server;
+
+import dev.galley.server.accounts.AccountHandlers;
+import dev.galley.server.accounts.AccountRepository;
+import dev.galley.server.auth.Authenticator;
+import dev.galley.server.auth.NonceRepository;
+import dev.galley.server.config.ServerConfig;
+import dev.galley.server.crypto.MasterKeys;
+import dev.galley.server.crypto.SecretBox;
+import dev.galley.server.crypto.SecretCodec;
+import dev.galley.server.db.Database;
+import dev.galley.server.db.EmbeddedPostgresLauncher;
+import dev.galley.server.gpus.GpuCatalogCache;
+import dev.galley.server.gpus.GpuHandlers;
+import dev.galley.server.gpus.GpuRepository;
+import dev.galley.server.http.ApiException;
+import dev.galley.server.http.ApiRoutes;
+import dev.galley.server.http.ErrorResponses;
+import dev.galley.server.http.Json;
+import dev.galley.server.http.RequestIds;
+import dev.galley.server.http.RouteRegistrar;
+import dev.galley.server.jobs.IdempotencyRepository;
+import dev.galley.server.jobs.JobHandlers;
+import dev.galley.server.jobs.JobRepository;
+import dev.galley.server.jobs.JobService;
+import dev.galley.server.keys.ApiKeyHandlers;
+import dev.galley.server.keys.ApiKeyRepository;
+import dev.galley.server.keys.Bootstrap;
+import dev.galley.server.metrics.Metrics;
+import dev.galley.server.recipes.RecipeHandlers;
+import dev.galley.server.recipes.RecipeRepository;
+import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds the database, repositories, services and handlers with plain {@code new},
+ * registers every route inside {@code Javalin.create}, and starts the background loops.
+ */
+public final class GalleyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GalleyServer.class);
+    public static final long MAX_BODY_BYTES = 1024 * 1024;
+
+    private final EmbeddedPostgresLauncher embedded;
+    private final Database database;
+    private final Javalin app;
+    private final ScheduledExecutorService housekeeping;
+
+    private GalleyServer(EmbeddedPostgresLauncher embedded, Database database, Javalin app, ScheduledExecutorService housekeeping) {
+        this.embedded = embedded;
+        this.database = database;
+        this.app = app;
+        this.housekeeping = housekeeping;
+    }
+
+    public static GalleyServer start(ServerConfig config) {
+        long t0 = System.nanoTime();
+        EmbeddedPostgresLauncher embedded = null;
+        String url;
+        if (config.databaseUrl().isPresent()) {
+            url = config.databaseUrl().get();
+        } else {
+            embedded = EmbeddedPostgresLauncher.start(config.dataDir());
+            url = embedded.jdbcUrl();
+        }
+        Database db = null;
+        try {
+            db = Database.connect(url, config.databaseUser().orElse(null), config.databasePassword().orElse(null), 16);
+            db.migrate();
+            byte[] masterKey = MasterKeys.resolve(config.masterKeyBase64(), config.dataDir(), embedded != null);
+            GalleyServer server = wire(config, embedded, db, new SecretBox(masterKey), Clock.systemUTC());
+            log.info("galley server ready on port {} in {} ms", server.port(), (System.nanoTime() - t0) / 1_000_000);
+            return server;
+        } catch (RuntimeException e) {
+            if (db != null) db.close();
+            if (embedded != null) embedded.close();
+            throw e;
+        }
+    }
+
+    private static GalleyServer wire(ServerConfig config, EmbeddedPostgresLauncher embedded, Database db,
+                                     SecretBox box, Clock clock) {
+        var jdbi = db.jdbi();
+        var metrics = new Metrics();
+        var accounts = new AccountRepository();
+        var keys = new ApiKeyRepository();
+        var nonces = new NonceRepository();
+        var gpuRepo = new GpuRepository();
+        var recipes = new RecipeRepository();
+        var jobs = new JobRepository();
+        var idempotency = new IdempotencyRepository();
+        var secrets = new SecretCodec(box);
+        var gpuCatalog = new GpuCatalogCache(jdbi, gpuRepo);
+
+        config.bootstrapKey().ifPresent(k -> Bootstrap.ensureOperatorKey(jdbi, k, box, accounts, keys));
+
+        var authenticator = new Authenticator(jdbi, keys, nonces, box, clock);
+        var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, () -> {});
+        var accountHandlers = new AccountHandlers(jdbi, accounts, clock);
+        var keyHandlers = new ApiKeyHandlers(jdbi, keys, accounts, box, clock);
+        var gpuHandlers = new GpuHandlers(jdbi, gpuRepo);
+        var recipeHandlers = new RecipeHandlers(jdbi, recipes, secrets, gpuCatalog, clock);
+        var jobHandlers = new JobHandlers(jdbi, jobs, jobService);
+        byte[] openapi = resource("/openapi/galley-v1.yaml");
+
+        Javalin app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.maxRequestSize = MAX_BODY_BYTES;
+            cfg.jetty.host = config.httpHost();
+            cfg.jetty.port = config.httpPort();
+            cfg.routes.before(RequestIds::assign);
+            var r = new RouteRegistrar(cfg.routes, authenticator, metrics);
+            r.open(HandlerType.GET, "/health", ctx -> {
+                boolean ok = db.isHealthy();
+                ctx.status(ok ? 200 : 503).contentType("application/json")
+                        .result(Json.bytes(Json.object().put("status", ok ? "ok" : "database unavailable")));
+            });
+            r.open(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            r.open(HandlerType.GET, "/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
+            ApiRoutes.register(r, accountHandlers, keyHandlers, gpuHandlers, recipeHandlers, jobHandlers);
+            cfg.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.write(ctx, e));
+            // Unmatched paths: Javalin's plain-text 404 becomes our error shape. Our own 404s are already JSON.
+            cfg.routes.error(404, ctx -> {
+                if (!RouteRegistrar.handled(ctx)) {
+                    ErrorResponses.write(ctx, ApiException.notFound("endpoint " + ctx.method() + " " + ctx.path()));
+                }
+            });
+        });
+        app.start();
+
+        ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("galley-housekeeping").daemon().factory());
+        loops.scheduleWithFixedDelay(() -> {
+            try {
+                Instant now = clock.instant();
+                int n = jdbi.withHandle(h -> nonces.sweep(h, now.minusMillis(2 * Authenticator.WINDOW_MS + 60_000)));
+                int k = jdbi.withHandle(h -> idempotency.sweep(h, now.minus(JobService.IDEMPOTENCY_WINDOW)));
+                if (n + k > 0) log.debug("housekeeping removed {} nonces and {} idempotency keys", n, k);
+            } catch (RuntimeException e) {
+                log.warn("housekeeping failed, will retry: {}", e.getMessage());
+            }
+        }, 60, 60, TimeUnit.SECONDS);
+        return new GalleyServer(embedded, db, app, loops);
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = GalleyServer.class.getResourceAsStream(path)) {
+            if (in == null) throw new IllegalStateException("missing resource " + path);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        app.stop();
+        database.close();
+        if (embedded != null) embedded.close();
+    }
+
+    /** Blocks the calling thread until the JVM shuts down, closing the server on the way out. */
+    public void runUntilShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down");
+            close();
+        }, "galley-shutdown"));
+        try {
+            new java.util.concurrent.CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

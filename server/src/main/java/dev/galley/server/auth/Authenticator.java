@@ -1,0 +1,99 @@
+package dev.galley.server.auth;
+
+import dev.galley.core.auth.PermissionSet;
+import dev.galley.core.auth.SignatureCheck;
+import dev.galley.core.net.IpRange;
+import dev.galley.server.crypto.SecretBox;
+import dev.galley.server.http.ApiException;
+import dev.galley.server.keys.ApiKeyRepository;
+import dev.galley.server.keys.ApiKeyRow;
+import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Verifies a signed request (spec §2): headers, clock window, key state, HMAC, one-time nonce, allowed IPs.
+ * The signature is checked before the nonce is stored, so forged requests cannot burn nonces.
+ */
+public final class Authenticator {
+    public static final long WINDOW_MS = SignatureCheck.MAX_CLOCK_SKEW_MS;
+    private final Jdbi jdbi;
+    private final ApiKeyRepository keys;
+    private final NonceRepository nonces;
+    private final SecretBox secrets;
+    private final Clock clock;
+
+    public Authenticator(Jdbi jdbi, ApiKeyRepository keys, NonceRepository nonces, SecretBox secrets, Clock clock) {
+        this.jdbi = jdbi;
+        this.keys = keys;
+        this.nonces = nonces;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    public Caller authenticate(Context ctx) {
+        String publicKey = header(ctx, "X-API-Key");
+        String time = header(ctx, "X-Time");
+        String nonce = header(ctx, "X-Nonce");
+        String signature = header(ctx, "X-Signature");
+        Optional<String> problem = SignatureCheck.headerProblem(publicKey, time, nonce, signature);
+        if (problem.isPresent()) throw ApiException.unauthenticated(problem.get());
+
+        long now = clock.millis();
+        SignatureCheck.clockProblem(SignatureCheck.timestampMillis(time), now).ifPresent(msg -> {
+            throw ApiException.unauthenticated(msg);
+        });
+
+        ApiKeyRow key = jdbi.withHandle(h -> keys.byPublicKey(h, publicKey))
+                .orElseThrow(() -> ApiException.unauthenticated("unknown API key " + publicKey));
+        if (key.revoked()) throw ApiException.unauthenticated("API key " + publicKey + " has been revoked");
+        if (key.expiresAt() != null && !key.expiresAt().isAfter(Instant.ofEpochMilli(now))) {
+            throw ApiException.unauthenticated("API key " + publicKey + " expired at " + key.expiresAt());
+        }
+
+        String secret = secrets.decrypt(key.secretCiphertext());
+        var check = SignatureCheck.verify(publicKey, secret, time, nonce, ctx.method().name(), ctx.path(),
+                ctx.queryString(), ctx.bodyAsBytes(), signature);
+        switch (check) {
+            case SignatureCheck.Mismatch m -> throw ApiException.signatureMismatch(m.canonicalString());
+            case SignatureCheck.Unverifiable u -> throw ApiException.unauthenticated("request cannot be verified: " + u.problem());
+            case SignatureCheck.Valid v -> { }
+        }
+
+        if (!key.allowedIps().isEmpty() && !ipAllowed(ctx.ip(), key)) {
+            throw ApiException.forbidden("requests from " + ctx.ip() + " are not allowed for this API key");
+        }
+        boolean fresh = jdbi.withHandle(h -> {
+            boolean claimed = nonces.claim(h, publicKey, nonce);
+            if (claimed) keys.touch(h, key.uuid(), Instant.ofEpochMilli(now));
+            return claimed;
+        });
+        if (!fresh) throw ApiException.unauthenticated("X-Nonce " + nonce + " was already used with this key; send a new random nonce per request");
+        return new Caller(key.uuid(), publicKey, key.accountUuid(), PermissionSet.parse(key.permissions()));
+    }
+
+    private static boolean ipAllowed(String ip, ApiKeyRow key) {
+        InetAddress addr;
+        try {
+            addr = InetAddress.getByName(ip); // ctx.ip() is always a literal, so this never resolves names
+        } catch (UnknownHostException e) {
+            return false;
+        }
+        for (String range : key.allowedIps()) {
+            if (IpRange.parse(range).contains(addr)) return true;
+        }
+        return false;
+    }
+
+    private static String header(Context ctx, String name) {
+        String v = ctx.header(name);
+        if (v == null || v.isEmpty()) {
+            throw ApiException.unauthenticated("missing " + name + " header; every request must be signed (see docs/authentication.md)");
+        }
+        return v.trim();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.galley.server.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything {@code galley server} reads from its environment, parsed once at start so a bad value
+ * fails fast with the variable's name instead of surfacing later as an odd runtime error.
+ */
+public record ServerConfig(
+        String httpHost,
+        int httpPort,
+        Optional<String> databaseUrl,
+        Optional<String> databaseUser,
+        Optional<String> databasePassword,
+        Path dataDir,
+        Optional<String> bootstrapKey,
+        Optional<String> masterKeyBase64,
+        long nodeTtlMs) {
+
+    public static ServerConfig fromEnvironment(Map<String, String> env) {
+        return new ServerConfig(
+                env.getOrDefault("GALLEY_HTTP_HOST", "0.0.0.0"),
+                intVar(env, "GALLEY_HTTP_PORT", 8080, 0, 65535),
+                nonBlank(env.get("GALLEY_DATABASE_URL")),
+                nonBlank(env.get("GALLEY_DATABASE_USER")),
+                nonBlank(env.get("GALLEY_DATABASE_PASSWORD")),
+                nonBlank(env.get("GALLEY_DATA_DIR")).map(Path::of)
+                        .orElse(Path.of(System.getProperty("user.home"), ".galley")),
+                nonBlank(env.get("GALLEY_BOOTSTRAP_KEY")),
+                nonBlank(env.get("GALLEY_MASTER_KEY")),
+                intVar(env, "GALLEY_NODE_TTL_MS", 30_000, 1_000, Integer.MAX_VALUE));
+    }
+
+    public ServerConfig withHttpPort(int port) {
+        return new ServerConfig(httpHost, port, databaseUrl, databaseUser, databasePassword, dataDir, bootstrapKey,
+                masterKeyBase64, nodeTtlMs);
+    }
+
+    public ServerConfig withDatabase(String url, String user, String password) {
+        return new ServerConfig(httpHost, httpPort, Optional.of(url), Optional.ofNullable(user),
+                Optional.ofNullable(password), dataDir, bootstrapKey, masterKeyBase64, nodeTtlMs);
+    }
+
+    public ServerConfig withBootstrapKey(String key) {
+        return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
+                Optional.ofNullable(key), masterKeyBase64, nodeTtlMs);
+    }
+
+    public ServerConfig withMasterKey(String base64) {
+        return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
+                bootstrapKey, Optional.ofNullable(base64), nodeTtlMs);
+    }
+
+    public ServerConfig withNodeTtlMs(long ttl) {
+        return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
+                bootstrapKey, masterKeyBase64, ttl);
+    }
+
+    public ServerConfig withDataDir(Path dir) {
+        return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dir,
+                bootstrapKey, masterKeyBase64, nodeTtlMs);
+    }
+
+    private static Optional<String> nonBlank(String s) {
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.trim());
+    }
+
+    private static int intVar(Map<String, String> env, String name, int def, int min, int max) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) return def;
+        try {
+            long v = Long.parseLong(raw.trim());
+            if (v < min || v > max) throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + raw);
+            return (int) v;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a whole number, got '" + raw + "'");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.galley.server.db;
+
+import dev.galley.core.list.Filter;
+import dev.galley.core.list.ListQuery;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/**
+ * Builds one list query (filters → WHERE, sort, LIMIT/OFFSET) and its exact COUNT from a validated
+ * {@link ListQuery}. Column names come only from code, never from the request; values are always bound.
+ */
+public final class ListSql {
+    private final String table;
+    private final String columns;
+    private final List<String> conditions = new ArrayList<>();
+    private final Map<String, Object> binds = new HashMap<>();
+    private int counter;
+
+    public record Page<T>(List<T> data, long total) {}
+
+    public ListSql(String table, String columns) {
+        this.table = table;
+        this.columns = columns;
+    }
+
+    public ListSql where(String condition, String bindName, Object value) {
+        conditions.add(condition);
+        if (bindName != null) binds.put(bindName, value);
+        return this;
+    }
+
+    public ListSql where(String condition) {
+        conditions.add(condition);
+        return this;
+    }
+
+    public ListSql bind(String name, Object value) {
+        binds.put(name, value);
+        return this;
+    }
+
+    public void uuidSet(String column, Filter.UuidSet f) {
+        String p = next();
+        conditions.add(column + " = ANY(:" + p + ")");
+        binds.put(p, f.values().toArray(java.util.UUID[]::new));
+    }
+
+    public void wordSet(String column, Filter.WordSet f) {
+        String p = next();
+        conditions.add(column + " = ANY(:" + p + ")");
+        binds.put(p, f.values().toArray(String[]::new));
+    }
+
+    public void numberRange(String column, Filter.NumberRange f) {
+        String a = next();
+        String b = next();
+        if (f.from() == f.to()) {
+            conditions.add(column + " = :" + a);
+            binds.put(a, f.from());
+        } else {
+            conditions.add(column + " BETWEEN :" + a + " AND :" + b);
+            binds.put(a, f.from());
+            binds.put(b, f.to());
+        }
+    }
+
+    public void dateRange(String column, Filter.DateRange f) {
+        String a = next();
+        String b = next();
+        conditions.add(column + " BETWEEN :" + a + " AND :" + b);
+        binds.put(a, Timestamp.from(f.from()));
+        binds.put(b, Timestamp.from(f.toInclusive()));
+    }
+
+    public void bool(String column, Filter.Bool f) {
+        String p = next();
+        conditions.add(column + " = :" + p);
+        binds.put(p, f.value());
+    }
+
+    public void substring(String column, Filter.Substring f) {
+        String p = next();
+        conditions.add("strpos(lower(" + column + "), lower(:" + p + ")) > 0");
+        binds.put(p, f.text());
+    }
+
+    public <T> Page<T> run(Handle h, ListQuery q, RowMapper<T> mapper) {
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        String sortColumn = q.sortField() == ListQuery.SortField.CREATED_AT ? "created_at" : "updated_at";
+        String dir = q.descending() ? " DESC" : " ASC";
+        var select = h.createQuery("SELECT " + columns + " FROM " + table + where
+                + " ORDER BY " + sortColumn + dir + ", uuid" + dir + " LIMIT :_limit OFFSET :_offset");
+        binds.forEach(select::bind);
+        select.bind("_limit", q.limit()).bind("_offset", Math.min(q.offset(), Long.MAX_VALUE / 2));
+        List<T> data = select.map(mapper).list();
+        long total;
+        if (q.page() == 1 && data.size() < q.limit()) {
+            total = data.size(); // the whole result fits on the first page: no second query needed
+        } else {
+            var count = h.createQuery("SELECT count(*) FROM " + table + where);
+            binds.forEach(count::bind);
+            total = count.mapTo(Long.class).one();
+        }
+        return new Page<>(data, total);
+    }
+
+    private String next() {
+        return "_p" + (counter++);
+    }
+
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+}

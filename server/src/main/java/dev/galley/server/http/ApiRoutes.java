@@ -1,0 +1,40 @@
+package dev.galley.server.http;
+
+import dev.galley.server.accounts.AccountHandlers;
+import dev.galley.server.gpus.GpuHandlers;
+import dev.galley.server.jobs.JobHandlers;
+import dev.galley.server.keys.ApiKeyHandlers;
+import dev.galley.server.recipes.RecipeHandlers;
+
+/** Every route of the API in one table, each pointing at one handler method. */
+public final class ApiRoutes {
+    private ApiRoutes() {}
+
+    public static void register(RouteRegistrar r, AccountHandlers accounts, ApiKeyHandlers keys, GpuHandlers gpus,
+                                RecipeHandlers recipes, JobHandlers jobs) {
+        r.post("/v1/accounts", accounts::create);
+        r.get("/v1/accounts", accounts::list);
+        r.get("/v1/accounts/{uuid}", accounts::get);
+
+        r.post("/v1/api-keys", keys::create);
+        r.get("/v1/api-keys", keys::list);
+        r.get("/v1/api-keys/{uuid}", keys::get);
+        r.delete("/v1/api-keys/{uuid}", keys::revoke);
+
+        r.get("/v1/gpu-registry", gpus::list);
+        r.get("/v1/gpu-registry/{uuid}", gpus::get);
+
+        r.post("/v1/job-recipes", recipes::create);
+        r.get("/v1/job-recipes", recipes::list);
+        r.get("/v1/job-recipes/{uuid}", recipes::get);
+        r.patch("/v1/job-recipes/{uuid}", recipes::patch);
+        r.delete("/v1/job-recipes/{uuid}", recipes::delete);
+        r.post("/v1/job-recipes/{uuid}/fork", recipes::fork);
+        r.post("/v1/job-recipes/{uuid}/cook", jobs::cook);
+
+        r.post("/v1/jobs", jobs::create);
+        r.get("/v1/jobs", jobs::list);
+        r.get("/v1/jobs/{uuid}", jobs::get);
+        r.put("/v1/jobs/{uuid}/cancel", jobs::cancel);
+    }
+}

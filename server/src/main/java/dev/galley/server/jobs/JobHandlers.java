@@ -1,0 +1,74 @@
+package dev.galley.server.jobs;
+
+import dev.galley.core.list.FilterKind;
+import dev.galley.core.list.ListQueryParser;
+import dev.galley.server.auth.Caller;
+import dev.galley.server.http.ApiException;
+import dev.galley.server.http.Json;
+import dev.galley.server.http.JsonFields;
+import dev.galley.server.http.Responses;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/** /v1/jobs and POST /v1/job-recipes/{uuid}/cook. */
+public final class JobHandlers {
+    public static final Set<String> STATUSES = Set.of("PENDING", "ASSIGNED", "RUNNING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED");
+    private static final ListQueryParser LIST = new ListQueryParser(
+            Map.ofEntries(
+                    Map.entry("uuid", FilterKind.UUID_SET), Map.entry("status", FilterKind.WORD_SET),
+                    Map.entry("task", FilterKind.WORD_SET), Map.entry("cpu_count", FilterKind.INTEGER_RANGE),
+                    Map.entry("gpu_count", FilterKind.INTEGER_RANGE), Map.entry("min_ram_gb", FilterKind.NUMBER_RANGE),
+                    Map.entry("min_vram_gb", FilterKind.NUMBER_RANGE), Map.entry("min_storage_gb", FilterKind.NUMBER_RANGE),
+                    Map.entry("created_at", FilterKind.DATE_RANGE), Map.entry("source_recipe_uuid", FilterKind.UUID_SET)),
+            Map.of("status", STATUSES, "task", Set.of("BATCH", "PERSISTENT")), Set.of());
+
+    private final Jdbi jdbi;
+    private final JobRepository jobs;
+    private final JobService service;
+
+    public JobHandlers(Jdbi jdbi, JobRepository jobs, JobService service) {
+        this.jdbi = jdbi;
+        this.jobs = jobs;
+        this.service = service;
+    }
+
+    public void create(Context ctx, Caller caller) {
+        write(ctx, service.create(caller, ctx.path(), ctx.bodyAsBytes(), ctx.header("Idempotency-Key")));
+    }
+
+    public void cook(Context ctx, Caller caller) {
+        UUID recipe = Responses.pathUuid(ctx, "job recipe");
+        write(ctx, service.cook(caller, recipe, ctx.path(), ctx.bodyAsBytes(), ctx.header("Idempotency-Key")));
+    }
+
+    public void list(Context ctx, Caller caller) {
+        caller.require("jobs", "read");
+        var q = LIST.parse(ctx.queryParamMap());
+        UUID account = caller.canAll("jobs", "read") ? null : caller.accountUuid();
+        Responses.page(ctx, q, jdbi.withHandle(h -> jobs.list(h, account, q)), JobView::of);
+    }
+
+    public void get(Context ctx, Caller caller) {
+        caller.require("jobs", "read");
+        UUID uuid = Responses.pathUuid(ctx, "job");
+        JobRow job = jdbi.withHandle(h -> jobs.byUuid(h, uuid))
+                .filter(j -> caller.owns(j.accountUuid()) || caller.canAll("jobs", "read"))
+                .orElseThrow(() -> ApiException.notFound("job"));
+        Responses.json(ctx, 200, JobView.of(job));
+    }
+
+    public void cancel(Context ctx, Caller caller) {
+        UUID uuid = Responses.pathUuid(ctx, "job");
+        var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), true), Set.of("reason"));
+        String reason = f.string("reason", false, 0, 1000);
+        f.finish();
+        Responses.json(ctx, 200, JobView.of(service.cancel(caller, uuid, reason)));
+    }
+
+    private static void write(Context ctx, JobService.Created c) {
+        ctx.status(c.status()).contentType("application/json").result(c.body());
+    }
+}

@@ -1,0 +1,25 @@
+package dev.galley.server.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A job as stored: the normalised spec with secrets masked, plus lifecycle columns. */
+public record JobRow(
+        UUID uuid,
+        UUID accountUuid,
+        String status,
+        String statusReason,
+        String statusReasonCode,
+        ObjectNode spec,
+        byte[] secrets,
+        UUID sourceRecipeUuid,
+        String containerAccessToken,
+        Long timeoutAssignAtMs,
+        Long imageSizeBytes,
+        Integer nodeCount,
+        String cancelReason,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant startedAt,
+        Instant completedAt) {}

@@ -1,0 +1,183 @@
+package dev.galley.server.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.auth.CanonicalRequest;
+import dev.galley.core.cook.Cook;
+import dev.galley.core.cook.CookResult;
+import dev.galley.core.json.CanonicalJson;
+import dev.galley.core.spec.JobSpecValidator;
+import dev.galley.core.spec.Secrets;
+import dev.galley.server.auth.Caller;
+import dev.galley.server.crypto.SecretCodec;
+import dev.galley.server.gpus.GpuCatalogCache;
+import dev.galley.server.http.ApiException;
+import dev.galley.server.http.Json;
+import dev.galley.server.keys.ApiKeyGenerator;
+import dev.galley.server.recipes.RecipeRepository;
+import dev.galley.server.recipes.RecipeRow;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Creating jobs (directly or by cooking a recipe), idempotently, and cancelling them. */
+public final class JobService {
+    public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+    public static final String WAITING_REASON = "waiting for a node that fits";
+
+    /** A response as first sent: replayed byte for byte for a retried Idempotency-Key. */
+    public record Created(int status, byte[] body) {}
+
+    /** What to insert once validation passed (the expensive, pure part runs outside the transaction). */
+    private record Prepared(ObjectNode spec, Set<String> secretPointers, UUID recipeUuid) {}
+
+    private final Jdbi jdbi;
+    private final JobRepository jobs;
+    private final RecipeRepository recipes;
+    private final IdempotencyRepository idempotency;
+    private final SecretCodec secrets;
+    private final GpuCatalogCache gpus;
+    private final Clock clock;
+    private final Runnable onJobCreated;
+
+    public JobService(Jdbi jdbi, JobRepository jobs, RecipeRepository recipes, IdempotencyRepository idempotency,
+                      SecretCodec secrets, GpuCatalogCache gpus, Clock clock, Runnable onJobCreated) {
+        this.jdbi = jdbi;
+        this.jobs = jobs;
+        this.recipes = recipes;
+        this.idempotency = idempotency;
+        this.secrets = secrets;
+        this.gpus = gpus;
+        this.clock = clock;
+        this.onJobCreated = onJobCreated;
+    }
+
+    /** POST /v1/jobs. */
+    public Created create(Caller caller, String path, byte[] body, String idempotencyKey) {
+        caller.require("jobs", "create");
+        return idempotent(caller, idempotencyKey, path, body, () -> {
+            JsonNode parsed = Json.parseObject(body, false);
+            ObjectNode spec = new JobSpecValidator(gpus.current()).validate(parsed);
+            return new Prepared(spec, Secrets.standardSecretPointers(spec), null);
+        });
+    }
+
+    /** POST /v1/job-recipes/{uuid}/cook. */
+    public Created cook(Caller caller, UUID recipeUuid, String path, byte[] body, String idempotencyKey) {
+        caller.require("jobs", "create");
+        caller.require("job_recipes", "read");
+        return idempotent(caller, idempotencyKey, path, body, () -> {
+            RecipeRow recipe = jdbi.withHandle(h -> recipes.byUuid(h, recipeUuid))
+                    .filter(r -> caller.owns(r.accountUuid()) || "PUBLIC".equals(r.visibility())
+                            || caller.canAll("job_recipes", "read"))
+                    .orElseThrow(() -> ApiException.notFound("job recipe"));
+            if (recipe.isArchived()) {
+                if (!caller.owns(recipe.accountUuid())) throw ApiException.notFound("job recipe");
+                throw ApiException.conflict("job recipe " + recipeUuid + " is ARCHIVED and cannot be cooked; "
+                        + "PATCH its visibility to PRIVATE or PUBLIC first");
+            }
+            ObjectNode payload = Secrets.revealed(recipe.payload(), secrets.open(recipe.secrets()));
+            JsonNode overrides = Json.parseObject(body, true);
+            CookResult result = new Cook(gpus.current()).cook(payload, recipe.inputSchema(), overrides);
+            return new Prepared(result.spec(), result.secretPointers(), recipe.uuid());
+        });
+    }
+
+    private Created idempotent(Caller caller, String key, String path, byte[] body, Supplier<Prepared> prepare) {
+        if (key != null && (key.isEmpty() || key.length() > 255)) {
+            throw ApiException.badRequest("Idempotency-Key", "must be 1 to 255 characters");
+        }
+        String hash = key == null ? null : requestHash(path, body);
+        if (key != null) {
+            Optional<Created> replay = jdbi.withHandle(h -> replay(h, caller, key, hash));
+            if (replay.isPresent()) return replay.get();
+        }
+        Prepared prepared = prepare.get();
+        Created created = jdbi.inTransaction(h -> {
+            if (key != null) {
+                idempotency.lock(h, caller.accountUuid(), key);
+                Optional<Created> replay = replay(h, caller, key, hash); // a concurrent twin may have won
+                if (replay.isPresent()) return replay.get();
+            }
+            JobRow job = insert(h, caller, prepared);
+            Created c = new Created(201, Json.bytes(JobView.of(job)));
+            if (key != null) idempotency.save(h, caller.accountUuid(), key, hash, c.status(), c.body(), now());
+            return c;
+        });
+        onJobCreated.run();
+        return created;
+    }
+
+    private Optional<Created> replay(Handle h, Caller caller, String key, String hash) {
+        return idempotency.find(h, caller.accountUuid(), key, now().minus(IDEMPOTENCY_WINDOW)).map(stored -> {
+            if (!stored.requestHash().equals(hash)) {
+                throw ApiException.conflict("Idempotency-Key '" + key + "' was already used with a different request; "
+                        + "use a new key for a new request");
+            }
+            return new Created(stored.status(), stored.body());
+        });
+    }
+
+    private JobRow insert(Handle h, Caller caller, Prepared p) {
+        Instant now = now();
+        ObjectNode masked = Secrets.masked(p.spec(), p.secretPointers());
+        byte[] sealed = secrets.seal(Secrets.extract(p.spec(), p.secretPointers()));
+        long assignDeadline = now.toEpochMilli() + p.spec().path("max_timeout_assign_ms").asLong();
+        var job = new JobRow(UUID.randomUUID(), caller.accountUuid(), "PENDING", WAITING_REASON, "WAITING_FOR_CAPACITY",
+                masked, sealed, p.recipeUuid(), ApiKeyGenerator.hex(24), assignDeadline, null, null, null,
+                now, now, null, null);
+        jobs.insert(h, job);
+        if (p.recipeUuid() != null) recipes.touchLastUsed(h, p.recipeUuid(), now);
+        return job;
+    }
+
+    /** Same key + same method/path/body = same request; the body compares in canonical JSON form when it is JSON. */
+    static String requestHash(String path, byte[] body) {
+        String canonical;
+        try {
+            canonical = body.length == 0 ? "" : CanonicalJson.canonicalize(body);
+        } catch (IllegalArgumentException notJson) {
+            canonical = new String(body, StandardCharsets.UTF_8);
+        }
+        return CanonicalRequest.sha256Hex((path + "\n" + canonical).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** PUT /v1/jobs/{uuid}/cancel: PENDING cancels at once; active jobs go CANCELLING; finished ones are a 409. */
+    public JobRow cancel(Caller caller, UUID jobUuid, String reason) {
+        caller.require("jobs", "update");
+        return jdbi.inTransaction(h -> {
+            JobRow job = jobs.lockByUuid(h, jobUuid)
+                    .filter(j -> caller.owns(j.accountUuid()) || caller.canAll("jobs", "update"))
+                    .orElseThrow(() -> ApiException.notFound("job"));
+            String text = reason == null || reason.isBlank() ? "cancelled by user" : "cancelled by user: " + reason;
+            return switch (job.status()) {
+                case "PENDING" -> jobs.updateStatus(h, jobUuid, "PENDING", "CANCELLED", text, "CANCELLED_BY_USER",
+                        now(), true, reason).orElseThrow();
+                case "CANCELLING" -> job;
+                case "COMPLETED", "FAILED", "CANCELLED" -> throw ApiException.conflict(
+                        "job " + jobUuid + " is already " + job.status() + " and cannot be cancelled");
+                default -> cancelActive(h, job, text, reason);
+            };
+        });
+    }
+
+    /** An ASSIGNED or RUNNING job: its runs are told to stop; the job is CANCELLED once they have. */
+    private JobRow cancelActive(Handle h, JobRow job, String text, String reason) {
+        h.createUpdate("UPDATE job_runs SET stop_requested = true, updated_at = :now WHERE job_uuid = :job AND is_active")
+                .bind("job", job.uuid()).bind("now", now()).execute();
+        return jobs.updateStatus(h, job.uuid(), job.status(), "CANCELLING", text, "CANCELLED_BY_USER", now(), false, reason)
+                .orElseThrow();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.galley.server.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.server.http.Json;
+
+/** The {@code job} object of spec §5: every job-spec field (secrets masked) plus lifecycle fields. */
+public final class JobView {
+    private JobView() {}
+
+    public static ObjectNode of(JobRow j) {
+        ObjectNode o = Json.object();
+        o.put("uuid", j.uuid().toString());
+        o.put("object", "job");
+        o.put("status", j.status());
+        o.put("status_reason", j.statusReason());
+        o.put("status_reason_code", j.statusReasonCode());
+        o.put("created_at", Json.timestamp(j.createdAt()));
+        o.put("updated_at", Json.timestamp(j.updatedAt()));
+        o.put("started_at", Json.timestamp(j.startedAt()));
+        o.put("completed_at", Json.timestamp(j.completedAt()));
+        if (j.timeoutAssignAtMs() == null) o.putNull("timeout_assign_at_ms");
+        else o.put("timeout_assign_at_ms", j.timeoutAssignAtMs());
+        o.setAll(j.spec()); // the stored spec is already normalised and masked
+        if (j.imageSizeBytes() == null) o.putNull("image_size_bytes");
+        else o.put("image_size_bytes", j.imageSizeBytes());
+        o.putArray("container_access_tokens").addObject().put("token", j.containerAccessToken());
+        o.put("source_recipe_uuid", j.sourceRecipeUuid() == null ? null : j.sourceRecipeUuid().toString());
+        o.put("account_uuid", j.accountUuid().toString());
+        return o;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.galley.server.keys;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.auth.PermissionSet;
+import dev.galley.core.error.ValidationException;
+import dev.galley.core.list.FilterKind;
+import dev.galley.core.list.ListQueryParser;
+import dev.galley.core.net.IpRange;
+import dev.galley.server.accounts.AccountRepository;
+import dev.galley.server.auth.Caller;
+import dev.galley.server.crypto.SecretBox;
+import dev.galley.server.http.ApiException;
+import dev.galley.server.http.Json;
+import dev.galley.server.http.JsonFields;
+import dev.galley.server.http.Responses;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/** /v1/api-keys: create (secret shown once), list, get, revoke. */
+public final class ApiKeyHandlers {
+    private static final ListQueryParser LIST = new ListQueryParser(
+            Map.of("uuid", FilterKind.UUID_SET, "name", FilterKind.SUBSTRING, "is_revoked", FilterKind.BOOLEAN,
+                    "created_at", FilterKind.DATE_RANGE, "account_uuid", FilterKind.UUID_SET),
+            Map.of(), Set.of());
+    private final Jdbi jdbi;
+    private final ApiKeyRepository keys;
+    private final AccountRepository accounts;
+    private final SecretBox secrets;
+    private final Clock clock;
+
+    public ApiKeyHandlers(Jdbi jdbi, ApiKeyRepository keys, AccountRepository accounts, SecretBox secrets, Clock clock) {
+        this.jdbi = jdbi;
+        this.keys = keys;
+        this.accounts = accounts;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    public void create(Context ctx, Caller caller) {
+        caller.require("api_keys", "create");
+        var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), false),
+                Set.of("name", "permissions", "allowed_ips", "expires_at", "account_uuid"));
+        String name = f.string("name", true, 1, 200);
+        List<String> rawPerms = f.strings("permissions", true, 64, 100);
+        List<String> ips = f.strings("allowed_ips", false, 100, 64);
+        Instant expiresAt = f.instant("expires_at");
+        UUID account = f.uuid("account_uuid");
+        PermissionSet perms = null;
+        if (rawPerms != null) {
+            if (rawPerms.isEmpty()) f.errors().add("permissions", "must list at least one permission");
+            try {
+                perms = PermissionSet.parse(rawPerms);
+            } catch (ValidationException e) {
+                f.errors().addAll(e.errors());
+            }
+        }
+        if (ips != null) {
+            for (int i = 0; i < ips.size(); i++) {
+                if (!IpRange.isValid(ips.get(i))) f.errors().add("allowed_ips[" + i + "]", "must be an IP address or CIDR range");
+            }
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        if (expiresAt != null && !expiresAt.isAfter(now)) f.errors().add("expires_at", "must be in the future");
+        f.finish();
+
+        UUID target = account == null ? caller.accountUuid() : account;
+        if (!target.equals(caller.accountUuid())) {
+            caller.requireAll("api_keys", "create");
+            if (jdbi.withHandle(h -> accounts.byUuid(h, target)).isEmpty()) {
+                throw ApiException.badRequest("account_uuid", "does not name an existing account");
+            }
+        }
+        if (!caller.permissions().covers(perms)) {
+            throw ApiException.forbidden("a key cannot grant permissions its creator lacks: "
+                    + String.join(", ", perms.asStrings()));
+        }
+        String publicKey = ApiKeyGenerator.publicKey();
+        String secretKey = ApiKeyGenerator.secretKey();
+        var row = new ApiKeyRow(UUID.randomUUID(), target, name, publicKey, secrets.encrypt(secretKey),
+                perms.asStrings(), ips == null ? List.of() : ips.stream().map(s -> IpRange.parse(s).toString()).toList(),
+                expiresAt, false, now, now, null);
+        jdbi.useHandle(h -> keys.insert(h, row));
+        ObjectNode body = view(row);
+        body.put("secret_key", secretKey);
+        Responses.json(ctx, 201, body);
+    }
+
+    public void list(Context ctx, Caller caller) {
+        caller.require("api_keys", "read");
+        var q = LIST.parse(ctx.queryParamMap());
+        boolean all = caller.canAll("api_keys", "read");
+        if (!all && q.filter("account_uuid", dev.galley.core.list.Filter.UuidSet.class).isPresent()) {
+            throw ApiException.forbidden("filter[account_uuid] needs api_keys.read.all");
+        }
+        Responses.page(ctx, q, jdbi.withHandle(h -> keys.list(h, all ? null : caller.accountUuid(), q)), ApiKeyHandlers::view);
+    }
+
+    public void get(Context ctx, Caller caller) {
+        caller.require("api_keys", "read");
+        Responses.json(ctx, 200, view(visible(ctx, caller, "read")));
+    }
+
+    public void revoke(Context ctx, Caller caller) {
+        caller.require("api_keys", "delete");
+        ApiKeyRow key = visible(ctx, caller, "delete");
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        ApiKeyRow revoked = jdbi.withHandle(h -> keys.revoke(h, key.uuid(), now)).orElseThrow(() -> ApiException.notFound("api key"));
+        Responses.json(ctx, 200, view(revoked));
+    }
+
+    private ApiKeyRow visible(Context ctx, Caller caller, String action) {
+        UUID uuid = Responses.pathUuid(ctx, "api key");
+        ApiKeyRow key = jdbi.withHandle(h -> keys.byUuid(h, uuid)).orElseThrow(() -> ApiException.notFound("api key"));
+        if (!caller.owns(key.accountUuid()) && !caller.canAll("api_keys", action)) throw ApiException.notFound("api key");
+        return key;
+    }
+
+    public static ObjectNode view(ApiKeyRow k) {
+        ObjectNode o = Json.object();
+        o.put("uuid", k.uuid().toString()).put("object", "api_key").put("name", k.name())
+                .put("public_key", k.publicKey());
+        var perms = o.putArray("permissions");
+        k.permissions().forEach(perms::add);
+        var ips = o.putArray("allowed_ips");
+        k.allowedIps().forEach(ips::add);
+        o.put("expires_at", Json.timestamp(k.expiresAt())).put("is_revoked", k.revoked())
+                .put("created_at", Json.timestamp(k.createdAt())).put("updated_at", Json.timestamp(k.updatedAt()))
+                .put("last_used_at", Json.timestamp(k.lastUsedAt())).put("account_uuid", k.accountUuid().toString());
+        return o;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.galley.server.keys;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** An API key as stored; the secret stays encrypted until the authenticator needs it. */
+public record ApiKeyRow(
+        UUID uuid,
+        UUID accountUuid,
+        String name,
+        String publicKey,
+        byte[] secretCiphertext,
+        List<String> permissions,
+        List<String> allowedIps,
+        Instant expiresAt,
+        boolean revoked,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant lastUsedAt) {}

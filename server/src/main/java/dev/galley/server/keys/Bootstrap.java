@@ -1,0 +1,49 @@
+package dev.galley.server.keys;
+
+import dev.galley.server.accounts.AccountRepository;
+import dev.galley.server.accounts.AccountRow;
+import dev.galley.server.config.ConfigException;
+import dev.galley.server.crypto.SecretBox;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * GALLEY_BOOTSTRAP_KEY=pk_…:sk_…: make sure an account "operator" holds that key with permission "*".
+ * Idempotent: a restart with the same key changes nothing; also safe when two replicas start at once.
+ */
+public final class Bootstrap {
+    public static final String OPERATOR_ACCOUNT = "operator";
+
+    private Bootstrap() {}
+
+    public static void ensureOperatorKey(Jdbi jdbi, String pair, SecretBox secrets, AccountRepository accounts, ApiKeyRepository keys) {
+        int colon = pair.indexOf(':');
+        if (colon < 0) throw new ConfigException("GALLEY_BOOTSTRAP_KEY must look like pk_…:sk_…");
+        String pk = pair.substring(0, colon).trim();
+        String sk = pair.substring(colon + 1).trim();
+        if (!pk.matches("pk_[A-Za-z0-9_]{8,128}") || !sk.matches("sk_[A-Za-z0-9_]{16,256}")) {
+            throw new ConfigException("GALLEY_BOOTSTRAP_KEY must look like pk_…:sk_… (letters, digits, _; secret at least 16 characters)");
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        jdbi.useTransaction(h -> {
+            h.execute("SELECT pg_advisory_xact_lock(7346001)"); // serialise concurrent bootstraps
+            accounts.insert(h, new AccountRow(UUID.randomUUID(), OPERATOR_ACCOUNT, now, now));
+            AccountRow operator = accounts.byName(h, OPERATOR_ACCOUNT).orElseThrow();
+            var existing = keys.byPublicKey(h, pk);
+            if (existing.isPresent()) {
+                var k = existing.get();
+                if (!k.accountUuid().equals(operator.uuid()) || !secrets.decrypt(k.secretCiphertext()).equals(sk)) {
+                    throw new ConfigException("GALLEY_BOOTSTRAP_KEY's public key already exists with another secret or account");
+                }
+                h.createUpdate("UPDATE api_keys SET is_revoked = false, permissions = '{*}', expires_at = NULL WHERE uuid = :u")
+                        .bind("u", k.uuid()).execute();
+                return;
+            }
+            keys.insert(h, new ApiKeyRow(UUID.randomUUID(), operator.uuid(), "bootstrap operator key", pk,
+                    secrets.encrypt(sk), List.of("*"), List.of(), null, false, now, now, null));
+        });
+    }
+}
