@@ -29,7 +29,18 @@ import dev.galley.server.keys.Bootstrap;
 import dev.galley.server.metrics.Metrics;
 import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.recipes.RecipeRepository;
+import dev.galley.server.nodes.NodeHandlers;
+import dev.galley.server.nodes.NodeRepository;
+import dev.galley.server.runs.JobReconciler;
+import dev.galley.server.runs.RunHandlers;
+import dev.galley.server.runs.RunRepository;
+import dev.galley.server.scheduler.PlanApplier;
+import dev.galley.server.scheduler.SchedulingLoop;
+import dev.galley.server.scheduler.Signals;
+import dev.galley.server.scheduler.SnapshotLoader;
+import dev.galley.server.scheduler.TimeoutReaper;
 import io.javalin.Javalin;
+import java.util.List;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,12 +65,15 @@ public final class GalleyServer implements AutoCloseable {
     private final Database database;
     private final Javalin app;
     private final ScheduledExecutorService housekeeping;
+    private final List<AutoCloseable> loops;
 
-    private GalleyServer(EmbeddedPostgresLauncher embedded, Database database, Javalin app, ScheduledExecutorService housekeeping) {
+    private GalleyServer(EmbeddedPostgresLauncher embedded, Database database, Javalin app, ScheduledExecutorService housekeeping,
+                         List<AutoCloseable> loops) {
         this.embedded = embedded;
         this.database = database;
         this.app = app;
         this.housekeeping = housekeeping;
+        this.loops = loops;
     }
 
     public static GalleyServer start(ServerConfig config) {
@@ -77,7 +91,7 @@ public final class GalleyServer implements AutoCloseable {
             db = Database.connect(url, config.databaseUser().orElse(null), config.databasePassword().orElse(null), 16);
             db.migrate();
             byte[] masterKey = MasterKeys.resolve(config.masterKeyBase64(), config.dataDir(), embedded != null);
-            GalleyServer server = wire(config, embedded, db, new SecretBox(masterKey), Clock.systemUTC());
+            GalleyServer server = wire(config, embedded, db, url, new SecretBox(masterKey), Clock.systemUTC());
             log.info("galley server ready on port {} in {} ms", server.port(), (System.nanoTime() - t0) / 1_000_000);
             return server;
         } catch (RuntimeException e) {
@@ -87,7 +101,7 @@ public final class GalleyServer implements AutoCloseable {
         }
     }
 
-    private static GalleyServer wire(ServerConfig config, EmbeddedPostgresLauncher embedded, Database db,
+    private static GalleyServer wire(ServerConfig config, EmbeddedPostgresLauncher embedded, Database db, String jdbcUrl,
                                      SecretBox box, Clock clock) {
         var jdbi = db.jdbi();
         var metrics = new Metrics();
@@ -103,8 +117,14 @@ public final class GalleyServer implements AutoCloseable {
 
         config.bootstrapKey().ifPresent(k -> Bootstrap.ensureOperatorKey(jdbi, k, box, accounts, keys));
 
+        var runs = new RunRepository();
+        var nodes = new NodeRepository();
+        var reconciler = new JobReconciler(runs);
+        var signals = new Signals(jdbcUrl, config.databaseUser().orElse(null), config.databasePassword().orElse(null));
         var authenticator = new Authenticator(jdbi, keys, nonces, box, clock);
-        var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, () -> {});
+        var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::wakeScheduler, reconciler);
+        var runHandlers = new RunHandlers(jdbi, runs, reconciler, signals, clock);
+        var nodeHandlers = new NodeHandlers(jdbi, nodes, gpuRepo, gpuCatalog, runs, jobs, secrets, signals, clock);
         var accountHandlers = new AccountHandlers(jdbi, accounts, clock);
         var keyHandlers = new ApiKeyHandlers(jdbi, keys, accounts, box, clock);
         var gpuHandlers = new GpuHandlers(jdbi, gpuRepo);
@@ -118,6 +138,16 @@ public final class GalleyServer implements AutoCloseable {
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
             cfg.jetty.host = config.httpHost();
             cfg.jetty.port = config.httpPort();
+            // Assignment long-polls hold a request up to 60 s without I/O; the default 30 s idle timeout would cut them.
+            cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(120_000));
+            cfg.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                    for (var c : server.getConnectors()) {
+                        if (c instanceof org.eclipse.jetty.server.AbstractConnector ac) ac.setIdleTimeout(120_000);
+                    }
+                }
+            }));
             cfg.routes.before(RequestIds::assign);
             var r = new RouteRegistrar(cfg.routes, authenticator, metrics);
             r.open(HandlerType.GET, "/health", ctx -> {
@@ -127,7 +157,7 @@ public final class GalleyServer implements AutoCloseable {
             });
             r.open(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             r.open(HandlerType.GET, "/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
-            ApiRoutes.register(r, accountHandlers, keyHandlers, gpuHandlers, recipeHandlers, jobHandlers);
+            ApiRoutes.register(r, accountHandlers, keyHandlers, gpuHandlers, recipeHandlers, jobHandlers, runHandlers, nodeHandlers);
             cfg.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.write(ctx, e));
             // Unmatched paths: Javalin's plain-text 404 becomes our error shape. Our own 404s are already JSON.
             cfg.routes.error(404, ctx -> {
@@ -149,7 +179,10 @@ public final class GalleyServer implements AutoCloseable {
                 log.warn("housekeeping failed, will retry: {}", e.getMessage());
             }
         }, 60, 60, TimeUnit.SECONDS);
-        return new GalleyServer(embedded, db, app, loops);
+        var scheduler = new SchedulingLoop(jdbi, new SnapshotLoader(runs), new PlanApplier(jdbi, runs, reconciler, signals),
+                gpuCatalog, signals, metrics, clock);
+        var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
+        return new GalleyServer(embedded, db, app, loops, List.of(scheduler, reaper, signals));
     }
 
     private static byte[] resource(String path) {
@@ -171,6 +204,13 @@ public final class GalleyServer implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable loop : loops) {
+            try {
+                loop.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", loop, e.getMessage());
+            }
+        }
         housekeeping.shutdownNow();
         app.stop();
         database.close();

@@ -4,14 +4,16 @@ import dev.galley.server.accounts.AccountHandlers;
 import dev.galley.server.gpus.GpuHandlers;
 import dev.galley.server.jobs.JobHandlers;
 import dev.galley.server.keys.ApiKeyHandlers;
+import dev.galley.server.nodes.NodeHandlers;
 import dev.galley.server.recipes.RecipeHandlers;
+import dev.galley.server.runs.RunHandlers;
 
 /** Every route of the API in one table, each pointing at one handler method. */
 public final class ApiRoutes {
     private ApiRoutes() {}
 
     public static void register(RouteRegistrar r, AccountHandlers accounts, ApiKeyHandlers keys, GpuHandlers gpus,
-                                RecipeHandlers recipes, JobHandlers jobs) {
+                                RecipeHandlers recipes, JobHandlers jobs, RunHandlers runs, NodeHandlers nodes) {
         r.post("/v1/accounts", accounts::create);
         r.get("/v1/accounts", accounts::list);
         r.get("/v1/accounts/{uuid}", accounts::get);
@@ -36,5 +38,17 @@ public final class ApiRoutes {
         r.get("/v1/jobs", jobs::list);
         r.get("/v1/jobs/{uuid}", jobs::get);
         r.put("/v1/jobs/{uuid}/cancel", jobs::cancel);
+
+        r.get("/v1/job-runs", runs::list);
+        r.get("/v1/job-runs/{uuid}", runs::get);
+        r.get("/v1/job-runs/{uuid}/logs", runs::logs);
+        r.patch("/v1/job-runs/{uuid}", runs::update);
+        r.post("/v1/job-runs/{uuid}/logs", runs::appendLogs);
+
+        r.post("/v1/nodes/register", nodes::register);
+        r.get("/v1/nodes", nodes::list);
+        r.get("/v1/nodes/{uuid}", nodes::get);
+        r.post("/v1/nodes/{uuid}/heartbeat", nodes::heartbeat);
+        r.get("/v1/nodes/{uuid}/assignments", nodes::assignments);
     }
 }

@@ -47,9 +47,11 @@ public final class JobService {
     private final GpuCatalogCache gpus;
     private final Clock clock;
     private final Runnable onJobCreated;
+    private final dev.galley.server.runs.JobReconciler reconciler;
 
     public JobService(Jdbi jdbi, JobRepository jobs, RecipeRepository recipes, IdempotencyRepository idempotency,
-                      SecretCodec secrets, GpuCatalogCache gpus, Clock clock, Runnable onJobCreated) {
+                      SecretCodec secrets, GpuCatalogCache gpus, Clock clock, Runnable onJobCreated,
+                      dev.galley.server.runs.JobReconciler reconciler) {
         this.jdbi = jdbi;
         this.jobs = jobs;
         this.recipes = recipes;
@@ -58,6 +60,7 @@ public final class JobService {
         this.gpus = gpus;
         this.clock = clock;
         this.onJobCreated = onJobCreated;
+        this.reconciler = reconciler;
     }
 
     /** POST /v1/jobs. */
@@ -150,31 +153,32 @@ public final class JobService {
         return CanonicalRequest.sha256Hex((path + "\n" + canonical).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** PUT /v1/jobs/{uuid}/cancel: PENDING cancels at once; active jobs go CANCELLING; finished ones are a 409. */
+    /**
+     * PUT /v1/jobs/{uuid}/cancel: marks the job cancel-requested and lets the lifecycle rule decide: a job
+     * with no active run is CANCELLED at once, otherwise CANCELLING until its runs have stopped.
+     */
     public JobRow cancel(Caller caller, UUID jobUuid, String reason) {
         caller.require("jobs", "update");
         return jdbi.inTransaction(h -> {
             JobRow job = jobs.lockByUuid(h, jobUuid)
                     .filter(j -> caller.owns(j.accountUuid()) || caller.canAll("jobs", "update"))
                     .orElseThrow(() -> ApiException.notFound("job"));
-            String text = reason == null || reason.isBlank() ? "cancelled by user" : "cancelled by user: " + reason;
-            return switch (job.status()) {
-                case "PENDING" -> jobs.updateStatus(h, jobUuid, "PENDING", "CANCELLED", text, "CANCELLED_BY_USER",
-                        now(), true, reason).orElseThrow();
-                case "CANCELLING" -> job;
+            switch (job.status()) {
+                case "CANCELLING" -> { return job; }
                 case "COMPLETED", "FAILED", "CANCELLED" -> throw ApiException.conflict(
                         "job " + jobUuid + " is already " + job.status() + " and cannot be cancelled");
-                default -> cancelActive(h, job, text, reason);
-            };
+                default -> { }
+            }
+            Instant now = now();
+            h.createUpdate("UPDATE jobs SET cancel_requested = true, cancel_reason = :reason WHERE uuid = :uuid")
+                    .bind("uuid", jobUuid).bind("reason", reason).execute();
+            reconciler.reconcile(h, jobUuid, now);
+            if (reason != null && !reason.isBlank()) {
+                h.createUpdate("UPDATE jobs SET status_reason = status_reason || ': ' || :reason WHERE uuid = :uuid")
+                        .bind("uuid", jobUuid).bind("reason", reason).execute();
+            }
+            return jobs.byUuid(h, jobUuid).orElseThrow();
         });
-    }
-
-    /** An ASSIGNED or RUNNING job: its runs are told to stop; the job is CANCELLED once they have. */
-    private JobRow cancelActive(Handle h, JobRow job, String text, String reason) {
-        h.createUpdate("UPDATE job_runs SET stop_requested = true, updated_at = :now WHERE job_uuid = :job AND is_active")
-                .bind("job", job.uuid()).bind("now", now()).execute();
-        return jobs.updateStatus(h, job.uuid(), job.status(), "CANCELLING", text, "CANCELLED_BY_USER", now(), false, reason)
-                .orElseThrow();
     }
 
     private Instant now() {

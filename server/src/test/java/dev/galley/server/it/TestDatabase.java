@@ -11,6 +11,13 @@ public final class TestDatabase {
 
     private TestDatabase() {}
 
+    /** A database of its own, for tests that need a scheduler no other test's jobs can reach. */
+    public static String fresh() {
+        EmbeddedPostgresLauncher pg = EmbeddedPostgresLauncher.start(null);
+        Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
+        return pg.jdbcUrl();
+    }
+
     public static synchronized String jdbcUrl() {
         if (url == null) {
             String external = System.getenv("GALLEY_TEST_DATABASE_URL");

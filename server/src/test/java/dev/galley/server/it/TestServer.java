@@ -33,7 +33,7 @@ public final class TestServer {
 
     public static synchronized GalleyServer server() {
         if (server == null) {
-            server = start(0);
+            server = start(TestDatabase.jdbcUrl(), 30_000);
             contract = OpenApiContract.load();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         }
@@ -42,12 +42,20 @@ public final class TestServer {
 
     /** A further replica on the same database (for cross-process tests); the caller closes it. */
     public static GalleyServer start(int port) {
+        server();
+        return start(TestDatabase.jdbcUrl(), 30_000);
+    }
+
+    /** A server on the given database with the given node TTL; the caller closes it. */
+    public static GalleyServer start(String jdbcUrl, long nodeTtlMs) {
+        if (contract == null) contract = OpenApiContract.load();
         try {
             Path dataDir = Files.createTempDirectory("galley-test");
             ServerConfig config = ServerConfig.fromEnvironment(Map.of())
-                    .withHttpPort(port)
+                    .withHttpPort(0)
                     .withDataDir(dataDir)
-                    .withDatabase(TestDatabase.jdbcUrl(), null, null)
+                    .withNodeTtlMs(nodeTtlMs)
+                    .withDatabase(jdbcUrl, null, null)
                     .withBootstrapKey(OPERATOR_KEY)
                     .withMasterKey(MASTER_KEY);
             return GalleyServer.start(config);
@@ -62,6 +70,10 @@ public final class TestServer {
 
     public static GalleyClient client(String keyPair) {
         return new GalleyClient(baseUrl(), ApiKeyPair.parse(keyPair));
+    }
+
+    public static GalleyClient client(GalleyServer on, String keyPair) {
+        return new GalleyClient(URI.create("http://127.0.0.1:" + on.port()), ApiKeyPair.parse(keyPair));
     }
 
     public static GalleyClient operator() {
@@ -89,7 +101,12 @@ public final class TestServer {
     }
 
     public static Tenant newTenant(List<String> permissions) {
-        GalleyClient op = operator();
+        return newTenant(server(), permissions);
+    }
+
+    /** A fresh account on the given server (e.g. an isolated cluster's). */
+    public static Tenant newTenant(GalleyServer on, List<String> permissions) {
+        GalleyClient op = client(on, OPERATOR_KEY);
         String name = "acct-" + UUID.randomUUID();
         JsonNode account = ok(call(op, "POST", "/v1/accounts", "{\"name\":\"" + name + "\"}"), 201);
         String accountUuid = account.get("uuid").asText();
@@ -98,7 +115,7 @@ public final class TestServer {
         permissions.forEach(perms::add);
         JsonNode key = ok(call(op, "POST", "/v1/api-keys", body.toString()), 201);
         String pair = key.get("public_key").asText() + ":" + key.get("secret_key").asText();
-        return new Tenant(UUID.fromString(accountUuid), pair, client(pair));
+        return new Tenant(UUID.fromString(accountUuid), pair, client(on, pair));
     }
 
     public record Tenant(UUID accountUuid, String keyPair, GalleyClient client) {

@@ -1,0 +1,28 @@
+package dev.galley.server.nodes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A node as stored, with what its active runs hold (for the free-capacity fields of the node object). */
+public record NodeRow(
+        UUID uuid,
+        UUID accountUuid,
+        String name,
+        String regionCode,
+        String publicHost,
+        String agentVersion,
+        String status,
+        JsonNode hardware,
+        int cpuCores,
+        double ramGb,
+        double storageGb,
+        int reputation,
+        JsonNode latestHardwareEvent,
+        Instant lastSeenAt,
+        Instant createdAt,
+        Instant updatedAt,
+        int heldCpu,
+        double heldRamGb,
+        double heldStorageGb,
+        java.util.Set<Integer> heldGpus) {}

@@ -1,0 +1,171 @@
+package dev.galley.server.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.core.list.Filter;
+import dev.galley.core.list.ListQuery;
+import dev.galley.server.db.ListSql;
+import dev.galley.server.http.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** SQL for job_runs and their logs. */
+public final class RunRepository {
+    static final String COLUMNS = """
+            uuid, job_uuid, account_uuid, node_uuid, node_account_uuid, node_index, attempt, status, status_reason,
+            status_reason_code, exit_code, cpu_count, ram_gb, storage_gb, gpu_devices, node_urls, is_active,
+            stop_requested, created_at, updated_at, assigned_at, started_at, completed_at, log_bytes""";
+
+    /** A new run as the plan applier inserts it. */
+    public record NewRun(UUID uuid, UUID jobUuid, UUID accountUuid, UUID nodeUuid, UUID nodeAccountUuid, int nodeIndex,
+                         int attempt, int cpuCount, double ramGb, double storageGb, List<Integer> gpuDevices,
+                         long startDeadlineMs) {}
+
+    public void insertAll(Handle h, List<NewRun> runs, Instant now) {
+        var batch = h.prepareBatch("""
+                INSERT INTO job_runs (uuid, job_uuid, account_uuid, node_uuid, node_account_uuid, node_index, attempt, status,
+                    cpu_count, ram_gb, storage_gb, gpu_devices, created_at, updated_at, assigned_at, start_deadline_ms)
+                VALUES (:uuid, :job, :account, :node, :nodeAccount, :idx, :attempt, 'ASSIGNED', :cpu, :ram, :storage, :gpus,
+                        :now, :now, :now, :deadline)""");
+        for (NewRun r : runs) {
+            batch.bind("uuid", r.uuid()).bind("job", r.jobUuid()).bind("account", r.accountUuid()).bind("node", r.nodeUuid())
+                    .bind("nodeAccount", r.nodeAccountUuid()).bind("idx", r.nodeIndex()).bind("attempt", r.attempt())
+                    .bind("cpu", r.cpuCount()).bind("ram", r.ramGb()).bind("storage", r.storageGb())
+                    .bind("gpus", r.gpuDevices().toArray(Integer[]::new)).bind("now", now).bind("deadline", r.startDeadlineMs())
+                    .add();
+        }
+        if (!runs.isEmpty()) batch.execute();
+    }
+
+    public Optional<RunRow> byUuid(Handle h, UUID uuid) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE uuid = :uuid").bind("uuid", uuid)
+                .map(RunRepository::map).findOne();
+    }
+
+    public Optional<RunRow> lockByUuid(Handle h, UUID uuid) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE uuid = :uuid FOR UPDATE").bind("uuid", uuid)
+                .map(RunRepository::map).findOne();
+    }
+
+    public List<RunRow> ofJob(Handle h, UUID job) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE job_uuid = :job ORDER BY node_index, attempt")
+                .bind("job", job).map(RunRepository::map).list();
+    }
+
+    /** Runs waiting for this node to pick them up (ASSIGNED: at-least-once until the node says PREPARING). */
+    public List<RunRow> assignedTo(Handle h, UUID node) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE node_uuid = :node AND is_active AND status = 'ASSIGNED' ORDER BY created_at")
+                .bind("node", node).map(RunRepository::map).list();
+    }
+
+    public List<RunRow> activeOn(Handle h, UUID node) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE node_uuid = :node AND is_active")
+                .bind("node", node).map(RunRepository::map).list();
+    }
+
+    /** Applies a status change reported by a node or decided by the server. */
+    public void update(Handle h, UUID uuid, String status, String reason, String code, Integer exitCode, JsonNode nodeUrls,
+                       Instant now, Long runDeadlineMs) {
+        boolean fin = status.equals("COMPLETED") || status.equals("FAILED") || status.equals("CANCELLED");
+        h.createUpdate("""
+                UPDATE job_runs SET status = :status,
+                    status_reason = COALESCE(:reason, status_reason),
+                    status_reason_code = COALESCE(:code, status_reason_code),
+                    exit_code = COALESCE(:exit, exit_code),
+                    node_urls = COALESCE(CAST(:urls AS jsonb), node_urls),
+                    started_at = CASE WHEN :status = 'RUNNING' AND started_at IS NULL THEN :now ELSE started_at END,
+                    run_deadline_ms = CASE WHEN :status = 'RUNNING' AND started_at IS NULL THEN :runDeadline ELSE run_deadline_ms END,
+                    completed_at = CASE WHEN :fin THEN :now ELSE completed_at END,
+                    is_active = NOT :fin,
+                    updated_at = :now
+                WHERE uuid = :uuid""")
+                .bind("uuid", uuid).bind("status", status).bind("reason", reason).bind("code", code).bind("exit", exitCode)
+                .bind("urls", nodeUrls == null ? null : Json.text(nodeUrls)).bind("now", now).bind("fin", fin)
+                .bind("runDeadline", runDeadlineMs).execute();
+    }
+
+    public void requestStop(Handle h, List<UUID> runs, Instant now) {
+        if (runs.isEmpty()) return;
+        h.createUpdate("UPDATE job_runs SET stop_requested = true, updated_at = :now WHERE uuid = ANY(:runs) AND is_active AND NOT stop_requested")
+                .bind("runs", runs.toArray(UUID[]::new)).bind("now", now).execute();
+    }
+
+    public List<RunRow> stopRequestedOn(Handle h, UUID node) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE node_uuid = :node AND is_active AND stop_requested")
+                .bind("node", node).map(RunRepository::map).list();
+    }
+
+    public List<UUID> dueStartDeadlines(Handle h, long nowMs, int limit) {
+        return h.createQuery("SELECT uuid FROM job_runs WHERE status IN ('ASSIGNED', 'PREPARING') AND start_deadline_ms <= :now ORDER BY start_deadline_ms LIMIT :limit")
+                .bind("now", nowMs).bind("limit", limit).mapTo(UUID.class).list();
+    }
+
+    public List<UUID> dueRunDeadlines(Handle h, long nowMs, int limit) {
+        return h.createQuery("SELECT uuid FROM job_runs WHERE status = 'RUNNING' AND run_deadline_ms IS NOT NULL AND run_deadline_ms <= :now ORDER BY run_deadline_ms LIMIT :limit")
+                .bind("now", nowMs).bind("limit", limit).mapTo(UUID.class).list();
+    }
+
+    public List<UUID> activeOnNodes(Handle h, List<UUID> nodes) {
+        return h.createQuery("SELECT uuid FROM job_runs WHERE node_uuid = ANY(:nodes) AND is_active")
+                .bind("nodes", nodes.toArray(UUID[]::new)).mapTo(UUID.class).list();
+    }
+
+    // --- logs ---------------------------------------------------------------------------------
+
+    public void appendLog(Handle h, UUID run, String chunk) {
+        h.createUpdate("INSERT INTO job_run_logs (job_run_uuid, chunk) VALUES (:run, :chunk)").bind("run", run).bind("chunk", chunk).execute();
+        h.createUpdate("UPDATE job_runs SET log_bytes = log_bytes + :n WHERE uuid = :run")
+                .bind("run", run).bind("n", (long) chunk.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).execute();
+    }
+
+    public record LogChunk(long seq, String text) {}
+
+    /** The newest chunks, newest last, adding up to at least {@code maxBytes} (or everything). */
+    public List<LogChunk> tail(Handle h, UUID run, long maxBytes) {
+        return h.createQuery("""
+                SELECT seq, chunk FROM (
+                    SELECT seq, chunk, sum(octet_length(chunk)) OVER (ORDER BY seq DESC) AS upto
+                    FROM job_run_logs WHERE job_run_uuid = :run) t
+                WHERE upto - octet_length(chunk) < :max ORDER BY seq""")
+                .bind("run", run).bind("max", maxBytes)
+                .map((rs, ctx) -> new LogChunk(rs.getLong(1), rs.getString(2))).list();
+    }
+
+    public List<LogChunk> after(Handle h, UUID run, long seq) {
+        return h.createQuery("SELECT seq, chunk FROM job_run_logs WHERE job_run_uuid = :run AND seq > :seq ORDER BY seq LIMIT 1000")
+                .bind("run", run).bind("seq", seq).map((rs, ctx) -> new LogChunk(rs.getLong(1), rs.getString(2))).list();
+    }
+
+    public ListSql.Page<RunRow> list(Handle h, UUID callerOrNull, ListQuery q) {
+        var sql = new ListSql("job_runs", COLUMNS);
+        if (callerOrNull != null) sql.where("(account_uuid = :me OR node_account_uuid = :me)", "me", callerOrNull);
+        for (Filter f : q.filters()) {
+            switch (f) {
+                case Filter.UuidSet u -> sql.uuidSet(f.field(), u);   // job_uuid, node_uuid, uuid
+                case Filter.WordSet w -> sql.wordSet(f.field(), w);   // status
+                case Filter.DateRange d -> sql.dateRange(f.field(), d);
+                default -> throw new IllegalStateException("unhandled filter " + f.field());
+            }
+        }
+        return sql.run(h, q, RunRepository::map);
+    }
+
+    static RunRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new RunRow(
+                rs.getObject("uuid", UUID.class), rs.getObject("job_uuid", UUID.class), rs.getObject("account_uuid", UUID.class),
+                rs.getObject("node_uuid", UUID.class), rs.getObject("node_account_uuid", UUID.class),
+                rs.getInt("node_index"), rs.getInt("attempt"), rs.getString("status"), rs.getString("status_reason"),
+                rs.getString("status_reason_code"), (Integer) rs.getObject("exit_code"), rs.getInt("cpu_count"),
+                rs.getDouble("ram_gb"), rs.getDouble("storage_gb"),
+                Arrays.asList((Integer[]) rs.getArray("gpu_devices").getArray()), Json.read(rs.getString("node_urls")),
+                rs.getBoolean("is_active"), rs.getBoolean("stop_requested"), ListSql.instant(rs, "created_at"),
+                ListSql.instant(rs, "updated_at"), ListSql.instant(rs, "assigned_at"), ListSql.instant(rs, "started_at"),
+                ListSql.instant(rs, "completed_at"), rs.getLong("log_bytes"));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.galley.server.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A job run as stored. */
+public record RunRow(
+        UUID uuid,
+        UUID jobUuid,
+        UUID accountUuid,
+        UUID nodeUuid,
+        UUID nodeAccountUuid,
+        int nodeIndex,
+        int attempt,
+        String status,
+        String statusReason,
+        String statusReasonCode,
+        Integer exitCode,
+        int cpuCount,
+        double ramGb,
+        double storageGb,
+        List<Integer> gpuDevices,
+        JsonNode nodeUrls,
+        boolean active,
+        boolean stopRequested,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant assignedAt,
+        Instant startedAt,
+        Instant completedAt,
+        long logBytes) {}

@@ -1,0 +1,96 @@
+package dev.galley.server.scheduler;
+
+import dev.galley.core.placement.PlacementPipeline;
+import dev.galley.core.placement.PlacementPlan;
+import dev.galley.server.gpus.GpuCatalogCache;
+import dev.galley.server.metrics.Metrics;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler's round: load a snapshot → pure placement in core → apply the plan with re-verification.
+ * Runs on every replica; wakes when a job or node signal arrives (any replica) or every 500 ms. Survives any
+ * error in a round (logged and counted) so one bad row cannot stop scheduling.
+ */
+public final class SchedulingLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SchedulingLoop.class);
+    static final int MAX_JOBS_PER_ROUND = 2_000;
+    private static final long IDLE_WAIT_MS = 500;
+
+    private final Jdbi jdbi;
+    private final SnapshotLoader loader;
+    private final PlanApplier applier;
+    private final GpuCatalogCache catalog;
+    private final Signals signals;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final PlacementPipeline pipeline = PlacementPipeline.standard();
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    public SchedulingLoop(Jdbi jdbi, SnapshotLoader loader, PlanApplier applier, GpuCatalogCache catalog, Signals signals,
+                          Metrics metrics, Clock clock) {
+        this.jdbi = jdbi;
+        this.loader = loader;
+        this.applier = applier;
+        this.catalog = catalog;
+        this.signals = signals;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.thread = Thread.ofPlatform().name("galley-scheduler").daemon().start(this::loop);
+    }
+
+    private void loop() {
+        while (running) {
+            long seen = signals.schedulerVersion();
+            boolean more = false;
+            try {
+                more = round();
+            } catch (Throwable t) {
+                metrics.registry().counter("galley_scheduler_errors_total").increment();
+                log.error("scheduling round failed; retrying", t);
+            }
+            if (!more) {
+                try {
+                    signals.awaitJobs(seen, IDLE_WAIT_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One round; returns true when it placed something and a full batch may still be waiting. */
+    public boolean round() {
+        long t0 = System.nanoTime();
+        var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), MAX_JOBS_PER_ROUND));
+        if (snapshot.waiting().isEmpty()) return false;
+        Map<UUID, SnapshotLoader.Waiting> byJob = new HashMap<>();
+        snapshot.waiting().forEach(w -> byJob.put(w.job().jobUuid(), w));
+        PlacementPlan plan = pipeline.place(snapshot.nodes(), snapshot.waiting().stream().map(SnapshotLoader.Waiting::job).toList());
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        var applied = applier.apply(plan, byJob, snapshot.nodeAccounts(), now);
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        metrics.registry().counter("galley_runs_placed_total").increment(applied.runsPlaced());
+        metrics.registry().timer("galley_placement_round").record(java.time.Duration.ofMillis(tookMs));
+        if (applied.runsPlaced() > 0 || applied.jobsSkipped() > 0) {
+            log.info("placed {} run(s) for {} job(s) in {} ms ({} waiting, {} node(s); {} job(s) left for the next round)",
+                    applied.runsPlaced(), applied.jobsPlaced(), tookMs, snapshot.waiting().size(), snapshot.nodes().size(),
+                    applied.jobsSkipped());
+        }
+        return applied.jobsPlaced() > 0 && snapshot.waiting().size() >= MAX_JOBS_PER_ROUND || applied.jobsSkipped() > 0 && applied.jobsPlaced() > 0;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.galley.server.scheduler;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cross-replica wake-ups over PostgreSQL LISTEN/NOTIFY: "a run was assigned to node X" (wakes that node's
+ * long-poll on whichever replica holds it) and "a job wants placement" (wakes every scheduler loop).
+ * Notifications are sent inside the writer's transaction, so they arrive only after it commits.
+ */
+public final class Signals implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Signals.class);
+    static final String ASSIGN = "galley_assign";
+    static final String JOBS = "galley_jobs";
+
+    /** A counter per node, bumped on each assignment signal; waiters block until it moves. */
+    private final Map<UUID, long[]> nodeVersions = new ConcurrentHashMap<>();
+    private final Object schedulerMonitor = new Object();
+    private volatile long schedulerVersion;
+    private final String url;
+    private final String user;
+    private final String password;
+    private volatile boolean running = true;
+    private final Thread listener;
+
+    public Signals(String url, String user, String password) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.listener = Thread.ofPlatform().name("galley-listen").daemon().start(this::listen);
+    }
+
+    /** Queues "runs were assigned" for these nodes; delivered when the caller's transaction commits. */
+    public void nodesAssigned(Handle h, Collection<UUID> nodes) {
+        if (nodes.isEmpty()) return;
+        h.createQuery("SELECT count(pg_notify('" + ASSIGN + "', n::text)) FROM unnest(CAST(:nodes AS uuid[])) n")
+                .bind("nodes", nodes.toArray(UUID[]::new)).mapTo(Long.class).one();
+    }
+
+    /** Queues "a job wants placement"; delivered when the caller's transaction commits. */
+    public void jobsWaiting(Handle h) {
+        h.createQuery("SELECT pg_notify('" + JOBS + "', '')").mapTo(String.class).one();
+    }
+
+    public long nodeVersion(UUID node) {
+        long[] v = nodeVersions.computeIfAbsent(node, k -> new long[1]);
+        synchronized (v) {
+            return v[0];
+        }
+    }
+
+    /** Waits until {@code node}'s version moves past {@code seen}, or the time is up. */
+    public void awaitNode(UUID node, long seen, long timeoutMs) throws InterruptedException {
+        long[] v = nodeVersions.computeIfAbsent(node, k -> new long[1]);
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        synchronized (v) {
+            while (v[0] == seen) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) return;
+                v.wait(left);
+            }
+        }
+    }
+
+    public void wakeNode(UUID node) {
+        long[] v = nodeVersions.computeIfAbsent(node, k -> new long[1]);
+        synchronized (v) {
+            v[0]++;
+            v.notifyAll();
+        }
+    }
+
+    public long schedulerVersion() {
+        return schedulerVersion;
+    }
+
+    /** Waits until a job signal arrives after {@code seen}, or the time is up. */
+    public void awaitJobs(long seen, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        synchronized (schedulerMonitor) {
+            while (schedulerVersion == seen) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) return;
+                schedulerMonitor.wait(left);
+            }
+        }
+    }
+
+    public void wakeScheduler() {
+        synchronized (schedulerMonitor) {
+            schedulerVersion++;
+            schedulerMonitor.notifyAll();
+        }
+    }
+
+    private void listen() {
+        while (running) {
+            try (Connection c = DriverManager.getConnection(url, user, password)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("LISTEN " + ASSIGN);
+                    st.execute("LISTEN " + JOBS);
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                // After (re)connecting, wake everyone once: a signal may have been missed meanwhile.
+                wakeScheduler();
+                nodeVersions.keySet().forEach(this::wakeNode);
+                while (running) {
+                    PGNotification[] ns = pg.getNotifications(500);
+                    if (ns == null) continue;
+                    for (PGNotification n : ns) {
+                        if (n.getName().equals(ASSIGN)) {
+                            try {
+                                wakeNode(UUID.fromString(n.getParameter()));
+                            } catch (IllegalArgumentException ignored) {
+                                // not ours
+                            }
+                        } else {
+                            wakeScheduler();
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                if (!running) return;
+                log.warn("notification listener lost its connection ({}); reconnecting in 1 s", e.getMessage());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        listener.interrupt();
+    }
+}

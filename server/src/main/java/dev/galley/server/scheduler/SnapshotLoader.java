@@ -1,0 +1,117 @@
+package dev.galley.server.scheduler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.core.gpu.GpuCatalog;
+import dev.galley.core.lifecycle.JobFacts;
+import dev.galley.core.lifecycle.JobStatusRule;
+import dev.galley.core.lifecycle.JobVerdict;
+import dev.galley.core.placement.GpuDevice;
+import dev.galley.core.placement.GpuModelRequirement;
+import dev.galley.core.placement.HeldResources;
+import dev.galley.core.placement.NodeSnapshot;
+import dev.galley.core.placement.PendingJob;
+import dev.galley.core.placement.RetrySlot;
+import dev.galley.core.placement.RunRequirements;
+import dev.galley.core.placement.RunSlots;
+import dev.galley.server.http.Json;
+import dev.galley.server.runs.JobReconciler;
+import dev.galley.server.runs.RunRepository;
+import dev.galley.server.runs.RunRow;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/** Reads what placement needs — ONLINE nodes with what their runs hold, and the oldest waiting jobs — in a few queries. */
+public final class SnapshotLoader {
+    private final RunRepository runs;
+
+    public SnapshotLoader(RunRepository runs) {
+        this.runs = runs;
+    }
+
+    /** A waiting job with what the applier needs to turn a placement into runs. */
+    public record Waiting(PendingJob job, UUID accountUuid, long maxTimeoutStartMs) {}
+
+    public record Snapshot(List<NodeSnapshot> nodes, Map<UUID, UUID> nodeAccounts, List<Waiting> waiting) {}
+
+    public Snapshot load(Handle h, GpuCatalog catalog, int maxJobs) {
+        Map<UUID, List<GpuDevice>> gpus = new HashMap<>();
+        h.createQuery("""
+                SELECT g.node_uuid, g.device_index, g.gpu_uuid, g.name, g.vram_gb
+                FROM node_gpus g JOIN nodes n ON n.uuid = g.node_uuid WHERE n.status = 'ONLINE'""")
+                .map((rs, c) -> {
+                    gpus.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                            .add(new GpuDevice(rs.getInt(2), rs.getString(4), rs.getObject(3, UUID.class), rs.getDouble(5)));
+                    return 0;
+                }).list();
+        Map<UUID, HeldResources> held = new HashMap<>();
+        h.createQuery("""
+                SELECT node_uuid, sum(cpu_count) AS cpu, sum(ram_gb) AS ram, sum(storage_gb) AS storage,
+                       COALESCE(array_agg(d) FILTER (WHERE d IS NOT NULL), '{}') AS gpus
+                FROM (SELECT r.node_uuid, r.cpu_count, r.ram_gb, r.storage_gb, NULL::int AS d FROM job_runs r WHERE r.is_active
+                      UNION ALL
+                      SELECT r.node_uuid, 0, 0, 0, unnest(r.gpu_devices) FROM job_runs r WHERE r.is_active) x
+                GROUP BY node_uuid""")
+                .map((rs, c) -> {
+                    held.put(rs.getObject(1, UUID.class), new HeldResources(rs.getInt(2), rs.getDouble(3), rs.getDouble(4),
+                            new HashSet<>(Arrays.asList((Integer[]) rs.getArray(5).getArray()))));
+                    return 0;
+                }).list();
+        Map<UUID, UUID> accounts = new HashMap<>();
+        List<NodeSnapshot> nodes = h.createQuery("""
+                SELECT uuid, account_uuid, region_code, cpu_cores, ram_gb, storage_gb FROM nodes WHERE status = 'ONLINE'""")
+                .map((rs, c) -> {
+                    UUID id = rs.getObject(1, UUID.class);
+                    accounts.put(id, rs.getObject(2, UUID.class));
+                    return new NodeSnapshot(id, rs.getString(3), true, rs.getInt(4), rs.getDouble(5), rs.getDouble(6),
+                            gpus.getOrDefault(id, List.of()), held.getOrDefault(id, HeldResources.NONE));
+                }).list();
+
+        List<Waiting> waiting = new ArrayList<>();
+        List<Object[]> rows = h.createQuery("""
+                SELECT uuid, account_uuid, created_at, spec, node_count FROM jobs
+                WHERE wants_placement AND NOT cancel_requested AND NOT assign_timed_out
+                ORDER BY created_at, uuid LIMIT :limit""")
+                .bind("limit", maxJobs)
+                .map((rs, c) -> new Object[]{rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getTimestamp(3).getTime(), rs.getString(4), rs.getObject(5)}).list();
+        for (Object[] r : rows) {
+            UUID jobUuid = (UUID) r[0];
+            JsonNode spec = Json.read((String) r[3]);
+            RunRequirements req = requirements(spec, catalog);
+            RunSlots slots;
+            if (r[4] == null) {
+                slots = new RunSlots.FirstPlacement(spec.path("max_node_count").asInt(1));
+            } else {
+                int nodeCount = (Integer) r[4];
+                List<RunRow> jobRuns = runs.ofJob(h, jobUuid);
+                JobVerdict v = JobStatusRule.derive(new JobFacts(false, false, nodeCount,
+                        spec.path("max_retry_count").asInt(0), jobRuns.stream().map(JobReconciler::record).toList()));
+                if (v.retries().isEmpty()) continue;
+                Set<UUID> running = new LinkedHashSet<>();
+                jobRuns.stream().filter(RunRow::active).forEach(x -> running.add(x.nodeUuid()));
+                slots = new RunSlots.Retries(nodeCount, v.retries().stream().map(RetrySlot::of).toList(), running);
+            }
+            waiting.add(new Waiting(new PendingJob(jobUuid, (Long) r[2], req, slots), (UUID) r[1],
+                    spec.path("max_timeout_start_ms").asLong(300_000)));
+        }
+        return new Snapshot(nodes, accounts, waiting);
+    }
+
+    static RunRequirements requirements(JsonNode spec, GpuCatalog catalog) {
+        String gpuName = spec.path("gpu_name").isTextual() ? spec.path("gpu_name").asText() : null;
+        UUID gpuUuid = spec.path("gpu_registry_uuid").isTextual() ? UUID.fromString(spec.path("gpu_registry_uuid").asText()) : null;
+        Set<String> regions = new LinkedHashSet<>();
+        spec.path("allowed_region_codes").forEach(x -> regions.add(x.asText()));
+        return new RunRequirements(spec.path("cpu_count").asInt(), spec.path("gpu_count").asInt(),
+                GpuModelRequirement.resolve(gpuName, gpuUuid, catalog), spec.path("min_vram_gb").asDouble(),
+                spec.path("min_ram_gb").asDouble(), spec.path("min_storage_gb").asDouble(), regions);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.galley.server.scheduler;
+
+import dev.galley.server.metrics.Metrics;
+import dev.galley.server.nodes.NodeRepository;
+import dev.galley.server.runs.JobReconciler;
+import dev.galley.server.runs.RunRepository;
+import dev.galley.server.runs.RunRow;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fires deadlines every 500 ms (so each fires within 2 s, spec §5.2): assign timeouts, start timeouts,
+ * run timeouts of silent nodes, and node loss (no heartbeat for GALLEY_NODE_TTL_MS). Each firing is its own
+ * small transaction that re-checks the row under a lock, so several replicas reaping at once is harmless.
+ */
+public final class TimeoutReaper implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TimeoutReaper.class);
+    private static final long PERIOD_MS = 500;
+    private final Jdbi jdbi;
+    private final RunRepository runs;
+    private final NodeRepository nodes;
+    private final JobReconciler reconciler;
+    private final Signals signals;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final long nodeTtlMs;
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    public TimeoutReaper(Jdbi jdbi, RunRepository runs, NodeRepository nodes, JobReconciler reconciler, Signals signals,
+                         Metrics metrics, Clock clock, long nodeTtlMs) {
+        this.jdbi = jdbi;
+        this.runs = runs;
+        this.nodes = nodes;
+        this.reconciler = reconciler;
+        this.signals = signals;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.nodeTtlMs = nodeTtlMs;
+        this.thread = Thread.ofPlatform().name("galley-reaper").daemon().start(this::loop);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                sweep();
+            } catch (Throwable t) {
+                metrics.registry().counter("galley_reaper_errors_total").increment();
+                log.error("timeout sweep failed; retrying", t);
+            }
+            try {
+                Thread.sleep(PERIOD_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    public void sweep() {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        long nowMs = now.toEpochMilli();
+        // 1. Jobs whose run slot waited too long for a node.
+        List<UUID> assignTimedOut = jdbi.withHandle(h -> h.createQuery("""
+                UPDATE jobs SET assign_timed_out = true
+                WHERE wants_placement AND NOT assign_timed_out AND timeout_assign_at_ms <= :now RETURNING uuid""")
+                .bind("now", nowMs).mapTo(UUID.class).list());
+        for (UUID job : assignTimedOut) {
+            jdbi.useTransaction(h -> reconciler.reconcile(h, job, now));
+            log.info("job {} failed: no node was assigned within its max_timeout_assign_ms", job);
+        }
+        // 2. Runs that did not reach RUNNING in time (image pulls count).
+        for (UUID run : jdbi.withHandle(h -> runs.dueStartDeadlines(h, nowMs, 500))) {
+            fail(run, List.of("ASSIGNED", "PREPARING"), "START_TIMEOUT", "the container did not start within max_timeout_start_ms", now);
+        }
+        // 3. BATCH runs past their run timeout whose node did not report it (the node normally does).
+        for (UUID run : jdbi.withHandle(h -> runs.dueRunDeadlines(h, nowMs, 500))) {
+            fail(run, List.of("RUNNING"), "RUN_TIMEOUT", "the run exceeded max_timeout_run_ms", now);
+        }
+        // 4. Nodes that stopped heartbeating: OFFLINE, and their active runs are lost.
+        List<UUID> lost = jdbi.withHandle(h -> nodes.markSilentOffline(h, now.minusMillis(nodeTtlMs), now));
+        if (!lost.isEmpty()) {
+            log.warn("{} node(s) went OFFLINE (no heartbeat for {} ms): {}", lost.size(), nodeTtlMs, lost);
+            for (UUID run : jdbi.withHandle(h -> runs.activeOnNodes(h, lost))) {
+                fail(run, List.of("ASSIGNED", "PREPARING", "RUNNING"), "NODE_LOST", "the node stopped sending heartbeats", now);
+            }
+        }
+    }
+
+    private void fail(UUID runUuid, List<String> fromStatuses, String code, String reason, Instant now) {
+        jdbi.useTransaction(h -> {
+            RunRow run = runs.lockByUuid(h, runUuid).orElse(null);
+            if (run == null || !run.active() || !fromStatuses.contains(run.status())) return; // another replica got there
+            runs.update(h, runUuid, "FAILED", reason, code, null, null, now, null);
+            runs.requestStop(h, List.of(runUuid), now);
+            reconciler.reconcile(h, run.jobUuid(), now);
+            signals.jobsWaiting(h); // a retry may now want a node
+        });
+        log.info("run {} failed: {} ({})", runUuid, code, reason);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}
