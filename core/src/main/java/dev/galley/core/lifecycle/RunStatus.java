@@ -4,9 +4,10 @@ package dev.galley.core.lifecycle;
  * The status of one job run (spec §5.1), and the single source of its legal transitions.
  *
  * <pre>
- * ASSIGNED ──► PREPARING ──► RUNNING ──► COMPLETED
- *    │  └──────────────────────►│  └────► FAILED
- *    └─► FAILED | CANCELLED      └──────► CANCELLED      (PREPARING ─► FAILED | CANCELLED too)
+ * ASSIGNED  → PREPARING | RUNNING | FAILED | CANCELLED
+ * PREPARING → RUNNING | FAILED | CANCELLED
+ * RUNNING   → COMPLETED | FAILED | CANCELLED
+ * COMPLETED, FAILED, CANCELLED: final
  * </pre>
  *
  * ASSIGNED may skip PREPARING: an agent that already has the image can go straight to RUNNING.

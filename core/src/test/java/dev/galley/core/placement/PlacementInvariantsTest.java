@@ -39,7 +39,7 @@ class PlacementInvariantsTest {
             waiting += plan.unplaced().size();
         }
         // The generator must exercise both outcomes, or the invariants above prove little.
-        assertThat(placed).isGreaterThan(1_000);
+        assertThat(placed).isGreaterThan(500);
         assertThat(waiting).isGreaterThan(500);
     }
 
