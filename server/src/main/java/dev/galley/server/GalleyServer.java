@@ -27,6 +27,7 @@ import dev.galley.server.keys.ApiKeyHandlers;
 import dev.galley.server.keys.ApiKeyRepository;
 import dev.galley.server.keys.Bootstrap;
 import dev.galley.server.metrics.Metrics;
+import dev.galley.server.metrics.StatusGauges;
 import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.recipes.RecipeRepository;
 import dev.galley.server.nodes.NodeHandlers;
@@ -169,6 +170,14 @@ public final class GalleyServer implements AutoCloseable {
         app.start();
 
         ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("galley-housekeeping").daemon().factory());
+        var gauges = new StatusGauges(jdbi, metrics);
+        loops.scheduleWithFixedDelay(() -> {
+            try {
+                gauges.refresh();
+            } catch (RuntimeException e) {
+                log.warn("refreshing status gauges failed: {}", e.getMessage());
+            }
+        }, 0, 10, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(() -> {
             try {
                 Instant now = clock.instant();

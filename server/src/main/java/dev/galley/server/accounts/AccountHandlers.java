@@ -50,8 +50,9 @@ public final class AccountHandlers {
 
     public void get(Context ctx, Caller caller) {
         UUID uuid = Responses.pathUuid(ctx, "account");
-        if (!caller.canAll("accounts", "read") && !(caller.owns(uuid) && caller.can("accounts", "read"))) {
-            throw ApiException.notFound("account");
+        if (!caller.canAll("accounts", "read")) {
+            if (!caller.owns(uuid)) throw ApiException.notFound("account"); // others' accounts are not visible at all
+            caller.require("accounts", "read");
         }
         var row = jdbi.withHandle(h -> accounts.byUuid(h, uuid)).orElseThrow(() -> ApiException.notFound("account"));
         Responses.json(ctx, 200, view(row));

@@ -41,7 +41,10 @@ class AuthIT {
         if (body != null) b.header("Content-Type", "application/json");
         HttpResponse<byte[]> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
-        return new ApiResponse(r.statusCode(), r.headers().map(), r.body());
+        ApiResponse response = new ApiResponse(r.statusCode(), r.headers().map(), r.body());
+        String path = pathWithQuery.contains("?") ? pathWithQuery.substring(0, pathWithQuery.indexOf('?')) : pathWithQuery;
+        dev.galley.server.contract.OpenApiContract.load().assertResponseMatches(method, path, r.statusCode(), response.bodyText());
+        return response;
     }
 
     static Map<String, String> signed(String method, String pathWithQuery, String body, long time, String nonce) {
@@ -211,6 +214,10 @@ class AuthIT {
         assertThat(ok(alice.call("POST", "/v1/api-keys", "{\"name\":\"x\",\"permissions\":[\"*\"]}"), 403)).isNotNull();
         assertThat(ok(alice.call("POST", "/v1/api-keys", "{\"name\":\"x\",\"permissions\":[\"jobs.read.all\"]}"), 403)).isNotNull();
         assertThat(ok(alice.call("GET", "/v1/accounts", null), 403)).isNotNull();
+        JsonNode own = ok(alice.call("GET", "/v1/accounts/" + alice.accountUuid(), null), 403);
+        assertThat(own.get("error").get("type").asText()).isEqualTo("forbidden");
+        JsonNode seen = TestServer.ok(TestServer.call(TestServer.operator(), "GET", "/v1/accounts/" + alice.accountUuid(), null), 200);
+        assertThat(seen.get("object").asText()).isEqualTo("account");
         Tenant bob = TestServer.newTenant();
         assertThat(ok(alice.call("POST", "/v1/api-keys", "{\"name\":\"x\",\"permissions\":[\"jobs.read.own\"],\"account_uuid\":\""
                 + bob.accountUuid() + "\"}"), 403)).isNotNull();

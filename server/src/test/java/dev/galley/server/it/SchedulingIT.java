@@ -109,7 +109,7 @@ class SchedulingIT {
         assertThat(runView.get("node_urls").get(0).get("port").asInt()).isEqualTo(40001);
         JsonNode listed = consumer.ok("GET", "/v1/job-runs?filter[job_uuid]=" + job, null, 200);
         assertThat(listed.get("data")).singleElement().satisfies(r -> assertThat(r.has("logs")).isFalse());
-        var follow = consumer.client().send("GET", "/v1/job-runs/" + run + "/logs?follow=true", null, java.util.Map.of());
+        var follow = TestServer.call(consumer.client(), "GET", "/v1/job-runs/" + run + "/logs?follow=true", null);
         assertThat(follow.bodyText()).isEqualTo("line one\nline two\n");
     }
 
@@ -289,6 +289,9 @@ class SchedulingIT {
         assertThat(nodeView).isNotNull();
         JsonNode viaOperator = TestServer.ok(TestServer.call(TestServer.client(server, TestServer.OPERATOR_KEY), "GET", "/v1/nodes/" + small.uuid, null), 200);
         assertThat(viaOperator.get("gpus").get(0).get("vram_gb_available").asDouble()).isZero();
+        JsonNode list = TestServer.ok(TestServer.call(TestServer.client(server, TestServer.OPERATOR_KEY), "GET",
+                "/v1/nodes?filter[region_code]=" + region + "&filter[status]=ONLINE", null), 200);
+        assertThat(list.get("total").asInt()).isEqualTo(2);
         assertThat(viaOperator.get("gpus").get(0).get("vram_gb_max").asDouble()).as("binary-GB report snaps to the model's size").isEqualTo(24.0);
     }
 

@@ -71,8 +71,7 @@ public final class SimulatedNode {
     }
 
     public void log(String runUuid, String text) {
-        ApiResponse r = client.send("POST", "/v1/job-runs/" + runUuid + "/logs", text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                Map.of("Content-Type", "text/plain"));
+        ApiResponse r = TestServer.call(client, "POST", "/v1/job-runs/" + runUuid + "/logs", text, Map.of("Content-Type", "text/plain"));
         assertThat(r.status()).as(r.bodyText()).isEqualTo(204);
     }
 
