@@ -1,6 +1,7 @@
 package dev.galley.app;
 
 import dev.galley.client.cli.ApiCommand;
+import dev.galley.node.NodeCommand;
 import dev.galley.server.ServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,15 +9,26 @@ import picocli.CommandLine.Command;
 /** The one {@code galley} executable: every subcommand hangs off this root. */
 @Command(name = "galley", mixinStandardHelpOptions = true, version = "galley 0.1.0",
         description = "Galley: recipes, cooked jobs and the nodes that run them.",
-        subcommands = {ServerCommand.class, ApiCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ApiCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);
     }
 
-    public static void main(String[] args) {
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        // `galley server` also starts a local node (embedded mode), so the README's first command runs jobs.
+        cli.addSubcommand("server", new ServerCommand(System.getenv(), System.out, LocalNode::start));
         // picocli would otherwise expand "@file" arguments itself, before `galley api --data @job.json` sees them.
-        System.exit(new CommandLine(new Main()).setExpandAtFiles(false).execute(args));
+        cli.setExpandAtFiles(false);
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        // `server` and `node` keep running on their own threads; everything else ends here.
+        if (args.length > 0 && (args[0].equals("server") || args[0].equals("node")) && code == 0) return;
+        System.exit(code);
     }
 }

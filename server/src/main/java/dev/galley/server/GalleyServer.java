@@ -122,7 +122,8 @@ public final class GalleyServer implements AutoCloseable {
         var nodes = new NodeRepository();
         var reconciler = new JobReconciler(runs);
         var signals = new Signals(jdbcUrl, config.databaseUser().orElse(null), config.databasePassword().orElse(null));
-        var authenticator = new Authenticator(jdbi, keys, nonces, box, clock);
+        var authenticator = new Authenticator(jdbi, keys, nonces, box, clock,
+                new dev.galley.server.auth.RateLimiter(config.rateLimitRps()));
         var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::wakeScheduler, reconciler);
         var runHandlers = new RunHandlers(jdbi, runs, reconciler, signals, clock);
         var nodeHandlers = new NodeHandlers(jdbi, nodes, gpuRepo, gpuCatalog, runs, jobs, secrets, signals, clock);

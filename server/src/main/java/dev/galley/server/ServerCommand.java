@@ -28,16 +28,27 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "data directory for the embedded database and keys (overrides GALLEY_DATA_DIR)")
     Path dataDir;
 
-    private final Map<String, String> env;
-    private final PrintStream out;
+    @Option(names = "--no-local-node", description = "do not start the local node that runs jobs on this machine (embedded mode only)")
+    boolean noLocalNode;
 
-    public ServerCommand() {
-        this(System.getenv(), System.out);
+    /** What the executable does once the server is up (the app starts a local node there). */
+    @FunctionalInterface
+    public interface StartedListener {
+        void started(GalleyServer server, ServerConfig config, String operatorKey, PrintStream out);
     }
 
-    public ServerCommand(Map<String, String> env, PrintStream out) {
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final StartedListener listener;
+
+    public ServerCommand() {
+        this(System.getenv(), System.out, (server, config, key, out) -> { });
+    }
+
+    public ServerCommand(Map<String, String> env, PrintStream out, StartedListener listener) {
         this.env = env;
         this.out = out;
+        this.listener = listener;
     }
 
     @Override
@@ -57,6 +68,9 @@ public final class ServerCommand implements Callable<Integer> {
             }
             GalleyServer server = GalleyServer.start(config);
             printWelcome(server.port(), operatorKey, generated, config);
+            if (!noLocalNode && config.databaseUrl().isEmpty() && operatorKey != null) {
+                listener.started(server, config, operatorKey, out);
+            }
             server.runUntilShutdown();
             return 0;
         } catch (ConfigException e) {

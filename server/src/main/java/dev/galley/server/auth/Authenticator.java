@@ -26,8 +26,11 @@ public final class Authenticator {
     private final NonceRepository nonces;
     private final SecretBox secrets;
     private final Clock clock;
+    private final RateLimiter rateLimiter;
 
-    public Authenticator(Jdbi jdbi, ApiKeyRepository keys, NonceRepository nonces, SecretBox secrets, Clock clock) {
+    public Authenticator(Jdbi jdbi, ApiKeyRepository keys, NonceRepository nonces, SecretBox secrets, Clock clock,
+                         RateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
         this.jdbi = jdbi;
         this.keys = keys;
         this.nonces = nonces;
@@ -67,6 +70,7 @@ public final class Authenticator {
         if (!key.allowedIps().isEmpty() && !ipAllowed(ctx.ip(), key)) {
             throw ApiException.forbidden("requests from " + ctx.ip() + " are not allowed for this API key");
         }
+        rateLimiter.check(publicKey, System.nanoTime());
         boolean fresh = jdbi.withHandle(h -> {
             boolean claimed = nonces.claim(h, publicKey, nonce);
             if (claimed) keys.touch(h, key.uuid(), Instant.ofEpochMilli(now));

@@ -17,7 +17,8 @@ public record ServerConfig(
         Path dataDir,
         Optional<String> bootstrapKey,
         Optional<String> masterKeyBase64,
-        long nodeTtlMs) {
+        long nodeTtlMs,
+        double rateLimitRps) {
 
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         return new ServerConfig(
@@ -30,37 +31,43 @@ public record ServerConfig(
                         .orElse(Path.of(System.getProperty("user.home"), ".galley")),
                 nonBlank(env.get("GALLEY_BOOTSTRAP_KEY")),
                 nonBlank(env.get("GALLEY_MASTER_KEY")),
-                intVar(env, "GALLEY_NODE_TTL_MS", 30_000, 1_000, Integer.MAX_VALUE));
+                intVar(env, "GALLEY_NODE_TTL_MS", 30_000, 1_000, Integer.MAX_VALUE),
+                intVar(env, "GALLEY_RATE_LIMIT_RPS", 0, 0, 1_000_000));
     }
 
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(httpHost, port, databaseUrl, databaseUser, databasePassword, dataDir, bootstrapKey,
-                masterKeyBase64, nodeTtlMs);
+                masterKeyBase64, nodeTtlMs, rateLimitRps);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(httpHost, httpPort, Optional.of(url), Optional.ofNullable(user),
-                Optional.ofNullable(password), dataDir, bootstrapKey, masterKeyBase64, nodeTtlMs);
+                Optional.ofNullable(password), dataDir, bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps);
     }
 
     public ServerConfig withBootstrapKey(String key) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                Optional.ofNullable(key), masterKeyBase64, nodeTtlMs);
+                Optional.ofNullable(key), masterKeyBase64, nodeTtlMs, rateLimitRps);
     }
 
     public ServerConfig withMasterKey(String base64) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, Optional.ofNullable(base64), nodeTtlMs);
+                bootstrapKey, Optional.ofNullable(base64), nodeTtlMs, rateLimitRps);
     }
 
     public ServerConfig withNodeTtlMs(long ttl) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, ttl);
+                bootstrapKey, masterKeyBase64, ttl, rateLimitRps);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps);
+    }
+
+    public ServerConfig withRateLimitRps(double rps) {
+        return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rps);
     }
 
     private static Optional<String> nonBlank(String s) {

@@ -252,6 +252,25 @@ class AuthIT {
     }
 
     @Test
+    void aKeyOverItsRateLimitGets429WithRetryAfter() {
+        TestServer.server();
+        try (GalleyServer limited = TestServer.start(TestDatabase.jdbcUrl(), 30_000, c -> c.withRateLimitRps(5))) {
+            GalleyClient c = TestServer.client(limited, alice.keyPair());
+            int ok = 0;
+            ApiResponse limitedResponse = null;
+            for (int i = 0; i < 30 && limitedResponse == null; i++) {
+                ApiResponse r = TestServer.call(c, "GET", "/v1/jobs?limit=1", null);
+                if (r.status() == 429) limitedResponse = r;
+                else ok++;
+            }
+            assertThat(ok).as("the burst (twice the rate) passes").isGreaterThanOrEqualTo(9);
+            assertThat(limitedResponse).isNotNull();
+            assertThat(limitedResponse.header("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
+            assertThat(limitedResponse.json().get("error").get("type").asText()).isEqualTo("rate_limited");
+        }
+    }
+
+    @Test
     void healthMetricsAndOpenApiNeedNoSignature() throws Exception {
         assertThat(raw("GET", "/health", null, Map.of()).status()).isEqualTo(200);
         ApiResponse metrics = raw("GET", "/metrics", null, Map.of());

@@ -48,6 +48,10 @@ public final class TestServer {
 
     /** A server on the given database with the given node TTL; the caller closes it. */
     public static GalleyServer start(String jdbcUrl, long nodeTtlMs) {
+        return start(jdbcUrl, nodeTtlMs, c -> c);
+    }
+
+    public static GalleyServer start(String jdbcUrl, long nodeTtlMs, java.util.function.UnaryOperator<ServerConfig> tweak) {
         if (contract == null) contract = OpenApiContract.load();
         try {
             Path dataDir = Files.createTempDirectory("galley-test");
@@ -58,7 +62,7 @@ public final class TestServer {
                     .withDatabase(jdbcUrl, null, null)
                     .withBootstrapKey(OPERATOR_KEY)
                     .withMasterKey(MASTER_KEY);
-            return GalleyServer.start(config);
+            return GalleyServer.start(tweak.apply(config));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
