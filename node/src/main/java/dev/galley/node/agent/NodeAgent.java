@@ -1,0 +1,281 @@
+package dev.galley.node.agent;
+
+import dev.galley.node.hardware.Hardware;
+import dev.galley.node.protocol.Assignment;
+import dev.galley.node.protocol.ControlPlaneClient;
+import dev.galley.node.protocol.ControlPlaneException;
+import dev.galley.node.protocol.ControlPlaneUnavailableException;
+import dev.galley.node.protocol.Heartbeat;
+import dev.galley.node.protocol.NodeCommand;
+import dev.galley.node.protocol.NodeRegistration;
+import dev.galley.node.protocol.RegisteredNode;
+import dev.galley.node.protocol.RunUpdate;
+import dev.galley.node.runtime.ContainerRuntime;
+import dev.galley.node.runtime.ContainerRuntimeException;
+import dev.galley.node.runtime.ManagedContainer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent (spec §6.2): registers the machine, heartbeats, long-polls for assignments and runs
+ * each one under a {@link RunSupervisor}.
+ *
+ * <p>Threads, all virtual: one heartbeat loop, one poll loop, one per run. Everything the agent talks to
+ * is injected (runtime, control plane, clock), so tests run it against fakes.
+ *
+ * <p>Lifecycle: {@link #start()} registers (and throws if that fails, so {@code galley node} can say
+ * why), re-attaches to the containers a previous agent left, and starts the loops. {@link #shutdown()}
+ * is graceful: it stops taking work, lets go of the runs WITHOUT stopping their containers (so the next
+ * start re-attaches to them), and stops heartbeating last, so the server does not declare the node lost
+ * while it is still letting go.
+ */
+public final class NodeAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(15);
+    private static final int RECENT_RUNS_REMEMBERED = 10_000;
+
+    private final NodeAgentConfig config;
+    private final Hardware hardware;
+    private final ContainerRuntime runtime;
+    private final ControlPlaneClient controlPlane;
+    private final SupervisorContext context;
+    private final Map<String, RunSupervisor> supervisors = new ConcurrentHashMap<>();
+    private final RecentRuns recentRuns = new RecentRuns(RECENT_RUNS_REMEMBERED);
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile RegisteredNode node;
+    private volatile boolean heartbeatsStopped;
+    private Thread heartbeatThread;
+    private Thread pollThread;
+
+    public NodeAgent(NodeAgentConfig config, Hardware hardware, ContainerRuntime runtime, ControlPlaneClient controlPlane, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.hardware = Objects.requireNonNull(hardware, "hardware");
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        this.controlPlane = Objects.requireNonNull(controlPlane, "controlPlane");
+        this.context = new SupervisorContext(config, hardware, runtime, controlPlane,
+                new RunStatusOutbox(controlPlane, config.retryBackoff()), Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * Registers, re-attaches to left-over containers and starts heartbeating and polling.
+     *
+     * @throws ControlPlaneUnavailableException when the server cannot be reached
+     * @throws ControlPlaneException            when it refuses the registration (a 401/403 is a key problem)
+     */
+    public RegisteredNode start() {
+        if (!started.compareAndSet(false, true)) throw new IllegalStateException("the agent was already started");
+        node = register();
+        heartbeatThread = Thread.ofVirtual().name("heartbeat").start(this::heartbeatLoop);
+        reattach();
+        pollThread = Thread.ofVirtual().name("assignments").start(this::pollLoop);
+        return node;
+    }
+
+    /** The node as registered; null before {@link #start()}. */
+    public RegisteredNode node() {
+        return node;
+    }
+
+    /** The runs being supervised now, as the heartbeat reports them. */
+    public Set<String> activeRunUuids() {
+        return new TreeSet<>(supervisors.keySet());
+    }
+
+    /** Blocks until {@link #shutdown()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** Graceful stop; containers keep running. Idempotent. */
+    public void shutdown() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("node agent shutting down: taking no new work; running containers are left running and re-attached on the next start");
+        try {
+            interruptAndJoin(pollThread);
+            List<RunSupervisor> running = List.copyOf(supervisors.values());
+            running.forEach(RunSupervisor::detach);
+            for (RunSupervisor supervisor : running) {
+                if (!supervisor.join(JOIN_TIMEOUT)) log.warn("run {}: supervisor did not let go within {}", supervisor.runUuid(), JOIN_TIMEOUT);
+            }
+            heartbeatsStopped = true;
+            interruptAndJoin(heartbeatThread);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            terminated.countDown();
+            log.info("node agent stopped");
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private RegisteredNode register() {
+        RegisteredNode registered = controlPlane.register(new NodeRegistration(config.name(), config.regionCode(),
+                config.publicHost(), config.agentVersion(), hardware));
+        log.info("{} node {} ({}) in {} with {}", registered.created() ? "registered" : "re-registered", registered.name(),
+                registered.uuid(), registered.regionCode(), describe(hardware));
+        return registered;
+    }
+
+    /** "8 cores, 31.2 GB RAM, 2 GPUs (1 simulated)". */
+    static String describe(Hardware hardware) {
+        double ram = hardware.rams().stream().mapToDouble(Hardware.Ram::memoryGbMax).sum();
+        long simulated = hardware.gpus().stream().filter(Hardware.Gpu::simulated).count();
+        int gpus = hardware.gpus().size();
+        return hardware.totalCores() + " cores, " + Math.round(ram * 10) / 10.0 + " GB RAM, " + gpus + (gpus == 1 ? " GPU" : " GPUs")
+                + (simulated > 0 ? " (" + simulated + " simulated)" : "");
+    }
+
+    /** Picks up the containers a previous agent started (by label), running or finished. */
+    private void reattach() {
+        List<ManagedContainer> containers;
+        try {
+            containers = runtime.listManaged();
+        } catch (ContainerRuntimeException e) {
+            log.error("cannot list the containers a previous agent started: {}", e.getMessage());
+            return;
+        }
+        if (!containers.isEmpty()) log.info("found {} container(s) from a previous agent", containers.size());
+        for (ManagedContainer container : containers) {
+            if (container.jobRunUuid() == null || container.jobRunUuid().isBlank()) {
+                log.warn("container {} is marked as Galley's but names no run; leaving it alone", container.name());
+                continue;
+            }
+            launch(RunSupervisor.forContainer(container, context));
+        }
+    }
+
+    private void heartbeatLoop() {
+        boolean failing = false;
+        while (!heartbeatsStopped) {
+            try {
+                List<NodeCommand> commands = controlPlane.heartbeat(node.uuid(),
+                        new Heartbeat(HostLoad.sample(supervisors.size()), List.copyOf(activeRunUuids())));
+                if (failing) log.info("heartbeats reach the server again");
+                failing = false;
+                commands.forEach(this::handle);
+            } catch (ControlPlaneUnavailableException e) {
+                if (heartbeatsStopped) return;
+                if (!failing) log.warn("heartbeat failed: {}; the server marks this node OFFLINE after 30 s without one", e.getMessage());
+                failing = true;
+            } catch (ControlPlaneException e) {
+                if (e.status() == 404) {
+                    log.warn("the server no longer knows node {}; registering again", node.uuid());
+                    tryToRegisterAgain();
+                } else {
+                    log.error("heartbeat refused: {}", e.getMessage());
+                }
+            } catch (RuntimeException e) {
+                log.error("heartbeat failed unexpectedly", e);
+            }
+            try {
+                Thread.sleep(config.heartbeatInterval());
+            } catch (InterruptedException e) {
+                if (heartbeatsStopped) return;
+            }
+        }
+    }
+
+    private void tryToRegisterAgain() {
+        try {
+            node = register();
+        } catch (RuntimeException e) {
+            log.error("registering again failed: {}", e.getMessage());
+        }
+    }
+
+    private void handle(NodeCommand command) {
+        if (!command.isStopRun()) {
+            log.warn("ignoring a command this agent does not know: {}", command.type());
+            return;
+        }
+        String runUuid = command.jobRunUuid();
+        if (runUuid == null) return;
+        RunSupervisor supervisor = supervisors.get(runUuid);
+        if (supervisor != null) {
+            supervisor.requestStop(command.reason());
+        } else if (!recentRuns.contains(runUuid)) {
+            // Not started here (yet): make sure a late assignment does not start it, and tell the server.
+            recentRuns.add(runUuid);
+            log.info("run {}: stop requested for a run this agent does not run; reporting it CANCELLED", runUuid);
+            Thread.ofVirtual().name("cancel-" + runUuid).start(() -> {
+                try {
+                    context.outbox().deliver(runUuid, RunUpdate.cancelled(command.reason()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    }
+
+    private void pollLoop() {
+        int failures = 0;
+        while (!stopping.get()) {
+            try {
+                List<Assignment> assignments = controlPlane.pollAssignments(node.uuid(), config.pollWait());
+                if (failures > 0) log.info("polling for work works again");
+                failures = 0;
+                for (Assignment assignment : assignments) accept(assignment);
+                continue;
+            } catch (ControlPlaneUnavailableException e) {
+                if (stopping.get()) return;
+                if (failures == 0) log.warn("cannot poll for work: {}; retrying with backoff", e.getMessage());
+            } catch (ControlPlaneException e) {
+                if (failures == 0) log.error("polling for work refused: {}", e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("polling for work failed unexpectedly", e);
+            }
+            try {
+                config.retryBackoff().sleep(failures++);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Starts a supervisor unless this run is already running here or was recently (at-least-once delivery). */
+    private void accept(Assignment assignment) {
+        String runUuid = assignment.run().uuid();
+        if (stopping.get() || supervisors.containsKey(runUuid) || recentRuns.contains(runUuid)) {
+            log.debug("run {}: already known; ignoring the repeated assignment", runUuid);
+            return;
+        }
+        launch(RunSupervisor.forAssignment(assignment, context));
+    }
+
+    private void launch(RunSupervisor supervisor) {
+        if (supervisors.putIfAbsent(supervisor.runUuid(), supervisor) != null) return;
+        supervisor.start(this::finished);
+    }
+
+    private void finished(String runUuid) {
+        // Remembered first, then dropped: there is no moment where a duplicate would look new.
+        recentRuns.add(runUuid);
+        supervisors.remove(runUuid);
+    }
+
+    private static void interruptAndJoin(Thread thread) throws InterruptedException {
+        if (thread == null) return;
+        thread.interrupt();
+        if (!thread.join(JOIN_TIMEOUT)) log.warn("{} did not stop within {}", thread.getName(), JOIN_TIMEOUT);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.galley.node.protocol;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /v1/nodes/{uuid}/heartbeat}: a load sample (kept by the server as the node's
+ * {@code latest_hardware_event}) and the runs this agent is supervising right now.
+ */
+public record Heartbeat(
+        @JsonProperty("metadata") Map<String, Object> metadata,
+        @JsonProperty("active_run_uuids") List<String> activeRunUuids) {
+
+    public Heartbeat {
+        metadata = Map.copyOf(metadata);
+        activeRunUuids = List.copyOf(activeRunUuids);
+    }
+}
