@@ -1,6 +1,14 @@
 package dev.galley.app;
 
 import dev.galley.client.cli.ApiCommand;
+import dev.galley.client.cli.CookCommand;
+import dev.galley.client.cli.GpusCommand;
+import dev.galley.client.cli.JobsCommand;
+import dev.galley.client.cli.KeysCommand;
+import dev.galley.client.cli.LoginCommand;
+import dev.galley.client.cli.NodesCommand;
+import dev.galley.client.cli.RecipesCommand;
+import dev.galley.client.cli.RunsCommand;
 import dev.galley.node.NodeCommand;
 import dev.galley.server.ServerCommand;
 import picocli.CommandLine;
@@ -9,7 +17,9 @@ import picocli.CommandLine.Command;
 /** The one {@code galley} executable: every subcommand hangs off this root. */
 @Command(name = "galley", mixinStandardHelpOptions = true, version = "galley 0.1.0",
         description = "Galley: recipes, cooked jobs and the nodes that run them.",
-        subcommands = {ApiCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LoginCommand.class, RecipesCommand.class, CookCommand.class, JobsCommand.class, RunsCommand.class,
+                KeysCommand.class, GpusCommand.class, NodesCommand.class, ApiCommand.class, NodeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

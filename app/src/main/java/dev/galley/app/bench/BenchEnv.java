@@ -233,7 +233,7 @@ public final class BenchEnv implements AutoCloseable {
 
         long queryLong(Connection c, String sql, Object... args) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+                bind(c, ps, args);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -243,7 +243,7 @@ public final class BenchEnv implements AutoCloseable {
 
         String queryString(Connection c, String sql, Object... args) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+                bind(c, ps, args);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getString(1) : null;
                 }
@@ -252,8 +252,16 @@ public final class BenchEnv implements AutoCloseable {
 
         int update(Connection c, String sql, Object... args) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+                bind(c, ps, args);
                 return ps.executeUpdate();
+            }
+        }
+
+        /** Binds parameters; a String[] becomes a text[] as the server's JDBI binds it. */
+        static void bind(Connection c, PreparedStatement ps, Object[] args) throws SQLException {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] instanceof String[] a) ps.setArray(i + 1, c.createArrayOf("text", a));
+                else ps.setObject(i + 1, args[i]);
             }
         }
 
@@ -261,7 +269,7 @@ public final class BenchEnv implements AutoCloseable {
         String explain(Connection c, String sql, Object... args) throws SQLException {
             StringBuilder sb = new StringBuilder();
             try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
-                for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+                bind(c, ps, args);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) sb.append(rs.getString(1)).append('\n');
                 }

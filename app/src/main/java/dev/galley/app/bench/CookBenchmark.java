@@ -43,7 +43,7 @@ public final class CookBenchmark {
         warmup = Duration.ofSeconds(size.pick(1, 5));
         closed = Duration.ofSeconds(size.pick(2, 20));
         rate = size.pick(50.0, 1000.0);
-        open = Duration.ofSeconds(size.pick(2, 20));
+        open = Duration.ofSeconds(size.pick(2, 10));
         pgbenchSeconds = size.pick(2, 10);
     }
 

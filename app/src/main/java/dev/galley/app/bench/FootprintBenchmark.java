@@ -12,7 +12,7 @@ public final class FootprintBenchmark {
     public Duration idle;
 
     public FootprintBenchmark(Size size) {
-        idle = Duration.ofSeconds(size.pick(2, 10));
+        idle = Duration.ofSeconds(size.pick(1, 10));
     }
 
     public Result run(BenchEnv env, Size size) {

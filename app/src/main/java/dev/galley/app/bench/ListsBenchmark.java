@@ -78,10 +78,10 @@ public final class ListsBenchmark {
             String cols = "uuid, account_uuid, status, status_reason, status_reason_code, spec, secrets, source_recipe_uuid, "
                     + "container_access_token, timeout_assign_at_ms, image_size_bytes, node_count, cancel_reason, created_at, updated_at, "
                     + "started_at, completed_at";
-            String page = t.explain(db, "SELECT " + cols + " FROM jobs WHERE account_uuid = ?::uuid AND status = ANY(?::text[]) "
-                    + "ORDER BY created_at DESC, uuid DESC LIMIT 20 OFFSET " + (deepPage - 1) * 20, consumer[0], "{COMPLETED}");
-            String count = t.explain(db, "SELECT count(*) FROM jobs WHERE account_uuid = ?::uuid AND status = ANY(?::text[])",
-                    consumer[0], "{COMPLETED}");
+            String page = t.explain(db, "SELECT " + cols + " FROM jobs WHERE account_uuid = ?::uuid AND status = ANY(?) "
+                    + "ORDER BY created_at DESC, uuid DESC LIMIT 20 OFFSET " + (deepPage - 1) * 20, consumer[0], new String[]{"COMPLETED"});
+            String count = t.explain(db, "SELECT count(*) FROM jobs WHERE account_uuid = ?::uuid AND status = ANY(?)",
+                    consumer[0], new String[]{"COMPLETED"});
             result.detail("EXPLAIN ANALYZE: status=COMPLETED, page " + deepPage + " (" + Result.fmt(jobs) + " jobs)", "```\n" + page + "```");
             result.detail("EXPLAIN ANALYZE: its exact total", "```\n" + count + "```");
         }

@@ -29,7 +29,7 @@ public final class NodeRepository {
     private static final String FROM = """
             nodes n LEFT JOIN LATERAL (
                 SELECT sum(r.cpu_count) AS cpu, sum(r.ram_gb) AS ram, sum(r.storage_gb) AS storage,
-                       array(SELECT unnest(array_agg(r2.gpu_devices)) FROM job_runs r2 WHERE r2.node_uuid = n.uuid AND r2.is_active) AS gpus
+                       array(SELECT d FROM job_runs r2, unnest(r2.gpu_devices) d WHERE r2.node_uuid = n.uuid AND r2.is_active) AS gpus
                 FROM job_runs r WHERE r.node_uuid = n.uuid AND r.is_active) h ON true""";
 
     /** Inserts or (same account + name) updates a node; returns its uuid and whether it was new. */
