@@ -70,7 +70,8 @@ class SchedulingIT {
     }
 
     static SimulatedNode node(String region, int cores, List<String[]> gpus) {
-        return SimulatedNode.register(nodeKey, "node-" + TestServer.randomHex(8), region, cores, 64, 500, gpus);
+        // Live nodes heartbeat: with a 2 s TTL a slow machine would otherwise see them go OFFLINE mid-test.
+        return SimulatedNode.register(nodeKey, "node-" + TestServer.randomHex(8), region, cores, 64, 500, gpus).keepAlive();
     }
 
     @Test
@@ -136,13 +137,14 @@ class SchedulingIT {
         String region = region();
         try (GalleyServer second = TestServer.start(db, TTL_MS)) {
             GalleyClient nodeOnSecond = TestServer.client(second, extractPair(nodeKey));
-            SimulatedNode n = SimulatedNode.register(nodeOnSecond, "x-" + TestServer.randomHex(6), region, 2, 8, 50, List.of());
+            SimulatedNode n = SimulatedNode.register(nodeOnSecond, "x-" + TestServer.randomHex(6), region, 2, 8, 50, List.of()).keepAlive();
             var waiter = java.util.concurrent.CompletableFuture.supplyAsync(() -> n.poll(20_000));
             Thread.sleep(300);
             long t0 = System.nanoTime();
             create(job(region, "")); // created (and placed) through the first server
             assertThat(waiter.get(15, java.util.concurrent.TimeUnit.SECONDS)).hasSize(1);
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+            n.fallSilent();
         }
     }
 
@@ -321,6 +323,7 @@ class SchedulingIT {
         String job = create(job(region, "")).get("uuid").asText();
         JsonNode a = doomed.next(5_000);
         doomed.reportOk(a.at("/job_run/uuid").asText(), "{\"status\":\"RUNNING\"}");
+        doomed.fallSilent();
         SimulatedNode survivor = node(region, 2, List.of());
         // keep the survivor alive while the doomed node falls silent past the 2 s TTL
         long until = System.currentTimeMillis() + 10_000;
@@ -399,7 +402,7 @@ class SchedulingIT {
             }
             for (var f : fs) f.get();
             pool.shutdown();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(count("""
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(count("""
                     SELECT count(*) FROM job_runs r JOIN nodes n ON n.uuid = r.node_uuid WHERE n.region_code = '%s' AND r.is_active""".formatted(region)))
                     .isEqualTo(nodes));
             Thread.sleep(1_500); // let both schedulers run a few more rounds

@@ -93,6 +93,32 @@ public final class SimulatedNode {
                 : "{\"status\":\"FAILED\",\"exit_code\":" + exitCode + "}");
     }
 
+    private static final java.util.concurrent.ScheduledExecutorService HEARTBEATS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "simulated-heartbeats");
+                t.setDaemon(true);
+                return t;
+            });
+    private volatile java.util.concurrent.ScheduledFuture<?> keepAlive;
+
+    /** Heartbeats every 500 ms in the background, as a live agent would, until {@link #fallSilent()}. */
+    public SimulatedNode keepAlive() {
+        keepAlive = HEARTBEATS.scheduleWithFixedDelay(() -> {
+            try {
+                client.send("POST", "/v1/nodes/" + uuid + "/heartbeat", "{}".getBytes(), Map.of());
+            } catch (RuntimeException ignored) {
+                // the server may be shutting down at the end of a test class
+            }
+        }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Stops the background heartbeats: the node looks dead to the server from now on. */
+    public void fallSilent() {
+        var k = keepAlive;
+        if (k != null) k.cancel(false);
+    }
+
     public static List<String[]> noGpus() {
         return new ArrayList<>();
     }
