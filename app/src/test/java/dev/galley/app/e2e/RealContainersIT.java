@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * End to end with real containers (podman, set up by .ci/setup-containers.sh): a real server on a real
+ * End to end with real containers (podman, set up by scripts/setup-containers.sh): a real server on a real
  * PostgreSQL, real `galley node` agents in their own JVMs, real HTTP with real signatures, and an image
  * built locally from busybox. Each test has its own region and agents, so none takes another's jobs.
  */

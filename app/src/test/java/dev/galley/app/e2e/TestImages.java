@@ -34,7 +34,7 @@ final class TestImages {
                 CMD ["/bin/sh", "-c", "echo \\"hello $WHO from node $GALLEY_NODE_INDEX of $GALLEY_NODE_COUNT\\"; if [ -n \\"$HTTPD\\" ]; then exec httpd -f -p 8080 -h /www; fi; sleep ${SLEEP:-0}; echo bye; exit ${EXIT_CODE:-0}"]
                 """);
         int code = run(List.of("podman", "build", "-t", IMAGE + ":" + TAG, dir.toString()));
-        if (code != 0) throw new IllegalStateException("podman build failed with exit code " + code + " (is podman set up? run .ci/setup-containers.sh)");
+        if (code != 0) throw new IllegalStateException("podman build failed with exit code " + code + " (is podman set up? run scripts/setup-containers.sh)");
     }
 
     static int run(List<String> cmd) throws IOException, InterruptedException {

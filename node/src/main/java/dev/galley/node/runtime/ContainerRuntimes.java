@@ -50,7 +50,7 @@ public final class ContainerRuntimes {
             }
         }
         throw new ContainerRuntimeException("no working container runtime: " + String.join("; ", problems)
-                + ". Install podman (see .ci/setup-containers.sh) or start the Docker engine.");
+                + ". Install podman (see scripts/setup-containers.sh) or start the Docker engine.");
     }
 
     private static CliContainerRuntime tryRuntime(Path executable) {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent with REAL podman containers and the fake control plane. Needs the image that
- * {@code .ci/setup-containers.sh} builds; without podman these tests fail (never skip).
+ * {@code scripts/setup-containers.sh} builds; without podman these tests fail (never skip).
  */
 @Tag("containers")
 @Timeout(180)
@@ -46,7 +46,7 @@ class PodmanNodeAgentTest {
     @BeforeAll
     static void podmanAndImages(@TempDir Path context) throws IOException, InterruptedException {
         podman = ContainerRuntimes.detect("podman");
-        assertThat(podman.imagePresent(IMAGE)).as(IMAGE + " must exist; run .ci/setup-containers.sh").isTrue();
+        assertThat(podman.imagePresent(IMAGE)).as(IMAGE + " must exist; run scripts/setup-containers.sh").isTrue();
         if (!podman.imagePresent(HTTPD_IMAGE)) {
             Files.writeString(context.resolve("Containerfile"),
                     "FROM " + IMAGE + "\nCMD [\"/bin/busybox\", \"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/bin\"]\n");

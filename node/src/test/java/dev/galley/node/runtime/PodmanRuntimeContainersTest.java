@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Runs real containers through podman with the local test image that {@code .ci/setup-containers.sh}
+ * Runs real containers through podman with the local test image that {@code scripts/setup-containers.sh}
  * builds. Without podman these tests fail (detect throws): they are never skipped.
  */
 @Tag("containers")
@@ -37,7 +37,7 @@ class PodmanRuntimeContainersTest {
     static void detectPodman() {
         runtime = ContainerRuntimes.detect("podman");
         assertThat(runtime.flavor()).isEqualTo(CliFlavor.PODMAN);
-        assertThat(runtime.imagePresent(IMAGE)).as(IMAGE + " must exist; run .ci/setup-containers.sh").isTrue();
+        assertThat(runtime.imagePresent(IMAGE)).as(IMAGE + " must exist; run scripts/setup-containers.sh").isTrue();
     }
 
     @AfterEach

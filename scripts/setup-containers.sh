@@ -62,4 +62,27 @@ else
   podman build -q -t "$TEST_IMAGE" "$ctx"
 fi
 
+# 4. The demo image the README's first session cooks: greets, then (by env) serves HTTP, sleeps, exits.
+DEMO_IMAGE="localhost/galley/demo:1"
+if podman image exists "$DEMO_IMAGE"; then
+  say "image $DEMO_IMAGE already present"
+else
+  say "building $DEMO_IMAGE from /bin/busybox"
+  demo="$(mktemp -d)"
+  mkdir -p "$demo/bin" "$demo/www"
+  cp /bin/busybox "$demo/bin/busybox"
+  for applet in sh echo sleep cat env httpd date; do
+    ln -sf busybox "$demo/bin/$applet"
+  done
+  echo "hello from a Galley job" > "$demo/www/index.html"
+  cat > "$demo/Containerfile" <<'CONTAINERFILE'
+FROM scratch
+COPY bin /bin
+COPY www /www
+CMD ["/bin/sh", "-c", "echo \"hello ${WHO:-world} from node ${GALLEY_NODE_INDEX:-0} of ${GALLEY_NODE_COUNT:-1} (mode ${MODE:-default})\"; if [ -n \"$HTTPD\" ]; then exec httpd -f -p 8080 -h /www; fi; for i in $(seq 1 ${STEPS:-3}); do echo \"step $i\"; sleep ${STEP_SECONDS:-1}; done; echo done; exit ${EXIT_CODE:-0}"]
+CONTAINERFILE
+  podman build -q -t "$DEMO_IMAGE" "$demo"
+  rm -rf "$demo"
+fi
+
 say "done: $(podman --version)"
