@@ -275,7 +275,8 @@ class NodeAgentTest {
         assertThat(runtime.starts).isEmpty();
         assertThat(runtime.pulls).isEmpty();
         assertThat(server.calls("PATCH", "/v1/job-runs/" + run)).as("one try; redeliveries are ignored").hasSize(1);
-        assertThat(agent.activeRunUuids()).isEmpty();
+        // The supervisor lets go of the run on its own thread right after the 409: wait for it, don't race it.
+        await("the run is no longer active", () -> agent.activeRunUuids().isEmpty());
     }
 
     @Test
