@@ -103,7 +103,10 @@ public final class PlacementBenchmark {
                 if (now - lastChange > Duration.ofSeconds(30).toNanos()) break; // no progress for 30 s
                 if (now - lastBeat > Duration.ofSeconds(5).toNanos()) {
                     // Keep the simulated nodes alive (10,000 HTTP heartbeats would measure the load generator).
-                    t.update(db, "UPDATE nodes SET last_seen_at = now() WHERE account_uuid = ?::uuid", owner[0]);
+                    // Rows are locked in uuid order, as PlanApplier locks them: an unordered bulk UPDATE deadlocks with it.
+                    t.update(db, """
+                            UPDATE nodes SET last_seen_at = now() WHERE uuid IN (
+                              SELECT uuid FROM nodes WHERE account_uuid = ?::uuid ORDER BY uuid FOR UPDATE)""", owner[0]);
                     lastBeat = now;
                 }
                 ServerProcess.sleep(100);
