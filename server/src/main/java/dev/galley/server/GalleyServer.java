@@ -122,13 +122,15 @@ public final class GalleyServer implements AutoCloseable {
         var nodes = new NodeRepository();
         var reconciler = new JobReconciler(runs);
         var signals = new Signals(jdbcUrl, config.databaseUser().orElse(null), config.databasePassword().orElse(null));
+        var keyCache = new dev.galley.server.auth.ApiKeyCache();
+        signals.onKeyChanged(keyCache::invalidate);
         var authenticator = new Authenticator(jdbi, keys, nonces, box, clock,
-                new dev.galley.server.auth.RateLimiter(config.rateLimitRps()));
+                new dev.galley.server.auth.RateLimiter(config.rateLimitRps()), keyCache);
         var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::wakeScheduler, reconciler);
         var runHandlers = new RunHandlers(jdbi, runs, reconciler, signals, clock);
         var nodeHandlers = new NodeHandlers(jdbi, nodes, gpuRepo, gpuCatalog, runs, jobs, secrets, signals, clock);
         var accountHandlers = new AccountHandlers(jdbi, accounts, clock);
-        var keyHandlers = new ApiKeyHandlers(jdbi, keys, accounts, box, clock);
+        var keyHandlers = new ApiKeyHandlers(jdbi, keys, accounts, box, clock, keyCache, signals);
         var gpuHandlers = new GpuHandlers(jdbi, gpuRepo);
         var recipeHandlers = new RecipeHandlers(jdbi, recipes, secrets, gpuCatalog, clock);
         var jobHandlers = new JobHandlers(jdbi, jobs, jobService);

@@ -27,10 +27,12 @@ public final class Authenticator {
     private final SecretBox secrets;
     private final Clock clock;
     private final RateLimiter rateLimiter;
+    private final ApiKeyCache cache;
 
     public Authenticator(Jdbi jdbi, ApiKeyRepository keys, NonceRepository nonces, SecretBox secrets, Clock clock,
-                         RateLimiter rateLimiter) {
+                         RateLimiter rateLimiter, ApiKeyCache cache) {
         this.rateLimiter = rateLimiter;
+        this.cache = cache;
         this.jdbi = jdbi;
         this.keys = keys;
         this.nonces = nonces;
@@ -51,15 +53,15 @@ public final class Authenticator {
             throw ApiException.unauthenticated(msg);
         });
 
-        ApiKeyRow key = jdbi.withHandle(h -> keys.byPublicKey(h, publicKey))
+        ApiKeyCache.Entry entry = cache.get(publicKey, () -> jdbi.withHandle(h -> keys.byPublicKey(h, publicKey)).map(this::entry))
                 .orElseThrow(() -> ApiException.unauthenticated("unknown API key " + publicKey));
+        ApiKeyRow key = entry.row();
         if (key.revoked()) throw ApiException.unauthenticated("API key " + publicKey + " has been revoked");
         if (key.expiresAt() != null && !key.expiresAt().isAfter(Instant.ofEpochMilli(now))) {
             throw ApiException.unauthenticated("API key " + publicKey + " expired at " + key.expiresAt());
         }
 
-        String secret = secrets.decrypt(key.secretCiphertext());
-        var check = SignatureCheck.verify(publicKey, secret, time, nonce, ctx.method().name(), ctx.path(),
+        var check = SignatureCheck.verify(publicKey, entry.secret(), time, nonce, ctx.method().name(), ctx.path(),
                 ctx.queryString(), ctx.bodyAsBytes(), signature);
         switch (check) {
             case SignatureCheck.Mismatch m -> throw ApiException.signatureMismatch(m.canonicalString());
@@ -67,28 +69,33 @@ public final class Authenticator {
             case SignatureCheck.Valid v -> { }
         }
 
-        if (!key.allowedIps().isEmpty() && !ipAllowed(ctx.ip(), key)) {
+        if (!entry.allowed().isEmpty() && !ipAllowed(ctx.ip(), entry.allowed())) {
             throw ApiException.forbidden("requests from " + ctx.ip() + " are not allowed for this API key");
         }
         rateLimiter.check(publicKey, System.nanoTime());
         boolean fresh = jdbi.withHandle(h -> {
             boolean claimed = nonces.claim(h, publicKey, nonce);
-            if (claimed) keys.touch(h, key.uuid(), Instant.ofEpochMilli(now));
+            if (claimed && cache.shouldTouch(publicKey, now)) keys.touch(h, key.uuid(), Instant.ofEpochMilli(now));
             return claimed;
         });
         if (!fresh) throw ApiException.unauthenticated("X-Nonce " + nonce + " was already used with this key; send a new random nonce per request");
-        return new Caller(key.uuid(), publicKey, key.accountUuid(), PermissionSet.parse(key.permissions()));
+        return new Caller(key.uuid(), publicKey, key.accountUuid(), entry.permissions());
     }
 
-    private static boolean ipAllowed(String ip, ApiKeyRow key) {
+    private ApiKeyCache.Entry entry(ApiKeyRow row) {
+        return new ApiKeyCache.Entry(row, secrets.decrypt(row.secretCiphertext()), PermissionSet.parse(row.permissions()),
+                row.allowedIps().stream().map(IpRange::parse).toList(), System.nanoTime());
+    }
+
+    private static boolean ipAllowed(String ip, java.util.List<IpRange> allowed) {
         InetAddress addr;
         try {
             addr = InetAddress.getByName(ip); // ctx.ip() is always a literal, so this never resolves names
         } catch (UnknownHostException e) {
             return false;
         }
-        for (String range : key.allowedIps()) {
-            if (IpRange.parse(range).contains(addr)) return true;
+        for (IpRange range : allowed) {
+            if (range.contains(addr)) return true;
         }
         return false;
     }

@@ -34,8 +34,13 @@ public final class ApiKeyHandlers {
     private final AccountRepository accounts;
     private final SecretBox secrets;
     private final Clock clock;
+    private final dev.galley.server.auth.ApiKeyCache cache;
+    private final dev.galley.server.scheduler.Signals signals;
 
-    public ApiKeyHandlers(Jdbi jdbi, ApiKeyRepository keys, AccountRepository accounts, SecretBox secrets, Clock clock) {
+    public ApiKeyHandlers(Jdbi jdbi, ApiKeyRepository keys, AccountRepository accounts, SecretBox secrets, Clock clock,
+                          dev.galley.server.auth.ApiKeyCache cache, dev.galley.server.scheduler.Signals signals) {
+        this.cache = cache;
+        this.signals = signals;
         this.jdbi = jdbi;
         this.keys = keys;
         this.accounts = accounts;
@@ -111,7 +116,12 @@ public final class ApiKeyHandlers {
         caller.require("api_keys", "delete");
         ApiKeyRow key = visible(ctx, caller, "delete");
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        ApiKeyRow revoked = jdbi.withHandle(h -> keys.revoke(h, key.uuid(), now)).orElseThrow(() -> ApiException.notFound("api key"));
+        ApiKeyRow revoked = jdbi.inTransaction(h -> {
+            var row = keys.revoke(h, key.uuid(), now);
+            signals.keyChanged(h, key.publicKey()); // every replica evicts it from its key cache
+            return row;
+        }).orElseThrow(() -> ApiException.notFound("api key"));
+        cache.invalidate(key.publicKey());
         Responses.json(ctx, 200, view(revoked));
     }
 

@@ -23,6 +23,8 @@ public final class Signals implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Signals.class);
     static final String ASSIGN = "galley_assign";
     static final String JOBS = "galley_jobs";
+    static final String KEYS = "galley_keys";
+    private volatile java.util.function.Consumer<String> keyRevoked = pk -> { };
 
     /** A counter per node, bumped on each assignment signal; waiters block until it moves. */
     private final Map<UUID, long[]> nodeVersions = new ConcurrentHashMap<>();
@@ -46,6 +48,15 @@ public final class Signals implements AutoCloseable {
         if (nodes.isEmpty()) return;
         h.createQuery("SELECT count(pg_notify('" + ASSIGN + "', n::text)) FROM unnest(CAST(:nodes AS uuid[])) n")
                 .bind("nodes", nodes.toArray(UUID[]::new)).mapTo(Long.class).one();
+    }
+
+    /** Queues "this key changed" for every replica's key cache; delivered when the caller's transaction commits. */
+    public void keyChanged(Handle h, String publicKey) {
+        h.createQuery("SELECT pg_notify('" + KEYS + "', :pk)").bind("pk", publicKey).mapTo(String.class).one();
+    }
+
+    public void onKeyChanged(java.util.function.Consumer<String> listener) {
+        this.keyRevoked = listener;
     }
 
     /** Queues "a job wants placement"; delivered when the caller's transaction commits. */
@@ -110,6 +121,7 @@ public final class Signals implements AutoCloseable {
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + ASSIGN);
                     st.execute("LISTEN " + JOBS);
+                    st.execute("LISTEN " + KEYS);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 // After (re)connecting, wake everyone once: a signal may have been missed meanwhile.
@@ -125,6 +137,8 @@ public final class Signals implements AutoCloseable {
                             } catch (IllegalArgumentException ignored) {
                                 // not ours
                             }
+                        } else if (n.getName().equals(KEYS)) {
+                            keyRevoked.accept(n.getParameter());
                         } else {
                             wakeScheduler();
                         }

@@ -189,6 +189,18 @@ class AuthIT {
     }
 
     @Test
+    void aKeyRevokedOnOneReplicaIsRefusedByAnotherThatHadItCached() {
+        try (GalleyServer second = TestServer.start(0)) {
+            JsonNode created = alice.ok("POST", "/v1/api-keys", "{\"name\":\"replicated\",\"permissions\":[\"jobs.read.own\"]}", 201);
+            GalleyClient onSecond = TestServer.client(second, created.get("public_key").asText() + ":" + created.get("secret_key").asText());
+            assertThat(onSecond.send("GET", "/v1/jobs", null, Map.of()).status()).as("cached on the second replica now").isEqualTo(200);
+            alice.ok("DELETE", "/v1/api-keys/" + created.get("uuid").asText(), null, 200); // revoked through the first
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2)).untilAsserted(() ->
+                    assertThat(onSecond.send("GET", "/v1/jobs", null, Map.of()).status()).isEqualTo(401));
+        }
+    }
+
+    @Test
     void allowedIpsRestrictTheKey() {
         JsonNode elsewhere = alice.ok("POST", "/v1/api-keys",
                 "{\"name\":\"office only\",\"permissions\":[\"jobs.read.own\"],\"allowed_ips\":[\"10.0.0.0/8\",\"2001:db8::/32\"]}", 201);

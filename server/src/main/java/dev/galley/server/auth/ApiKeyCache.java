@@ -1,0 +1,45 @@
+package dev.galley.server.auth;
+
+import dev.galley.core.auth.PermissionSet;
+import dev.galley.core.net.IpRange;
+import dev.galley.server.keys.ApiKeyRow;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Known keys in memory (decrypted secret, parsed permissions and IP ranges), so a signed request costs one
+ * database statement (its nonce) instead of three. Entries live 10 s at most; a revocation evicts the key on
+ * every replica at once (see {@code Signals}), so a revoked key is refused from then on. Unknown keys are
+ * never cached: a key just created on another replica must work at once.
+ */
+public final class ApiKeyCache {
+    private static final long MAX_AGE_NANOS = 10_000_000_000L;
+
+    public record Entry(ApiKeyRow row, String secret, PermissionSet permissions, List<IpRange> allowed, long loadedAtNanos) {}
+
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    /** Last time each key's last_used_at was written, so that write happens at most once a minute. */
+    private final ConcurrentHashMap<String, Long> touched = new ConcurrentHashMap<>();
+
+    public Optional<Entry> get(String publicKey, Supplier<Optional<Entry>> load) {
+        Entry e = entries.get(publicKey);
+        if (e != null && System.nanoTime() - e.loadedAtNanos() < MAX_AGE_NANOS) return Optional.of(e);
+        Optional<Entry> loaded = load.get();
+        loaded.ifPresentOrElse(v -> entries.put(publicKey, v), () -> entries.remove(publicKey));
+        return loaded;
+    }
+
+    /** True when last_used_at should be written now (first use, or more than a minute since the last write). */
+    public boolean shouldTouch(String publicKey, long nowMs) {
+        Long last = touched.get(publicKey);
+        if (last != null && nowMs - last < 60_000) return false;
+        touched.put(publicKey, nowMs);
+        return true;
+    }
+
+    public void invalidate(String publicKey) {
+        entries.remove(publicKey);
+    }
+}
