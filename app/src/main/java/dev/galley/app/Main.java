@@ -1,5 +1,6 @@
 package dev.galley.app;
 
+import dev.galley.app.bench.BenchCommand;
 import dev.galley.client.cli.ApiCommand;
 import dev.galley.client.cli.CookCommand;
 import dev.galley.client.cli.GpusCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "galley", mixinStandardHelpOptions = true, version = "galley 0.1.0",
         description = "Galley: recipes, cooked jobs and the nodes that run them.",
         subcommands = {LoginCommand.class, RecipesCommand.class, CookCommand.class, JobsCommand.class, RunsCommand.class,
-                KeysCommand.class, GpusCommand.class, NodesCommand.class, ApiCommand.class, NodeCommand.class,
+                KeysCommand.class, GpusCommand.class, NodesCommand.class, ApiCommand.class, NodeCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override

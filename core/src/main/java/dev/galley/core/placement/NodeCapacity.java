@@ -132,6 +132,27 @@ public final class NodeCapacity {
         return List.copyOf(picked);
     }
 
+    /**
+     * Everything placement looks at except the node's identity: nodes with equal shapes fit the same runs
+     * and score the same, so a round can consider one of them (the lowest uuid) instead of all.
+     */
+    Shape shape() {
+        int n = 0;
+        for (boolean f : gpuFree) if (f) n++;
+        Object[] freeGpus = new Object[n * 3];
+        int k = 0;
+        for (int i = 0; i < gpuFree.length; i++) {
+            if (!gpuFree[i]) continue;
+            freeGpus[k++] = gpus.registryUuid[i];
+            freeGpus[k++] = gpus.normalizedName[i];
+            freeGpus[k++] = gpus.vramGb[i];
+        }
+        return new Shape(regionCode, schedulable, cpuCores, ramGb, storageGb, java.util.Arrays.asList(freeGpus));
+    }
+
+    /** See {@link #shape()}. Free GPUs are listed in the node's smallest-VRAM-first order. */
+    record Shape(String regionCode, boolean schedulable, int cpuCores, double ramGb, double storageGb, List<Object> freeGpus) {}
+
     /** The most qualifying free GPUs on this view, for "closest miss" messages. */
     int qualifyingGpuCount(RunRequirements req) {
         return countQualifyingGpus(req, Integer.MAX_VALUE);

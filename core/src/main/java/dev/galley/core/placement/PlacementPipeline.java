@@ -120,6 +120,16 @@ public final class PlacementPipeline {
     private List<Integer> bestNodes(CapacityLedger ledger, RunRequirements req, int howMany, Set<UUID> excluded,
                                     Set<UUID> avoided) {
         Comparator<Integer> bestFirst = (a, b) -> compare(ledger, req, avoided, a, b);
+        if (howMany == 1 && excluded.isEmpty() && avoided.isEmpty()) {
+            // Same answer as scanning every node (equal shapes differ only by uuid, the last tie-break),
+            // from one representative per shape.
+            int best = -1;
+            for (int position : ledger.representatives())
+                if (isCandidate(ledger.free(position), req, excluded)
+                        && (best < 0 || compare(ledger, req, avoided, position, best) < 0))
+                    best = position;
+            return best < 0 ? List.of() : List.of(best);
+        }
         if (howMany == 1) {
             int best = -1;
             for (int position = 0; position < ledger.size(); position++)

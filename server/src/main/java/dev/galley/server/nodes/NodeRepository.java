@@ -86,11 +86,16 @@ public final class NodeRepository {
                 .execute() == 1;
     }
 
-    /** Marks ONLINE/DRAINING nodes silent since {@code before} OFFLINE; returns their uuids. */
+    /**
+     * Marks ONLINE/DRAINING nodes silent since {@code before} OFFLINE; returns their uuids. Rows are locked in
+     * uuid order, the order the plan applier locks nodes in, so the two can never deadlock.
+     */
     public List<UUID> markSilentOffline(Handle h, Instant before, Instant now) {
         return h.createQuery("""
                 UPDATE nodes SET status = 'OFFLINE', updated_at = :now
-                WHERE status IN ('ONLINE', 'DRAINING') AND last_seen_at < :before RETURNING uuid""")
+                WHERE uuid IN (SELECT uuid FROM nodes WHERE status IN ('ONLINE', 'DRAINING') AND last_seen_at < :before
+                               ORDER BY uuid FOR UPDATE)
+                RETURNING uuid""")
                 .bind("before", before).bind("now", now).mapTo(UUID.class).list();
     }
 
