@@ -150,6 +150,14 @@ public final class NodeCapacity {
         return new Shape(regionCode, schedulable, cpuCores, ramGb, storageGb, java.util.Arrays.asList(freeGpus));
     }
 
+    /** A key for seeking in orders of free capacity: no node, {@code freeGpus} free GPUs, {@code cpu} cores. */
+    static NodeCapacity probe(int freeGpus, int cpu) {
+        boolean[] free = new boolean[freeGpus];
+        java.util.Arrays.fill(free, true);
+        return new NodeCapacity(null, null, true, cpu, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY,
+                new Gpus(new int[freeGpus], new double[freeGpus], new UUID[freeGpus], new String[freeGpus]), free);
+    }
+
     /** See {@link #shape()}. Free GPUs are listed in the node's smallest-VRAM-first order. */
     record Shape(String regionCode, boolean schedulable, int cpuCores, double ramGb, double storageGb, List<Object> freeGpus) {}
 

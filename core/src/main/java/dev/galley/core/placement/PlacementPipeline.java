@@ -17,10 +17,22 @@ import java.util.UUID;
 public final class PlacementPipeline {
     private final NodeFilter[] filters;
     private final TightestFitScorer scorer;
+    /** False only in tests: every search then scans all nodes, the reference the indexes must agree with. */
+    private final boolean indexed;
 
-    private PlacementPipeline(List<NodeFilter> filters, TightestFitScorer scorer) {
+    private PlacementPipeline(List<NodeFilter> filters, TightestFitScorer scorer, boolean indexed) {
         this.filters = filters.toArray(NodeFilter[]::new);
         this.scorer = scorer;
+        this.indexed = indexed;
+    }
+
+    /** The standard stages without the shape and fit indexes: the slow reference for equivalence tests. */
+    static PlacementPipeline unindexed() {
+        return new PlacementPipeline(standard().filtersList(), new TightestFitScorer(), false);
+    }
+
+    private List<NodeFilter> filtersList() {
+        return List.of(filters);
     }
 
     /** The stages, cheapest first: most nodes are turned away before the GPU walk. */
@@ -32,7 +44,7 @@ public final class PlacementPipeline {
                 new RamFilter(),
                 new StorageFilter(),
                 new GpuFilter()),        // walks the node's devices: last, as the dearest
-                new TightestFitScorer());
+                new TightestFitScorer(), true);
     }
 
     /**
@@ -120,7 +132,11 @@ public final class PlacementPipeline {
     private List<Integer> bestNodes(CapacityLedger ledger, RunRequirements req, int howMany, Set<UUID> excluded,
                                     Set<UUID> avoided) {
         Comparator<Integer> bestFirst = (a, b) -> compare(ledger, req, avoided, a, b);
-        if (howMany == 1 && excluded.isEmpty() && avoided.isEmpty()) {
+        if (indexed && howMany == 1 && excluded.isEmpty() && avoided.isEmpty() && req.gpuCount() == 0) {
+            int best = ledger.bestCpuOnly(req, p -> passesFilters(ledger.free(p), req));
+            return best < 0 ? List.of() : List.of(best);
+        }
+        if (indexed && howMany == 1 && excluded.isEmpty() && avoided.isEmpty()) {
             // Same answer as scanning every node (equal shapes differ only by uuid, the last tie-break),
             // from one representative per shape.
             int best = -1;

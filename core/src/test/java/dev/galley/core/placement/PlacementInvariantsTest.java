@@ -99,7 +99,7 @@ class PlacementInvariantsTest {
         }
     }
 
-    private static List<NodeSnapshot> randomNodes(Random random, int count) {
+    static List<NodeSnapshot> randomNodes(Random random, int count) {
         var nodes = new ArrayList<NodeSnapshot>();
         for (int n = 0; n < count; n++) {
             var gpus = new ArrayList<GpuDevice>();
@@ -120,7 +120,7 @@ class PlacementInvariantsTest {
         return nodes;
     }
 
-    private static List<PendingJob> randomJobs(Random random, int count, List<NodeSnapshot> nodes) {
+    static List<PendingJob> randomJobs(Random random, int count, List<NodeSnapshot> nodes) {
         var jobs = new ArrayList<PendingJob>();
         for (int j = 0; j < count; j++) {
             int gpuCount = random.nextInt(4) == 0 ? 0 : random.nextInt(3);

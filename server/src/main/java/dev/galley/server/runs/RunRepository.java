@@ -27,20 +27,35 @@ public final class RunRepository {
                          int attempt, int cpuCount, double ramGb, double storageGb, List<Integer> gpuDevices,
                          long startDeadlineMs) {}
 
+    /** Inserts many runs in one statement (arrays unnested server-side: one round trip, one plan). */
     public void insertAll(Handle h, List<NewRun> runs, Instant now) {
-        var batch = h.prepareBatch("""
+        if (runs.isEmpty()) return;
+        int n = runs.size();
+        UUID[] uuid = new UUID[n], job = new UUID[n], account = new UUID[n], node = new UUID[n], nodeAccount = new UUID[n];
+        Integer[] idx = new Integer[n], attempt = new Integer[n], cpu = new Integer[n];
+        Double[] ram = new Double[n], storage = new Double[n];
+        Long[] deadline = new Long[n];
+        String[] gpus = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewRun r = runs.get(i);
+            uuid[i] = r.uuid(); job[i] = r.jobUuid(); account[i] = r.accountUuid(); node[i] = r.nodeUuid();
+            nodeAccount[i] = r.nodeAccountUuid(); idx[i] = r.nodeIndex(); attempt[i] = r.attempt(); cpu[i] = r.cpuCount();
+            ram[i] = r.ramGb(); storage[i] = r.storageGb(); deadline[i] = r.startDeadlineMs();
+            gpus[i] = r.gpuDevices().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
+        }
+        h.createUpdate("""
                 INSERT INTO job_runs (uuid, job_uuid, account_uuid, node_uuid, node_account_uuid, node_index, attempt, status,
                     cpu_count, ram_gb, storage_gb, gpu_devices, created_at, updated_at, assigned_at, start_deadline_ms)
-                VALUES (:uuid, :job, :account, :node, :nodeAccount, :idx, :attempt, 'ASSIGNED', :cpu, :ram, :storage, :gpus,
-                        :now, :now, :now, :deadline)""");
-        for (NewRun r : runs) {
-            batch.bind("uuid", r.uuid()).bind("job", r.jobUuid()).bind("account", r.accountUuid()).bind("node", r.nodeUuid())
-                    .bind("nodeAccount", r.nodeAccountUuid()).bind("idx", r.nodeIndex()).bind("attempt", r.attempt())
-                    .bind("cpu", r.cpuCount()).bind("ram", r.ramGb()).bind("storage", r.storageGb())
-                    .bind("gpus", r.gpuDevices().toArray(Integer[]::new)).bind("now", now).bind("deadline", r.startDeadlineMs())
-                    .add();
-        }
-        if (!runs.isEmpty()) batch.execute();
+                SELECT u.uuid, u.job, u.account, u.node, u.node_account, u.idx, u.attempt, 'ASSIGNED', u.cpu, u.ram, u.storage,
+                       CAST(u.gpus AS int[]), :now, :now, :now, u.deadline
+                FROM unnest(CAST(:uuid AS uuid[]), CAST(:job AS uuid[]), CAST(:account AS uuid[]), CAST(:node AS uuid[]),
+                            CAST(:nodeAccount AS uuid[]), CAST(:idx AS int[]), CAST(:attempt AS int[]), CAST(:cpu AS int[]),
+                            CAST(:ram AS float8[]), CAST(:storage AS float8[]), CAST(:gpus AS text[]), CAST(:deadline AS int8[]))
+                     AS u(uuid, job, account, node, node_account, idx, attempt, cpu, ram, storage, gpus, deadline)""")
+                .bind("uuid", uuid).bind("job", job).bind("account", account).bind("node", node).bind("nodeAccount", nodeAccount)
+                .bind("idx", idx).bind("attempt", attempt).bind("cpu", cpu).bind("ram", ram).bind("storage", storage)
+                .bind("gpus", gpus).bind("deadline", deadline).bind("now", now)
+                .execute();
     }
 
     public Optional<RunRow> byUuid(Handle h, UUID uuid) {

@@ -8,7 +8,6 @@ import dev.galley.server.runs.JobReconciler;
 import dev.galley.server.runs.RunRepository;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -137,7 +136,10 @@ public final class PlanApplier {
                     if (f != null) f.gpus.add(rs.getInt(2));
                     return 0;
                 }).list();
-        h.createQuery("SELECT node_uuid, cpu_count, ram_gb, storage_gb, gpu_devices FROM job_runs WHERE node_uuid = ANY(:ids) AND is_active")
+        // Aggregated in the database: a busy node may hold many runs, the applier needs one row per node.
+        h.createQuery("""
+                SELECT node_uuid, sum(cpu_count), sum(ram_gb), sum(storage_gb) FROM job_runs
+                WHERE node_uuid = ANY(:ids) AND is_active GROUP BY node_uuid""")
                 .bind("ids", ids)
                 .map((rs, c) -> {
                     Free f = free.get(rs.getObject(1, UUID.class));
@@ -145,8 +147,14 @@ public final class PlanApplier {
                         f.cpu -= rs.getInt(2);
                         f.ram -= rs.getDouble(3);
                         f.storage -= rs.getDouble(4);
-                        f.gpus.removeAll(Arrays.asList((Integer[]) rs.getArray(5).getArray()));
                     }
+                    return 0;
+                }).list();
+        h.createQuery("SELECT r.node_uuid, d FROM job_runs r, unnest(r.gpu_devices) d WHERE r.node_uuid = ANY(:ids) AND r.is_active")
+                .bind("ids", ids)
+                .map((rs, c) -> {
+                    Free f = free.get(rs.getObject(1, UUID.class));
+                    if (f != null) f.gpus.remove(rs.getInt(2));
                     return 0;
                 }).list();
         return free;

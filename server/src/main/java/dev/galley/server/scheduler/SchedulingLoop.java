@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulingLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchedulingLoop.class);
-    static final int MAX_JOBS_PER_ROUND = 2_000;
+    static final int MAX_JOBS_PER_ROUND = 10_000;
     private static final long IDLE_WAIT_MS = 500;
 
     private final Jdbi jdbi;
@@ -72,17 +72,20 @@ public final class SchedulingLoop implements AutoCloseable {
         long t0 = System.nanoTime();
         var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), MAX_JOBS_PER_ROUND));
         if (snapshot.waiting().isEmpty()) return false;
+        long t1 = System.nanoTime();
         Map<UUID, SnapshotLoader.Waiting> byJob = new HashMap<>();
         snapshot.waiting().forEach(w -> byJob.put(w.job().jobUuid(), w));
         PlacementPlan plan = pipeline.place(snapshot.nodes(), snapshot.waiting().stream().map(SnapshotLoader.Waiting::job).toList());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        long t2 = System.nanoTime();
         var applied = applier.apply(plan, byJob, snapshot.nodeAccounts(), now);
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         metrics.registry().counter("galley_runs_placed_total").increment(applied.runsPlaced());
         metrics.registry().timer("galley_placement_round").record(java.time.Duration.ofMillis(tookMs));
         if (applied.runsPlaced() > 0 || applied.jobsSkipped() > 0) {
-            log.info("placed {} run(s) for {} job(s) in {} ms ({} waiting, {} node(s); {} job(s) left for the next round)",
-                    applied.runsPlaced(), applied.jobsPlaced(), tookMs, snapshot.waiting().size(), snapshot.nodes().size(),
+            log.info("placed {} run(s) for {} job(s) in {} ms (load {} ms, plan {} ms, apply {} ms; {} waiting, {} node(s); {} job(s) left for the next round)",
+                    applied.runsPlaced(), applied.jobsPlaced(), tookMs, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                    (System.nanoTime() - t2) / 1_000_000, snapshot.waiting().size(), snapshot.nodes().size(),
                     applied.jobsSkipped());
         }
         return applied.jobsPlaced() > 0 && snapshot.waiting().size() >= MAX_JOBS_PER_ROUND || applied.jobsSkipped() > 0 && applied.jobsPlaced() > 0;

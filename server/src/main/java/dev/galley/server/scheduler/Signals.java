@@ -46,9 +46,16 @@ public final class Signals implements AutoCloseable {
     /** Queues "runs were assigned" for these nodes; delivered when the caller's transaction commits. */
     public void nodesAssigned(Handle h, Collection<UUID> nodes) {
         if (nodes.isEmpty()) return;
+        if (nodes.size() > BROADCAST_OVER) {
+            // One "everyone look" beats thousands of notifications: each waiter re-reads only its own node.
+            h.createQuery("SELECT pg_notify('" + ASSIGN + "', '*')").mapTo(String.class).one();
+            return;
+        }
         h.createQuery("SELECT count(pg_notify('" + ASSIGN + "', n::text)) FROM unnest(CAST(:nodes AS uuid[])) n")
                 .bind("nodes", nodes.toArray(UUID[]::new)).mapTo(Long.class).one();
     }
+
+    private static final int BROADCAST_OVER = 64;
 
     /** Queues "this key changed" for every replica's key cache; delivered when the caller's transaction commits. */
     public void keyChanged(Handle h, String publicKey) {
@@ -131,7 +138,9 @@ public final class Signals implements AutoCloseable {
                     PGNotification[] ns = pg.getNotifications(500);
                     if (ns == null) continue;
                     for (PGNotification n : ns) {
-                        if (n.getName().equals(ASSIGN)) {
+                        if (n.getName().equals(ASSIGN) && n.getParameter().equals("*")) {
+                            nodeVersions.keySet().forEach(this::wakeNode);
+                        } else if (n.getName().equals(ASSIGN)) {
                             try {
                                 wakeNode(UUID.fromString(n.getParameter()));
                             } catch (IllegalArgumentException ignored) {
