@@ -174,6 +174,14 @@ public final class GalleyServer implements AutoCloseable {
 
         ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("galley-housekeeping").daemon().factory());
         var gauges = new StatusGauges(jdbi, metrics);
+        var jobCounts = new dev.galley.server.jobs.JobCounts();
+        loops.scheduleWithFixedDelay(() -> {
+            try {
+                jdbi.useHandle(jobCounts::compact);
+            } catch (RuntimeException e) {
+                log.warn("compacting job counts failed, will retry: {}", e.getMessage());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(() -> {
             try {
                 gauges.refresh();

@@ -98,23 +98,28 @@ public final class SignatureCheck {
         } catch (IllegalArgumentException e) {
             return new Unverifiable(e.getMessage());
         }
-        List<String> bodyHashes = new ArrayList<>(2);
-        bodyHashes.add(CanonicalRequest.sha256Hex(body));
-        canonicalJsonHash(body).ifPresent(bodyHashes::add);
-
-        String primary = null;
-        boolean matched = false;
-        for (String query : queries) {
-            for (String bodyHash : bodyHashes) {
-                String candidate = CanonicalRequest.stringToSign(publicKey, timestampHeader, nonce, method, path,
-                        query, bodyHash);
-                if (primary == null) primary = candidate;
-                // No early exit: every variant costs the same whichever one matches.
-                matched |= CanonicalRequest.constantTimeEquals(
-                        CanonicalRequest.hmacSha256Hex(secretKey, candidate), signatureHex);
+        // Raw-body variants first: most clients sign the bytes they send, and re-canonicalizing a JSON body
+        // costs more than the HMACs. Stopping at the first match leaks only which accepted form the client
+        // used, which is no secret; each comparison itself is constant-time.
+        String rawHash = CanonicalRequest.sha256Hex(body);
+        String primary = CanonicalRequest.stringToSign(publicKey, timestampHeader, nonce, method, path, queries.get(0), rawHash);
+        boolean sameQuery = queries.get(0).equals(queries.get(1)); // no spaces in the query: one form only
+        if (matches(secretKey, primary, signatureHex)
+                || !sameQuery && matches(secretKey, CanonicalRequest.stringToSign(publicKey, timestampHeader, nonce, method, path, queries.get(1), rawHash), signatureHex)) {
+            return new Valid();
+        }
+        Optional<String> jsonHash = canonicalJsonHash(body);
+        if (jsonHash.isPresent() && !jsonHash.get().equals(rawHash)) {
+            for (String query : sameQuery ? queries.subList(0, 1) : queries) {
+                String candidate = CanonicalRequest.stringToSign(publicKey, timestampHeader, nonce, method, path, query, jsonHash.get());
+                if (matches(secretKey, candidate, signatureHex)) return new Valid();
             }
         }
-        return matched ? new Valid() : new Mismatch(primary);
+        return new Mismatch(primary);
+    }
+
+    private static boolean matches(String secretKey, String candidate, String signatureHex) {
+        return CanonicalRequest.constantTimeEquals(CanonicalRequest.hmacSha256Hex(secretKey, candidate), signatureHex);
     }
 
     private static Optional<String> canonicalJsonHash(byte[] body) {

@@ -55,8 +55,14 @@ public final class ListSql {
 
     public void wordSet(String column, Filter.WordSet f) {
         String p = next();
-        conditions.add(column + " = ANY(:" + p + ")");
-        binds.put(p, f.values().toArray(String[]::new));
+        if (f.values().size() == 1) {
+            // "= x" lets an index on (…, column, created_at) also deliver the order; "= ANY" would not.
+            conditions.add(column + " = :" + p);
+            binds.put(p, f.values().getFirst());
+        } else {
+            conditions.add(column + " = ANY(:" + p + ")");
+            binds.put(p, f.values().toArray(String[]::new));
+        }
     }
 
     public void numberRange(String column, Filter.NumberRange f) {
@@ -92,18 +98,42 @@ public final class ListSql {
         binds.put(p, f.text());
     }
 
+    /**
+     * Deferred join for a plain table: the page's uuids are found first (an index-only walk past the
+     * offset), then only those rows are read. Deep pages then skip index entries, not whole rows.
+     */
+    public ListSql deferredJoin() {
+        this.deferred = true;
+        return this;
+    }
+
+    private boolean deferred;
+    private java.util.function.ToLongFunction<Handle> exactTotal;
+
+    /** Supplies the total without COUNT(*) (e.g. from kept counters) when the caller knows it exactly. */
+    public ListSql total(java.util.function.ToLongFunction<Handle> exact) {
+        this.exactTotal = exact;
+        return this;
+    }
+
     public <T> Page<T> run(Handle h, ListQuery q, RowMapper<T> mapper) {
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         String sortColumn = q.sortField() == ListQuery.SortField.CREATED_AT ? "created_at" : "updated_at";
         String dir = q.descending() ? " DESC" : " ASC";
-        var select = h.createQuery("SELECT " + columns + " FROM " + table + where
-                + " ORDER BY " + sortColumn + dir + ", uuid" + dir + " LIMIT :_limit OFFSET :_offset");
+        String order = " ORDER BY " + sortColumn + dir + ", uuid" + dir;
+        String sql = deferred
+                ? "SELECT " + columns + " FROM " + table + " WHERE uuid IN (SELECT uuid FROM " + table + where + order
+                        + " LIMIT :_limit OFFSET :_offset)" + order
+                : "SELECT " + columns + " FROM " + table + where + order + " LIMIT :_limit OFFSET :_offset";
+        var select = h.createQuery(sql);
         binds.forEach(select::bind);
         select.bind("_limit", q.limit()).bind("_offset", Math.min(q.offset(), Long.MAX_VALUE / 2));
         List<T> data = select.map(mapper).list();
         long total;
         if (q.page() == 1 && data.size() < q.limit()) {
             total = data.size(); // the whole result fits on the first page: no second query needed
+        } else if (exactTotal != null) {
+            total = exactTotal.applyAsLong(h);
         } else {
             var count = h.createQuery("SELECT count(*) FROM " + table + where);
             binds.forEach(count::bind);

@@ -66,8 +66,15 @@ public final class JobRepository {
                 .map(JobRepository::map).findOne();
     }
 
+    private final JobCounts counts = new JobCounts();
+
     public ListSql.Page<JobRow> list(Handle h, UUID accountOrNull, ListQuery q) {
-        var sql = new ListSql("jobs", COLUMNS);
+        var sql = new ListSql("jobs", COLUMNS).deferredJoin();
+        // With no filter but status the total comes from the kept counters, not a COUNT over millions of rows.
+        if (q.filters().stream().allMatch(f -> f.field().equals("status"))) {
+            String[] statuses = q.filter("status", Filter.WordSet.class).map(w -> w.values().toArray(String[]::new)).orElse(null);
+            sql.total(handle -> counts.total(handle, accountOrNull, statuses));
+        }
         if (accountOrNull != null) sql.where("account_uuid = :account", "account", accountOrNull);
         for (Filter f : q.filters()) {
             switch (f) {

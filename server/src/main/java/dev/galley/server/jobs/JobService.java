@@ -138,9 +138,24 @@ public final class JobService {
                 masked, sealed, p.recipeUuid(), ApiKeyGenerator.hex(24), assignDeadline, null, null, null,
                 now, now, null, null);
         jobs.insert(h, job);
-        if (p.recipeUuid() != null) recipes.touchLastUsed(h, p.recipeUuid(), now);
+        if (p.recipeUuid() != null && shouldTouchRecipe(p.recipeUuid(), now)) recipes.touchLastUsed(h, p.recipeUuid(), now);
         return job;
     }
+
+    /**
+     * A recipe's last_used_at is written at most once a second per replica: every cook writing the same row
+     * would serialise all cooks of a popular recipe on its row lock. The first cook always writes.
+     */
+    private boolean shouldTouchRecipe(UUID recipe, Instant now) {
+        long ms = now.toEpochMilli();
+        Long last = recipeTouches.get(recipe);
+        if (last != null && ms - last < 1_000) return false;
+        recipeTouches.put(recipe, ms);
+        if (recipeTouches.size() > 100_000) recipeTouches.clear(); // bounded: forgetting only costs one extra write
+        return true;
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<UUID, Long> recipeTouches = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Same key + same method/path/body = same request; the body compares in canonical JSON form when it is JSON. */
     static String requestHash(String path, byte[] body) {

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Jobs and nodes by status for /metrics. Counted by a periodic refresh (not per scrape), so a scrape never
- * runs an aggregate over millions of rows.
+ * Jobs and nodes by status for /metrics, refreshed periodically (not per scrape); job totals come from
+ * the kept counters, so this stays cheap with millions of jobs.
  */
 public final class StatusGauges {
     private static final List<String> JOB_STATUSES = List.of("PENDING", "ASSIGNED", "RUNNING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED");
@@ -33,7 +33,11 @@ public final class StatusGauges {
     public void refresh() {
         jdbi.useHandle(h -> {
             Map<String, Long> j = new java.util.HashMap<>();
-            h.createQuery("SELECT status, count(*) FROM jobs GROUP BY status").map((rs, c) -> j.put(rs.getString(1), rs.getLong(2))).list();
+            // From the kept counters (migration V7), never a COUNT over the jobs table.
+            h.createQuery("""
+                    SELECT status, sum(n) FROM (SELECT status, n FROM job_counts
+                                                UNION ALL SELECT status, delta FROM job_count_deltas) x GROUP BY status""")
+                    .map((rs, c) -> j.put(rs.getString(1), rs.getLong(2))).list();
             JOB_STATUSES.forEach(s -> jobs.get(s).set(j.getOrDefault(s, 0L)));
             Map<String, Long> n = new java.util.HashMap<>();
             h.createQuery("SELECT status, count(*) FROM nodes GROUP BY status").map((rs, c) -> n.put(rs.getString(1), rs.getLong(2))).list();

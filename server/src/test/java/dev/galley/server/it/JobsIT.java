@@ -164,6 +164,22 @@ class JobsIT {
     }
 
     @Test
+    void totalsFromTheKeptCountersFollowStatusChanges() {
+        Tenant t = TestServer.newTenant();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) ids.add(t.ok("POST", "/v1/jobs", Recipes.job(), 201).get("uuid").asText());
+        t.ok("PUT", "/v1/jobs/" + ids.get(0) + "/cancel", null, 200);
+        // limit=1 makes every page "full", so the total cannot come from counting the page.
+        assertThat(t.ok("GET", "/v1/jobs?limit=1", null, 200).get("total").asInt()).isEqualTo(3);
+        assertThat(t.ok("GET", "/v1/jobs?limit=1&filter[status]=PENDING", null, 200).get("total").asInt()).isEqualTo(2);
+        assertThat(t.ok("GET", "/v1/jobs?limit=1&filter[status]=CANCELLED", null, 200).get("total").asInt()).isEqualTo(1);
+        assertThat(t.ok("GET", "/v1/jobs?limit=1&filter[status]=CANCELLED,PENDING", null, 200).get("total").asInt()).isEqualTo(3);
+        JsonNode third = t.ok("GET", "/v1/jobs?limit=1&page=3&sort=created_at", null, 200);
+        assertThat(third.get("data")).singleElement().satisfies(j -> assertThat(ids).contains(j.get("uuid").asText()));
+        assertThat(t.ok("GET", "/v1/jobs?limit=1&page=4", null, 200).get("data")).isEmpty();
+    }
+
+    @Test
     void createRejectsBadSpecsWithEveryError() {
         JsonNode err = ok(lister.call("POST", "/v1/jobs", """
                 {"title":"","task":"BATCH","cpu_count":4.5,"gpu_count":0,"min_vram_gb":8,"max_timeout_run_ms":null,
