@@ -34,7 +34,7 @@ public final class PlanApplier {
     private final JobReconciler reconciler;
     private final Signals signals;
 
-    public record Applied(int runsPlaced, int jobsPlaced, int jobsSkipped) {}
+    public record Applied(int runsPlaced, int jobsPlaced, int jobsSkipped, Set<UUID> nodes) {}
 
     public PlanApplier(Jdbi jdbi, RunRepository runs, JobReconciler reconciler, Signals signals) {
         this.jdbi = jdbi;
@@ -46,7 +46,9 @@ public final class PlanApplier {
     public Applied apply(PlacementPlan plan, Map<UUID, SnapshotLoader.Waiting> waiting, Map<UUID, UUID> nodeAccounts, Instant now) {
         Map<UUID, List<Placement>> byJob = new LinkedHashMap<>();
         for (Placement p : plan.placements()) byJob.computeIfAbsent(p.jobUuid(), k -> new ArrayList<>()).add(p);
-        Applied applied = byJob.isEmpty() ? new Applied(0, 0, 0) : jdbi.inTransaction(h -> commit(h, byJob, waiting, nodeAccounts, now));
+        Applied applied = byJob.isEmpty() ? new Applied(0, 0, 0, Set.of()) : jdbi.inTransaction(h -> commit(h, byJob, waiting, nodeAccounts, now));
+        // Long-polls held by this replica wake now, without waiting for the NOTIFY round trip.
+        applied.nodes().forEach(signals::wakeNode);
         recordReasons(plan.unplaced(), now);
         return applied;
     }
@@ -118,7 +120,7 @@ public final class PlanApplier {
         }
         for (UUID job : retried) reconciler.reconcile(h, job, now);
         signals.nodesAssigned(h, touchedNodes);
-        return new Applied(newRuns.size(), firstPlaced.size() + retried.size(), skipped);
+        return new Applied(newRuns.size(), firstPlaced.size() + retried.size(), skipped, touchedNodes);
     }
 
     /** Locks the nodes (uuid order) and computes their free capacity from their active runs, inside the transaction. */
