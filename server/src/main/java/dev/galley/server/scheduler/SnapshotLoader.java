@@ -42,6 +42,14 @@ public final class SnapshotLoader {
     public record Snapshot(List<NodeSnapshot> nodes, Map<UUID, UUID> nodeAccounts, List<Waiting> waiting) {}
 
     public Snapshot load(Handle h, GpuCatalog catalog, int maxJobs) {
+        return load(h, catalog, maxJobs, nodes -> java.util.Set.of());
+    }
+
+    /**
+     * @param skipFor given the loaded nodes, the waiting jobs not worth placing again (known not to fit this
+     *                very cluster state); they are left out of the job query
+     */
+    public Snapshot load(Handle h, GpuCatalog catalog, int maxJobs, java.util.function.Function<List<NodeSnapshot>, Set<UUID>> skipFor) {
         Map<UUID, List<GpuDevice>> gpus = new HashMap<>();
         h.createQuery("""
                 SELECT g.node_uuid, g.device_index, g.gpu_uuid, g.name, g.vram_gb
@@ -75,11 +83,22 @@ public final class SnapshotLoader {
                 }).list();
 
         List<Waiting> waiting = new ArrayList<>();
+        Set<UUID> skip = skipFor.apply(nodes);
+        // Only the fields placement needs are extracted in SQL: parsing whole specs (env, volumes…) of
+        // thousands of waiting jobs each round dominated the scheduler's CPU.
         List<Object[]> rows = h.createQuery("""
-                SELECT uuid, account_uuid, created_at, spec, node_count FROM jobs
-                WHERE wants_placement AND NOT cancel_requested AND NOT assign_timed_out
-                ORDER BY created_at, uuid LIMIT :limit""")
-                .bind("limit", maxJobs)
+                SELECT j.uuid, j.account_uuid, j.created_at,
+                       jsonb_build_object('cpu_count', spec->'cpu_count', 'gpu_count', spec->'gpu_count',
+                           'gpu_name', spec->'gpu_name', 'gpu_registry_uuid', spec->'gpu_registry_uuid',
+                           'min_vram_gb', spec->'min_vram_gb', 'min_ram_gb', spec->'min_ram_gb',
+                           'min_storage_gb', spec->'min_storage_gb', 'allowed_region_codes', spec->'allowed_region_codes',
+                           'max_node_count', spec->'max_node_count', 'max_retry_count', spec->'max_retry_count',
+                           'max_timeout_start_ms', spec->'max_timeout_start_ms')::text,
+                       j.node_count
+                FROM jobs j LEFT JOIN unnest(CAST(:skip AS uuid[])) AS s(uuid) ON s.uuid = j.uuid
+                WHERE j.wants_placement AND NOT j.cancel_requested AND NOT j.assign_timed_out AND s.uuid IS NULL
+                ORDER BY j.created_at, j.uuid LIMIT :limit""")
+                .bind("limit", maxJobs).bind("skip", skip.toArray(UUID[]::new))
                 .map((rs, c) -> new Object[]{rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getTimestamp(3).getTime(), rs.getString(4), rs.getObject(5)}).list();
         for (Object[] r : rows) {
