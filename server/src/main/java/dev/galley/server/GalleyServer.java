@@ -153,7 +153,7 @@ public final class GalleyServer implements AutoCloseable {
                 }
             }));
             cfg.routes.before(RequestIds::assign);
-            var r = new RouteRegistrar(cfg.routes, authenticator, metrics);
+            var r = new RouteRegistrar(cfg.routes, authenticator, metrics, config.maxInFlight());
             r.open(HandlerType.GET, "/health", ctx -> {
                 boolean ok = db.isHealthy();
                 ctx.status(ok ? 200 : 503).contentType("application/json")

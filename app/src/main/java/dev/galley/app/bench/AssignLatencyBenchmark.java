@@ -109,7 +109,8 @@ public final class AssignLatencyBenchmark {
             Load.Outcome o = Load.openLoop(cooks, i -> Load.Request.of("POST", path, "{\"title\":\"small " + i + "\"}"), 201, rate,
                     duration, 1000, resp -> cookedAt.put(resp.json().get("uuid").asText(), System.nanoTime()));
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (receivedAt.size() < cookedAt.size() && System.nanoTime() < deadline) ServerProcess.sleep(50);
+            // Wait for every measured cook (receivedAt also holds the warm-up's assignments, so compare keys).
+            while (!receivedAt.keySet().containsAll(cookedAt.keySet()) && System.nanoTime() < deadline) ServerProcess.sleep(50);
             double[] pct = cpu.stop();
             stop.set(true);
             pollers.shutdownNow(); // pollers blocked in a long-poll end with their request; nothing waits for them

@@ -18,7 +18,8 @@ public record ServerConfig(
         Optional<String> bootstrapKey,
         Optional<String> masterKeyBase64,
         long nodeTtlMs,
-        double rateLimitRps) {
+        double rateLimitRps,
+        int maxInFlight) {
 
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         return new ServerConfig(
@@ -32,42 +33,43 @@ public record ServerConfig(
                 nonBlank(env.get("GALLEY_BOOTSTRAP_KEY")),
                 nonBlank(env.get("GALLEY_MASTER_KEY")),
                 intVar(env, "GALLEY_NODE_TTL_MS", 30_000, 1_000, Integer.MAX_VALUE),
-                intVar(env, "GALLEY_RATE_LIMIT_RPS", 0, 0, 1_000_000));
+                intVar(env, "GALLEY_RATE_LIMIT_RPS", 0, 0, 1_000_000),
+                intVar(env, "GALLEY_MAX_IN_FLIGHT", 256, 1, 1_000_000));
     }
 
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(httpHost, port, databaseUrl, databaseUser, databasePassword, dataDir, bootstrapKey,
-                masterKeyBase64, nodeTtlMs, rateLimitRps);
+                masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(httpHost, httpPort, Optional.of(url), Optional.ofNullable(user),
-                Optional.ofNullable(password), dataDir, bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps);
+                Optional.ofNullable(password), dataDir, bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight);
     }
 
     public ServerConfig withBootstrapKey(String key) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                Optional.ofNullable(key), masterKeyBase64, nodeTtlMs, rateLimitRps);
+                Optional.ofNullable(key), masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight);
     }
 
     public ServerConfig withMasterKey(String base64) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, Optional.ofNullable(base64), nodeTtlMs, rateLimitRps);
+                bootstrapKey, Optional.ofNullable(base64), nodeTtlMs, rateLimitRps, maxInFlight);
     }
 
     public ServerConfig withNodeTtlMs(long ttl) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, ttl, rateLimitRps);
+                bootstrapKey, masterKeyBase64, ttl, rateLimitRps, maxInFlight);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight);
     }
 
     public ServerConfig withRateLimitRps(double rps) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rps);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rps, maxInFlight);
     }
 
     private static Optional<String> nonBlank(String s) {

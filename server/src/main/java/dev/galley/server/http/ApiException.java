@@ -58,6 +58,12 @@ public final class ApiException extends RuntimeException {
                 List.of(), Map.of(), Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
+    /** The server is at its in-flight limit: a 429 the SDK retries after Retry-After. */
+    public static ApiException busy() {
+        return new ApiException(429, "rate_limited", "the server is at capacity; retry after 1 s",
+                List.of(), Map.of(), Map.of("Retry-After", "1"));
+    }
+
     public int status() { return status; }
     public String type() { return type; }
     public List<FieldError> errors() { return errors; }
