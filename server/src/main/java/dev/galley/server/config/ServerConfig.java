@@ -67,6 +67,11 @@ public record ServerConfig(
                 bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight);
     }
 
+    public ServerConfig withMaxInFlight(int max) {
+        return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, max);
+    }
+
     public ServerConfig withRateLimitRps(double rps) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
                 bootstrapKey, masterKeyBase64, nodeTtlMs, rps, maxInFlight);

@@ -283,6 +283,32 @@ class AuthIT {
     }
 
     @Test
+    void aServerAtCapacityAnswers429AtOnceInsteadOfQueueing() throws Exception {
+        TestServer.server();
+        try (GalleyServer tiny = TestServer.start(TestDatabase.jdbcUrl(), 30_000, c -> c.withMaxInFlight(1))) {
+            GalleyClient c = TestServer.client(tiny, alice.keyPair());
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<ApiResponse>>();
+            for (int i = 0; i < 64; i++) futures.add(pool.submit(() -> c.send("POST", "/v1/jobs", Recipes.job().getBytes(), Map.of())));
+            int created = 0;
+            int busy = 0;
+            for (var f : futures) {
+                ApiResponse r = f.get();
+                if (r.status() == 201) created++;
+                else {
+                    assertThat(r.status()).as(r.bodyText()).isEqualTo(429);
+                    assertThat(r.header("Retry-After")).hasValue("1");
+                    assertThat(r.json().get("error").get("message").asText()).contains("capacity");
+                    busy++;
+                }
+            }
+            pool.shutdown();
+            assertThat(created).as("some get through").isPositive();
+            assertThat(busy).as("the rest are turned away at once, not queued").isPositive();
+        }
+    }
+
+    @Test
     void healthMetricsAndOpenApiNeedNoSignature() throws Exception {
         assertThat(raw("GET", "/health", null, Map.of()).status()).isEqualTo(200);
         ApiResponse metrics = raw("GET", "/metrics", null, Map.of());
