@@ -120,6 +120,7 @@ class RealContainersIT {
         String job = create("eu-west-1", "BATCH", "\"max_timeout_run_ms\":600000", "");
         JsonNode done = awaitJob(job, "COMPLETED", Duration.ofSeconds(90));
         assertThat(done.get("started_at").isNull()).isFalse();
+        assertThat(done.get("image_size_bytes").asLong()).as("the node reports the image's size").isPositive();
         JsonNode r = run(runs(job).getFirst().get("uuid").asText());
         assertThat(r.get("exit_code").asInt()).isZero();
         assertThat(r.get("logs").asText()).contains("hello e2e from node 0 of 1").contains("bye");

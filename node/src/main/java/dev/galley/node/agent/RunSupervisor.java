@@ -128,6 +128,9 @@ final class RunSupervisor {
 
     // ---------------------------------------------------------------------------------------------------------
 
+    /** Size of the image this run started from; null after a re-attach (the server already has it). */
+    private Long imageSizeBytes;
+
     private void superviseAssignment(Assignment assignment) throws InterruptedException {
         AssignedJob job = assignment.job();
         ContainerParameters params = job.container();
@@ -163,6 +166,8 @@ final class RunSupervisor {
             finish(RunUpdate.cancelled(stopRequest.getNow(null)), null);
             return;
         }
+        var size = ctx.runtime().imageSizeBytes(imageRef);
+        imageSizeBytes = size.isPresent() ? size.getAsLong() : null;
 
         String containerId;
         try {
@@ -215,7 +220,7 @@ final class RunSupervisor {
             return;
         }
         List<NodeUrl> urls = proxies.nodeUrls();
-        if (report(RunUpdate.running(urls)) == Delivery.GONE) {
+        if (report(RunUpdate.running(urls).withImageSizeBytes(imageSizeBytes)) == Delivery.GONE) {
             log.info("run {}: the server no longer wants this run; stopping and removing its container", runUuid);
             stopContainer(containerId);
             releaseResources(false);

@@ -36,6 +36,11 @@ public record RunUpdate(
         return new RunUpdate(RunStatus.RUNNING, null, null, null, nodeUrls, null);
     }
 
+    /** The same update, also carrying the pulled image's size (the job's {@code image_size_bytes}). */
+    public RunUpdate withImageSizeBytes(Long bytes) {
+        return new RunUpdate(status, statusReason, statusReasonCode, exitCode, nodeUrls, bytes);
+    }
+
     /** Exit 0 is COMPLETED, anything else FAILED with {@code EXIT_NONZERO} and the code. */
     public static RunUpdate exited(int exitCode) {
         if (exitCode == 0) return new RunUpdate(RunStatus.COMPLETED, null, null, 0, null, null);

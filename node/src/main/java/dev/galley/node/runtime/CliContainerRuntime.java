@@ -93,6 +93,18 @@ public final class CliContainerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public java.util.OptionalLong imageSizeBytes(String imageRef) {
+        // docker and podman both know {{.Size}} for an image (bytes, uncompressed).
+        CommandResult result = cli(List.of("image", "inspect", "--format", "{{.Size}}", imageRef));
+        if (!result.ok()) return java.util.OptionalLong.empty();
+        try {
+            return java.util.OptionalLong.of(Long.parseLong(result.stdout().trim()));
+        } catch (NumberFormatException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    @Override
     public void pull(String imageRef, RegistryAuth authOrNull) {
         Path authDir = authOrNull == null ? null : writeAuthFile(authOrNull);
         try {

@@ -38,6 +38,11 @@ public interface ContainerRuntime {
     /** True when exactly this reference (name:tag or digest) is already in local storage. */
     boolean imagePresent(String imageRef);
 
+    /** The local image's size in bytes (reported as the job's {@code image_size_bytes}); empty when unknown. */
+    default java.util.OptionalLong imageSizeBytes(String imageRef) {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Pulls the image, with credentials when {@code authOrNull} is set; throws {@link ImagePullException} with the runtime's message. */
     void pull(String imageRef, RegistryAuth authOrNull);
 
