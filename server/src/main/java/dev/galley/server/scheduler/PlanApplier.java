@@ -60,6 +60,7 @@ public final class PlanApplier {
 
     private Applied commit(Handle h, Map<UUID, List<Placement>> byJob, Map<UUID, SnapshotLoader.Waiting> waiting,
                            Map<UUID, UUID> nodeAccounts, Instant now) {
+        long t0 = System.nanoTime();
         h.execute("SELECT pg_advisory_xact_lock(?)", APPLY_LOCK);
         Set<UUID> lockedJobs = new HashSet<>(h.createQuery("""
                 SELECT uuid FROM jobs WHERE uuid = ANY(:ids) AND wants_placement AND NOT cancel_requested AND NOT assign_timed_out
@@ -67,7 +68,9 @@ public final class PlanApplier {
                 .bind("ids", byJob.keySet().toArray(UUID[]::new)).mapTo(UUID.class).list());
         Set<UUID> nodeIds = new HashSet<>();
         byJob.forEach((job, ps) -> { if (lockedJobs.contains(job)) ps.forEach(p -> nodeIds.add(p.nodeUuid())); });
+        long t1 = System.nanoTime();
         Map<UUID, Free> free = lockAndReadFree(h, nodeIds);
+        long t2 = System.nanoTime();
 
         List<RunRepository.NewRun> newRuns = new ArrayList<>();
         List<UUID> firstPlaced = new ArrayList<>();
@@ -112,7 +115,9 @@ public final class PlanApplier {
                 retried.add(jobUuid);
             }
         }
+        long t3 = System.nanoTime();
         runs.insertAll(h, newRuns, now);
+        long t4 = System.nanoTime();
         if (!firstPlaced.isEmpty()) {
             // A first placement leaves every run ASSIGNED: the job is ASSIGNED and no longer waits. This is what
             // the lifecycle rule derives; writing it in one statement keeps big rounds cheap.
@@ -124,8 +129,11 @@ public final class PlanApplier {
                     .bind("ids", firstPlaced.toArray(UUID[]::new)).bind("counts", firstCounts.toArray(Integer[]::new))
                     .bind("now", now).execute();
         }
+        long t5 = System.nanoTime();
         for (UUID job : retried) reconciler.reconcile(h, job, now);
         signals.nodesAssigned(h, touchedNodes);
+        log.debug("apply: lock jobs {} ms, read free {} ms, check {} ms, insert runs {} ms, update jobs {} ms",
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000, (t5 - t4) / 1_000_000);
         return new Applied(newRuns.size(), firstPlaced.size() + retried.size(), skipped, touchedNodes);
     }
 
