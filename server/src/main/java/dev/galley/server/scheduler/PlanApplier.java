@@ -62,6 +62,9 @@ public final class PlanApplier {
                            Map<UUID, UUID> nodeAccounts, Instant now) {
         long t0 = System.nanoTime();
         h.execute("SELECT pg_advisory_xact_lock(?)", APPLY_LOCK);
+        // The job-count trigger sees this round's 10,000 updated rows twice (old and new): with the default 4 MB
+        // of work memory those transition tables spill to temporary files.
+        h.execute("SET LOCAL work_mem = '64MB'");
         Set<UUID> lockedJobs = new HashSet<>(h.createQuery("""
                 SELECT uuid FROM jobs WHERE uuid = ANY(:ids) AND wants_placement AND NOT cancel_requested AND NOT assign_timed_out
                 FOR UPDATE SKIP LOCKED""")
