@@ -76,6 +76,14 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.err.println("galley server: " + e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            // A port in use, an unreachable database…: one line that says what, the trace only when asked for.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            System.err.println("galley server: could not start: " + e.getMessage()
+                    + (root != e ? " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : ""));
+            org.slf4j.LoggerFactory.getLogger(ServerCommand.class).debug("start-up failure", e);
+            return 1;
         }
     }
 
