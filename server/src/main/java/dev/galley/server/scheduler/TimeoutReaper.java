@@ -96,8 +96,9 @@ public final class TimeoutReaper implements AutoCloseable {
         jdbi.useTransaction(h -> {
             RunRow run = runs.lockByUuid(h, runUuid).orElse(null);
             if (run == null || !run.active() || !fromStatuses.contains(run.status())) return; // another replica got there
+            // The run is final now; its node learns to stop the container from its next heartbeat, which
+            // answers stop_run for every run the node still reports but the server no longer holds active.
             runs.update(h, runUuid, "FAILED", reason, code, null, null, now, null);
-            runs.requestStop(h, List.of(runUuid), now);
             reconciler.reconcile(h, run.jobUuid(), now);
             signals.jobsWaiting(h); // a retry may now want a node
         });
