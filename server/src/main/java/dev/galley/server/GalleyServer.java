@@ -126,7 +126,8 @@ public final class GalleyServer implements AutoCloseable {
         signals.onKeyChanged(keyCache::invalidate);
         var authenticator = new Authenticator(jdbi, keys, nonces, box, clock,
                 new dev.galley.server.auth.RateLimiter(config.rateLimitRps()), keyCache);
-        var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::wakeScheduler, reconciler);
+        var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::wakeScheduler, reconciler,
+                new dev.galley.server.auth.NonceClaim(nonces));
         var runHandlers = new RunHandlers(jdbi, runs, reconciler, signals, clock);
         var nodeHandlers = new NodeHandlers(jdbi, nodes, gpuRepo, gpuCatalog, runs, jobs, secrets, signals, clock);
         var accountHandlers = new AccountHandlers(jdbi, accounts, clock);

@@ -41,6 +41,11 @@ public final class Authenticator {
     }
 
     public Caller authenticate(Context ctx) {
+        return authenticate(ctx, false);
+    }
+
+    /** @param deferNonce the route claims the nonce in its own transaction ({@link NonceClaim}) */
+    public Caller authenticate(Context ctx, boolean deferNonce) {
         String publicKey = header(ctx, "X-API-Key");
         String time = header(ctx, "X-Time");
         String nonce = header(ctx, "X-Nonce");
@@ -73,13 +78,21 @@ public final class Authenticator {
             throw ApiException.forbidden("requests from " + ctx.ip() + " are not allowed for this API key");
         }
         rateLimiter.check(publicKey, System.nanoTime());
+        if (deferNonce) {
+            if (cache.shouldTouch(publicKey, now)) jdbi.useHandle(h -> keys.touch(h, key.uuid(), Instant.ofEpochMilli(now)));
+            return new Caller(key.uuid(), publicKey, key.accountUuid(), entry.permissions(), nonce);
+        }
         boolean fresh = jdbi.withHandle(h -> {
             boolean claimed = nonces.claim(h, publicKey, nonce);
             if (claimed && cache.shouldTouch(publicKey, now)) keys.touch(h, key.uuid(), Instant.ofEpochMilli(now));
             return claimed;
         });
-        if (!fresh) throw ApiException.unauthenticated("X-Nonce " + nonce + " was already used with this key; send a new random nonce per request");
-        return new Caller(key.uuid(), publicKey, key.accountUuid(), entry.permissions());
+        if (!fresh) throw reusedNonce(nonce);
+        return new Caller(key.uuid(), publicKey, key.accountUuid(), entry.permissions(), null);
+    }
+
+    static ApiException reusedNonce(String nonce) {
+        return ApiException.unauthenticated("X-Nonce " + nonce + " was already used with this key; send a new random nonce per request");
     }
 
     private ApiKeyCache.Entry entry(ApiKeyRow row) {

@@ -5,8 +5,11 @@ import dev.galley.core.auth.Scope;
 import dev.galley.server.http.ApiException;
 import java.util.UUID;
 
-/** Who is calling: the authenticated key, its account and what it may do. */
-public record Caller(UUID keyUuid, String publicKey, UUID accountUuid, PermissionSet permissions) {
+/**
+ * Who is calling: the authenticated key, its account and what it may do. {@code pendingNonce} is set when the
+ * route claims the request's nonce itself, inside its own write transaction (see {@link NonceClaim}).
+ */
+public record Caller(UUID keyUuid, String publicKey, UUID accountUuid, PermissionSet permissions, String pendingNonce) {
 
     /** True when the key may do {@code action} on its own account's {@code resource}. */
     public boolean can(String resource, String action) {

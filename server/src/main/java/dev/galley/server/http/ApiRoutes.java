@@ -32,9 +32,9 @@ public final class ApiRoutes {
         r.patch("/v1/job-recipes/{uuid}", recipes::patch);
         r.delete("/v1/job-recipes/{uuid}", recipes::delete);
         r.post("/v1/job-recipes/{uuid}/fork", recipes::fork);
-        r.post("/v1/job-recipes/{uuid}/cook", jobs::cook);
+        r.postClaimingNonce("/v1/job-recipes/{uuid}/cook", jobs::cook);
 
-        r.post("/v1/jobs", jobs::create);
+        r.postClaimingNonce("/v1/jobs", jobs::create);
         r.get("/v1/jobs", jobs::list);
         r.get("/v1/jobs/{uuid}", jobs::get);
         r.put("/v1/jobs/{uuid}/cancel", jobs::cancel);

@@ -39,6 +39,9 @@ public final class RouteRegistrar {
 
     public void get(String path, SignedHandler h) { signed(HandlerType.GET, path, h); }
     public void post(String path, SignedHandler h) { signed(HandlerType.POST, path, h); }
+
+    /** A POST whose handler claims the nonce inside its own write transaction (see {@code NonceClaim}). */
+    public void postClaimingNonce(String path, SignedHandler h) { signed(HandlerType.POST, path, h, true); }
     public void put(String path, SignedHandler h) { signed(HandlerType.PUT, path, h); }
     public void patch(String path, SignedHandler h) { signed(HandlerType.PATCH, path, h); }
     public void delete(String path, SignedHandler h) { signed(HandlerType.DELETE, path, h); }
@@ -49,6 +52,10 @@ public final class RouteRegistrar {
     }
 
     private void signed(HandlerType method, String path, SignedHandler h) {
+        signed(method, path, h, false);
+    }
+
+    private void signed(HandlerType method, String path, SignedHandler h, boolean deferNonce) {
         boolean waits = path.endsWith("/assignments") || (method == HandlerType.GET && path.endsWith("/logs"));
         routes.addEndpoint(new io.javalin.router.Endpoint(method, path, ctx -> run(ctx, method, path, () -> {
             if (waits) {
@@ -57,7 +64,7 @@ public final class RouteRegistrar {
             }
             if (!inFlight.tryAcquire()) throw ApiException.busy();
             try {
-                h.handle(ctx, authenticator.authenticate(ctx));
+                h.handle(ctx, authenticator.authenticate(ctx, deferNonce));
             } finally {
                 inFlight.release();
             }

@@ -40,7 +40,13 @@ public final class JobHandlers {
     }
 
     public void cook(Context ctx, Caller caller) {
-        UUID recipe = Responses.pathUuid(ctx, "job recipe");
+        UUID recipe;
+        try {
+            recipe = Responses.pathUuid(ctx, "job recipe");
+        } catch (ApiException notFound) {
+            service.useNonce(caller); // even a request for no recipe uses its nonce
+            throw notFound;
+        }
         write(ctx, service.cook(caller, recipe, ctx.path(), ctx.bodyAsBytes(), ctx.header("Idempotency-Key")));
     }
 

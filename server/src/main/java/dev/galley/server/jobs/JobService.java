@@ -48,10 +48,11 @@ public final class JobService {
     private final Clock clock;
     private final Runnable onJobCreated;
     private final dev.galley.server.runs.JobReconciler reconciler;
+    private final dev.galley.server.auth.NonceClaim nonceClaim;
 
     public JobService(Jdbi jdbi, JobRepository jobs, RecipeRepository recipes, IdempotencyRepository idempotency,
                       SecretCodec secrets, GpuCatalogCache gpus, Clock clock, Runnable onJobCreated,
-                      dev.galley.server.runs.JobReconciler reconciler) {
+                      dev.galley.server.runs.JobReconciler reconciler, dev.galley.server.auth.NonceClaim nonceClaim) {
         this.jdbi = jdbi;
         this.jobs = jobs;
         this.recipes = recipes;
@@ -61,6 +62,7 @@ public final class JobService {
         this.clock = clock;
         this.onJobCreated = onJobCreated;
         this.reconciler = reconciler;
+        this.nonceClaim = nonceClaim;
     }
 
     /** POST /v1/jobs. */
@@ -71,6 +73,11 @@ public final class JobService {
             ObjectNode spec = new JobSpecValidator(gpus.current()).validate(parsed);
             return new Prepared(spec, Secrets.standardSecretPointers(spec), null);
         });
+    }
+
+    /** Claims the request's nonce when the handler fails before reaching this service's transaction. */
+    public void useNonce(Caller caller) {
+        nonceClaim.claimAlone(jdbi, caller);
     }
 
     /** POST /v1/job-recipes/{uuid}/cook. */
@@ -95,16 +102,28 @@ public final class JobService {
     }
 
     private Created idempotent(Caller caller, String key, String path, byte[] body, Supplier<Prepared> prepare) {
-        if (key != null && (key.isEmpty() || key.length() > 255)) {
-            throw ApiException.badRequest("Idempotency-Key", "must be 1 to 255 characters");
-        }
+        Prepared prepared;
         String hash = key == null ? null : requestHash(path, body);
-        if (key != null) {
-            Optional<Created> replay = jdbi.withHandle(h -> replay(h, caller, key, hash));
-            if (replay.isPresent()) return replay.get();
+        try {
+            if (key != null && (key.isEmpty() || key.length() > 255)) {
+                throw ApiException.badRequest("Idempotency-Key", "must be 1 to 255 characters");
+            }
+            if (key != null) {
+                Optional<Created> replay = jdbi.inTransaction(h -> {
+                    Optional<Created> r = replay(h, caller, key, hash);
+                    if (r.isPresent()) nonceClaim.claim(h, caller); // a replay is a request too: its nonce is used
+                    return r;
+                });
+                if (replay.isPresent()) return replay.get();
+            }
+            prepared = prepare.get();
+        } catch (RuntimeException e) {
+            // Failed before the write transaction: the nonce still counts as used (a resend gets 401, not a retry).
+            if (!(e instanceof ApiException api && api.status() == 401)) nonceClaim.claimAlone(jdbi, caller);
+            throw e;
         }
-        Prepared prepared = prepare.get();
         Created created = jdbi.inTransaction(h -> {
+            nonceClaim.claim(h, caller); // commits with the job: one commit per request
             if (key != null) {
                 idempotency.lock(h, caller.accountUuid(), key);
                 Optional<Created> replay = replay(h, caller, key, hash); // a concurrent twin may have won

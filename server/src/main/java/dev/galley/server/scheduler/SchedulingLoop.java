@@ -82,13 +82,29 @@ public final class SchedulingLoop implements AutoCloseable {
      */
     private final Set<UUID> knownUnplaceable = new HashSet<>();
     private int stateAfterLastRound;
+    /**
+     * While the state is unchanged, a round only needs jobs created since the previous round looked (every
+     * older waiting job was just placed or found not to fit): it reads a few recent rows instead of the whole
+     * backlog. The window reaches 5 s back to catch jobs whose transaction committed late, and a full load
+     * every 5 s catches anything else (a retry waiting on an unchanged cluster, another replica's clock).
+     */
+    private java.time.Instant newestSeen;
+    private long lastFullLoadNanos;
+    private static final long FULL_LOAD_EVERY_NANOS = 5_000_000_000L;
 
     public boolean round() {
         long t0 = System.nanoTime();
         var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), MAX_JOBS_PER_ROUND, nodes -> {
-            if (fingerprint(nodes) != stateAfterLastRound || knownUnplaceable.size() > 50_000) knownUnplaceable.clear();
-            return knownUnplaceable;
+            boolean unchanged = fingerprint(nodes) == stateAfterLastRound && knownUnplaceable.size() <= 50_000;
+            if (!unchanged) knownUnplaceable.clear();
+            boolean incremental = unchanged && newestSeen != null && System.nanoTime() - lastFullLoadNanos < FULL_LOAD_EVERY_NANOS;
+            if (!incremental) lastFullLoadNanos = System.nanoTime();
+            return new SnapshotLoader.JobWindow(knownUnplaceable, incremental ? newestSeen.minusSeconds(5) : null);
         }));
+        snapshot.waiting().forEach(w -> {
+            var created = java.time.Instant.ofEpochMilli(w.job().createdAtMs());
+            if (newestSeen == null || created.isAfter(newestSeen)) newestSeen = created;
+        });
         if (snapshot.waiting().isEmpty()) return false;
         long t1 = System.nanoTime();
         Map<UUID, SnapshotLoader.Waiting> byJob = new HashMap<>();

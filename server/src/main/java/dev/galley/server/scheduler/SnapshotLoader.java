@@ -42,14 +42,17 @@ public final class SnapshotLoader {
     public record Snapshot(List<NodeSnapshot> nodes, Map<UUID, UUID> nodeAccounts, List<Waiting> waiting) {}
 
     public Snapshot load(Handle h, GpuCatalog catalog, int maxJobs) {
-        return load(h, catalog, maxJobs, nodes -> java.util.Set.of());
+        return load(h, catalog, maxJobs, nodes -> new JobWindow(java.util.Set.of(), null));
     }
+
+    /** Which waiting jobs to load: all but {@code skip}, and only those created after {@code createdAfter} if set. */
+    public record JobWindow(Set<UUID> skip, java.time.Instant createdAfter) {}
 
     /**
      * @param skipFor given the loaded nodes, the waiting jobs not worth placing again (known not to fit this
      *                very cluster state); they are left out of the job query
      */
-    public Snapshot load(Handle h, GpuCatalog catalog, int maxJobs, java.util.function.Function<List<NodeSnapshot>, Set<UUID>> skipFor) {
+    public Snapshot load(Handle h, GpuCatalog catalog, int maxJobs, java.util.function.Function<List<NodeSnapshot>, JobWindow> windowFor) {
         Map<UUID, List<GpuDevice>> gpus = new HashMap<>();
         h.createQuery("""
                 SELECT g.node_uuid, g.device_index, g.gpu_uuid, g.name, g.vram_gb
@@ -83,7 +86,8 @@ public final class SnapshotLoader {
                 }).list();
 
         List<Waiting> waiting = new ArrayList<>();
-        Set<UUID> skip = skipFor.apply(nodes);
+        JobWindow window = windowFor.apply(nodes);
+        Set<UUID> skip = window.skip();
         // Only the fields placement needs are extracted in SQL: parsing whole specs (env, volumes…) of
         // thousands of waiting jobs each round dominated the scheduler's CPU.
         List<Object[]> rows = h.createQuery("""
@@ -97,8 +101,10 @@ public final class SnapshotLoader {
                        j.node_count
                 FROM jobs j LEFT JOIN unnest(CAST(:skip AS uuid[])) AS s(uuid) ON s.uuid = j.uuid
                 WHERE j.wants_placement AND NOT j.cancel_requested AND NOT j.assign_timed_out AND s.uuid IS NULL
+                  AND j.created_at > CAST(:after AS timestamptz)
                 ORDER BY j.created_at, j.uuid LIMIT :limit""")
                 .bind("limit", maxJobs).bind("skip", skip.toArray(UUID[]::new))
+                .bind("after", window.createdAfter() == null ? java.time.Instant.EPOCH : window.createdAfter())
                 .map((rs, c) -> new Object[]{rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getTimestamp(3).getTime(), rs.getString(4), rs.getObject(5)}).list();
         for (Object[] r : rows) {

@@ -107,6 +107,30 @@ class AuthIT {
     }
 
     @Test
+    void aReusedNonceOnCreateAndCookIsRefusedAndCreatesNothing() throws Exception {
+        long now = System.currentTimeMillis();
+        String body = Recipes.job();
+        String nonce = RequestSigning.randomNonce();
+        assertThat(raw("POST", "/v1/jobs", body, signed("POST", "/v1/jobs", body, now, nonce)).status()).isEqualTo(201);
+        int before = alice.ok("GET", "/v1/jobs?limit=1", null, 200).get("total").asInt();
+        assertThat(unauthenticated(raw("POST", "/v1/jobs", body, signed("POST", "/v1/jobs", body, now, nonce)))).contains("already used");
+        assertThat(alice.ok("GET", "/v1/jobs?limit=1", null, 200).get("total").asInt()).as("no second job").isEqualTo(before);
+
+        // An invalid request uses its nonce too: resending it is a 401, not another 400.
+        String bad = "{\"title\":\"\"}";
+        String badNonce = RequestSigning.randomNonce();
+        assertThat(raw("POST", "/v1/jobs", bad, signed("POST", "/v1/jobs", bad, now, badNonce)).status()).isEqualTo(400);
+        assertThat(unauthenticated(raw("POST", "/v1/jobs", bad, signed("POST", "/v1/jobs", bad, now, badNonce)))).contains("already used");
+
+        String recipe = alice.ok("POST", "/v1/job-recipes", Recipes.recipe("nonce-cook", "PRIVATE"), 201).get("uuid").asText();
+        String cookPath = "/v1/job-recipes/" + recipe + "/cook";
+        String cookNonce = RequestSigning.randomNonce();
+        assertThat(raw("POST", cookPath, "{}", signed("POST", cookPath, "{}", now, cookNonce)).status()).isEqualTo(201);
+        assertThat(unauthenticated(raw("POST", cookPath, "{}", signed("POST", cookPath, "{}", now, cookNonce)))).contains("already used");
+        assertThat(alice.ok("GET", "/v1/jobs?limit=1&filter[source_recipe_uuid]=" + recipe, null, 200).get("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void aNonceUsedOnOneReplicaIsRejectedByAnother() throws Exception {
         try (GalleyServer second = TestServer.start(0)) {
             String nonce = RequestSigning.randomNonce();
