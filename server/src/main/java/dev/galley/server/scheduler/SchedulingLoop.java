@@ -1,19 +1,16 @@
 package dev.galley.server.scheduler;
 
-import dev.galley.core.placement.HeldResources;
-import dev.galley.core.placement.NodeSnapshot;
-import dev.galley.core.placement.Placement;
+import dev.galley.core.placement.PendingJob;
 import dev.galley.core.placement.PlacementPipeline;
 import dev.galley.core.placement.PlacementPlan;
+import dev.galley.core.placement.RoundMemory;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.metrics.Metrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -73,48 +70,24 @@ public final class SchedulingLoop implements AutoCloseable {
         }
     }
 
-    /** One round; returns true when it placed something and a full batch may still be waiting. */
-    /**
-     * Jobs the last round could not place, and the cluster state it left behind. Free capacity that only
-     * shrank since (by our own placements) cannot fit them now either, so while the loaded state equals
-     * that fingerprint they are not loaded or placed again: a backlog of unplaceable jobs then costs nothing
-     * per round. Any other change (a run ended, a node came or went, another replica placed) clears it.
-     */
-    private final Set<UUID> knownUnplaceable = new HashSet<>();
-    private int stateAfterLastRound;
-    /**
-     * While the state is unchanged, a round only needs jobs created since the previous round looked (every
-     * older waiting job was just placed or found not to fit): it reads a few recent rows instead of the whole
-     * backlog. The window reaches 5 s back to catch jobs whose transaction committed late, and a full load
-     * every 5 s catches anything else (a retry waiting on an unchanged cluster, another replica's clock).
-     */
-    private java.time.Instant newestSeen;
-    private long lastFullLoadNanos;
-    private static final long FULL_LOAD_EVERY_NANOS = 5_000_000_000L;
+    /** What this replica remembers between rounds (skip known misses, read only recent jobs). */
+    private final RoundMemory memory = new RoundMemory();
 
+    /** One round; returns true when it placed something and a full batch may still be waiting. */
     public boolean round() {
         long t0 = System.nanoTime();
-        var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), MAX_JOBS_PER_ROUND, nodes -> {
-            boolean unchanged = fingerprint(nodes) == stateAfterLastRound && knownUnplaceable.size() <= 50_000;
-            if (!unchanged) knownUnplaceable.clear();
-            boolean incremental = unchanged && newestSeen != null && System.nanoTime() - lastFullLoadNanos < FULL_LOAD_EVERY_NANOS;
-            if (!incremental) lastFullLoadNanos = System.nanoTime();
-            return new SnapshotLoader.JobWindow(knownUnplaceable, incremental ? newestSeen.minusSeconds(5) : null);
-        }));
-        snapshot.waiting().forEach(w -> {
-            var created = java.time.Instant.ofEpochMilli(w.job().createdAtMs());
-            if (newestSeen == null || created.isAfter(newestSeen)) newestSeen = created;
-        });
+        var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), MAX_JOBS_PER_ROUND,
+                nodes -> memory.window(nodes, System.nanoTime())));
         if (snapshot.waiting().isEmpty()) return false;
         long t1 = System.nanoTime();
         Map<UUID, SnapshotLoader.Waiting> byJob = new HashMap<>();
         snapshot.waiting().forEach(w -> byJob.put(w.job().jobUuid(), w));
-        PlacementPlan plan = pipeline.place(snapshot.nodes(), snapshot.waiting().stream().map(SnapshotLoader.Waiting::job).toList());
+        List<PendingJob> jobs = snapshot.waiting().stream().map(SnapshotLoader.Waiting::job).toList();
+        PlacementPlan plan = pipeline.place(snapshot.nodes(), jobs);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long t2 = System.nanoTime();
         var applied = applier.apply(plan, byJob, snapshot.nodeAccounts(), now);
-        plan.unplaced().forEach(u -> knownUnplaceable.add(u.jobUuid()));
-        stateAfterLastRound = applied.jobsSkipped() == 0 ? fingerprint(after(snapshot.nodes(), plan, byJob)) : 0;
+        memory.remember(snapshot.nodes(), jobs, plan, applied.jobsSkipped() == 0);
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         metrics.registry().counter("galley_runs_placed_total").increment(applied.runsPlaced());
         metrics.registry().timer("galley_placement_round").record(java.time.Duration.ofMillis(tookMs));
@@ -125,28 +98,6 @@ public final class SchedulingLoop implements AutoCloseable {
                     applied.jobsSkipped());
         }
         return applied.jobsPlaced() > 0 && snapshot.waiting().size() >= MAX_JOBS_PER_ROUND || applied.jobsSkipped() > 0 && applied.jobsPlaced() > 0;
-    }
-
-    /** Order-independent hash of the nodes as placement sees them (capacity, GPUs, what runs hold). */
-    static int fingerprint(List<NodeSnapshot> nodes) {
-        int h = 17;
-        for (NodeSnapshot n : nodes) h += n.hashCode();
-        return h == 0 ? 1 : h;
-    }
-
-    /** The snapshot's nodes with this round's placements added to what they hold. */
-    static List<NodeSnapshot> after(List<NodeSnapshot> nodes, PlacementPlan plan, Map<UUID, SnapshotLoader.Waiting> waiting) {
-        Map<UUID, HeldResources> added = new HashMap<>();
-        for (Placement p : plan.placements()) {
-            var req = waiting.get(p.jobUuid()).job().requirements();
-            added.merge(p.nodeUuid(), new HeldResources(req.cpuCount(), req.minRamGb(), req.minStorageGb(),
-                    new HashSet<>(p.gpuDeviceIndexes())), HeldResources::plus);
-        }
-        if (added.isEmpty()) return nodes;
-        return nodes.stream().map(n -> added.containsKey(n.uuid())
-                ? new NodeSnapshot(n.uuid(), n.regionCode(), n.schedulable(), n.cpuCores(), n.ramGb(), n.storageGb(), n.gpus(),
-                        n.held().plus(added.get(n.uuid())))
-                : n).toList();
     }
 
     @Override

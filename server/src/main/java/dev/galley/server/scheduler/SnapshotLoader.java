@@ -12,6 +12,7 @@ import dev.galley.core.placement.NodeSnapshot;
 import dev.galley.core.placement.PendingJob;
 import dev.galley.core.placement.RetrySlot;
 import dev.galley.core.placement.RunRequirements;
+import dev.galley.core.placement.RoundMemory;
 import dev.galley.core.placement.RunSlots;
 import dev.galley.server.http.Json;
 import dev.galley.server.runs.JobReconciler;
@@ -42,17 +43,14 @@ public final class SnapshotLoader {
     public record Snapshot(List<NodeSnapshot> nodes, Map<UUID, UUID> nodeAccounts, List<Waiting> waiting) {}
 
     public Snapshot load(Handle h, GpuCatalog catalog, int maxJobs) {
-        return load(h, catalog, maxJobs, nodes -> new JobWindow(java.util.Set.of(), null));
+        return load(h, catalog, maxJobs, nodes -> new RoundMemory.JobWindow(Set.of(), null));
     }
-
-    /** Which waiting jobs to load: all but {@code skip}, and only those created after {@code createdAfter} if set. */
-    public record JobWindow(Set<UUID> skip, java.time.Instant createdAfter) {}
 
     /**
      * @param skipFor given the loaded nodes, the waiting jobs not worth placing again (known not to fit this
      *                very cluster state); they are left out of the job query
      */
-    public Snapshot load(Handle h, GpuCatalog catalog, int maxJobs, java.util.function.Function<List<NodeSnapshot>, JobWindow> windowFor) {
+    public Snapshot load(Handle h, GpuCatalog catalog, int maxJobs, java.util.function.Function<List<NodeSnapshot>, RoundMemory.JobWindow> windowFor) {
         Map<UUID, List<GpuDevice>> gpus = new HashMap<>();
         h.createQuery("""
                 SELECT g.node_uuid, g.device_index, g.gpu_uuid, g.name, g.vram_gb
@@ -86,7 +84,7 @@ public final class SnapshotLoader {
                 }).list();
 
         List<Waiting> waiting = new ArrayList<>();
-        JobWindow window = windowFor.apply(nodes);
+        RoundMemory.JobWindow window = windowFor.apply(nodes);
         Set<UUID> skip = window.skip();
         // Only the fields placement needs are extracted in SQL: parsing whole specs (env, volumes…) of
         // thousands of waiting jobs each round dominated the scheduler's CPU.
@@ -104,7 +102,7 @@ public final class SnapshotLoader {
                   AND j.created_at > CAST(:after AS timestamptz)
                 ORDER BY j.created_at, j.uuid LIMIT :limit""")
                 .bind("limit", maxJobs).bind("skip", skip.toArray(UUID[]::new))
-                .bind("after", window.createdAfter() == null ? java.time.Instant.EPOCH : window.createdAfter())
+                .bind("after", java.time.Instant.ofEpochMilli(window.createdAfterMs() == null ? 0 : window.createdAfterMs()))
                 .map((rs, c) -> new Object[]{rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getTimestamp(3).getTime(), rs.getString(4), rs.getObject(5)}).list();
         for (Object[] r : rows) {
