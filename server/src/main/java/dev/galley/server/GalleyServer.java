@@ -219,10 +219,6 @@ public final class GalleyServer implements AutoCloseable {
         return app.port();
     }
 
-    public Database database() {
-        return database;
-    }
-
     @Override
     public void close() {
         for (AutoCloseable loop : loops) {

@@ -34,8 +34,4 @@ public final class Responses {
             throw ApiException.notFound(what);
         }
     }
-
-    public static java.util.Map<String, List<String>> query(Context ctx) {
-        return ctx.queryParamMap();
-    }
 }

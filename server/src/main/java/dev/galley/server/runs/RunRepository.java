@@ -79,11 +79,6 @@ public final class RunRepository {
                 .bind("node", node).map(RunRepository::map).list();
     }
 
-    public List<RunRow> activeOn(Handle h, UUID node) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE node_uuid = :node AND is_active")
-                .bind("node", node).map(RunRepository::map).list();
-    }
-
     /** Applies a status change reported by a node or decided by the server. */
     public void update(Handle h, UUID uuid, String status, String reason, String code, Integer exitCode, JsonNode nodeUrls,
                        Instant now, Long runDeadlineMs) {
@@ -124,6 +119,29 @@ public final class RunRepository {
     public List<UUID> dueRunDeadlines(Handle h, long nowMs, int limit) {
         return h.createQuery("SELECT uuid FROM job_runs WHERE status = 'RUNNING' AND run_deadline_ms IS NOT NULL AND run_deadline_ms <= :now ORDER BY run_deadline_ms LIMIT :limit")
                 .bind("now", nowMs).bind("limit", limit).mapTo(UUID.class).list();
+    }
+
+    /**
+     * What active runs hold per node (CPU, RAM, storage, GPU device indexes), aggregated in the database: a busy
+     * node may hold many runs, callers need one entry per node. {@code nodesOrNull} null means every node.
+     */
+    public java.util.Map<UUID, dev.galley.core.placement.HeldResources> heldByNode(Handle h, UUID[] nodesOrNull) {
+        String only = nodesOrNull == null ? "" : " AND r.node_uuid = ANY(:ids)";
+        var held = new java.util.HashMap<UUID, dev.galley.core.placement.HeldResources>();
+        var q = h.createQuery("""
+                SELECT node_uuid, sum(cpu_count), sum(ram_gb), sum(storage_gb),
+                       COALESCE(array_agg(d) FILTER (WHERE d IS NOT NULL), '{}')
+                FROM (SELECT r.node_uuid, r.cpu_count, r.ram_gb, r.storage_gb, NULL::int AS d FROM job_runs r WHERE r.is_active""" + only + """
+
+                      UNION ALL
+                      SELECT r.node_uuid, 0, 0, 0, unnest(r.gpu_devices) FROM job_runs r WHERE r.is_active""" + only + """
+                ) x
+                GROUP BY node_uuid""");
+        if (nodesOrNull != null) q.bind("ids", nodesOrNull);
+        q.map((rs, c) -> held.put(rs.getObject(1, UUID.class), new dev.galley.core.placement.HeldResources(rs.getInt(2),
+                rs.getDouble(3), rs.getDouble(4), new java.util.HashSet<>(Arrays.asList((Integer[]) rs.getArray(5).getArray())))))
+                .list();
+        return held;
     }
 
     public List<UUID> activeOnNodes(Handle h, List<UUID> nodes) {

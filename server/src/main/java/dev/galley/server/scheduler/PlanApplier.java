@@ -141,7 +141,7 @@ public final class PlanApplier {
     }
 
     /** Computes the planned nodes' free capacity from their active runs, inside the transaction (under the apply lock). */
-    private static Map<UUID, Free> lockAndReadFree(Handle h, Set<UUID> nodeIds) {
+    private Map<UUID, Free> lockAndReadFree(Handle h, Set<UUID> nodeIds) {
         Map<UUID, Free> free = new HashMap<>();
         if (nodeIds.isEmpty()) return free;
         UUID[] ids = nodeIds.toArray(UUID[]::new);
@@ -155,27 +155,15 @@ public final class PlanApplier {
                     if (f != null) f.gpus.add(rs.getInt(2));
                     return 0;
                 }).list();
-        // Aggregated in the database: a busy node may hold many runs, the applier needs one row per node.
-        h.createQuery("""
-                SELECT node_uuid, sum(cpu_count), sum(ram_gb), sum(storage_gb) FROM job_runs
-                WHERE node_uuid = ANY(:ids) AND is_active GROUP BY node_uuid""")
-                .bind("ids", ids)
-                .map((rs, c) -> {
-                    Free f = free.get(rs.getObject(1, UUID.class));
-                    if (f != null) {
-                        f.cpu -= rs.getInt(2);
-                        f.ram -= rs.getDouble(3);
-                        f.storage -= rs.getDouble(4);
-                    }
-                    return 0;
-                }).list();
-        h.createQuery("SELECT r.node_uuid, d FROM job_runs r, unnest(r.gpu_devices) d WHERE r.node_uuid = ANY(:ids) AND r.is_active")
-                .bind("ids", ids)
-                .map((rs, c) -> {
-                    Free f = free.get(rs.getObject(1, UUID.class));
-                    if (f != null) f.gpus.remove(rs.getInt(2));
-                    return 0;
-                }).list();
+        runs.heldByNode(h, ids).forEach((node, held) -> {
+            Free f = free.get(node);
+            if (f != null) {
+                f.cpu -= held.cpuCores();
+                f.ram -= held.ramGb();
+                f.storage -= held.storageGb();
+                f.gpus.removeAll(held.gpuDeviceIndexes());
+            }
+        });
         return free;
     }
 

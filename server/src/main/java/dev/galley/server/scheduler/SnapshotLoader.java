@@ -60,19 +60,7 @@ public final class SnapshotLoader {
                             .add(new GpuDevice(rs.getInt(2), rs.getString(4), rs.getObject(3, UUID.class), rs.getDouble(5)));
                     return 0;
                 }).list();
-        Map<UUID, HeldResources> held = new HashMap<>();
-        h.createQuery("""
-                SELECT node_uuid, sum(cpu_count) AS cpu, sum(ram_gb) AS ram, sum(storage_gb) AS storage,
-                       COALESCE(array_agg(d) FILTER (WHERE d IS NOT NULL), '{}') AS gpus
-                FROM (SELECT r.node_uuid, r.cpu_count, r.ram_gb, r.storage_gb, NULL::int AS d FROM job_runs r WHERE r.is_active
-                      UNION ALL
-                      SELECT r.node_uuid, 0, 0, 0, unnest(r.gpu_devices) FROM job_runs r WHERE r.is_active) x
-                GROUP BY node_uuid""")
-                .map((rs, c) -> {
-                    held.put(rs.getObject(1, UUID.class), new HeldResources(rs.getInt(2), rs.getDouble(3), rs.getDouble(4),
-                            new HashSet<>(Arrays.asList((Integer[]) rs.getArray(5).getArray()))));
-                    return 0;
-                }).list();
+        Map<UUID, HeldResources> held = runs.heldByNode(h, null);
         Map<UUID, UUID> accounts = new HashMap<>();
         List<NodeSnapshot> nodes = h.createQuery("""
                 SELECT uuid, account_uuid, region_code, cpu_cores, ram_gb, storage_gb FROM nodes WHERE status = 'ONLINE'""")
