@@ -126,8 +126,9 @@ public final class GalleyServer implements AutoCloseable {
         signals.onKeyChanged(keyCache::invalidate);
         var authenticator = new Authenticator(jdbi, keys, nonces, box, clock,
                 new dev.galley.server.auth.RateLimiter(config.rateLimitRps()), keyCache);
+        var groupCommit = new dev.galley.server.jobs.JobGroupCommit(jdbi, jobs, signals::wakeScheduler);
         var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::wakeScheduler, reconciler,
-                new dev.galley.server.auth.NonceClaim(nonces));
+                new dev.galley.server.auth.NonceClaim(nonces), groupCommit);
         var runHandlers = new RunHandlers(jdbi, runs, reconciler, signals, clock);
         var nodeHandlers = new NodeHandlers(jdbi, nodes, gpuRepo, gpuCatalog, runs, jobs, secrets, signals, clock);
         var accountHandlers = new AccountHandlers(jdbi, accounts, clock);
@@ -203,7 +204,7 @@ public final class GalleyServer implements AutoCloseable {
         var scheduler = new SchedulingLoop(jdbi, new SnapshotLoader(runs), new PlanApplier(jdbi, runs, reconciler, signals),
                 gpuCatalog, signals, metrics, clock);
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
-        return new GalleyServer(embedded, db, app, loops, List.of(scheduler, reaper, signals));
+        return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, signals));
     }
 
     private static byte[] resource(String path) {

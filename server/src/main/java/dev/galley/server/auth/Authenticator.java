@@ -91,7 +91,7 @@ public final class Authenticator {
         return new Caller(key.uuid(), publicKey, key.accountUuid(), entry.permissions(), null);
     }
 
-    static ApiException reusedNonce(String nonce) {
+    public static ApiException reusedNonce(String nonce) {
         return ApiException.unauthenticated("X-Nonce " + nonce + " was already used with this key; send a new random nonce per request");
     }
 

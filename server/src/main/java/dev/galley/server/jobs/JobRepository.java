@@ -8,9 +8,11 @@ import dev.galley.server.http.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for jobs. */
@@ -21,24 +23,36 @@ public final class JobRepository {
             created_at, updated_at, started_at, completed_at""";
 
     public void insert(Handle h, JobRow j) {
-        ObjectNode s = j.spec();
-        h.createUpdate("""
+        insertAll(h, List.of(j));
+    }
+
+    /**
+     * Inserts the jobs as one JDBC batch, which the driver (reWriteBatchedInserts) sends as multi-row INSERTs:
+     * one statement, and one firing of the job-count trigger, for many jobs.
+     */
+    public void insertAll(Handle h, List<JobRow> rows) {
+        if (rows.isEmpty()) return;
+        PreparedBatch batch = h.prepareBatch("""
                 INSERT INTO jobs (uuid, account_uuid, status, status_reason, status_reason_code, title, task,
                                   cpu_count, gpu_count, min_ram_gb, min_vram_gb, min_storage_gb, spec, secrets,
                                   source_recipe_uuid, container_access_token, timeout_assign_at_ms,
                                   created_at, updated_at)
                 VALUES (:uuid, :account, :status, :reason, :code, :title, :task, :cpu, :gpu, :ram, :vram, :storage,
-                        CAST(:spec AS jsonb), :secrets, :recipe, :token, :assignAt, :created, :created)""")
-                .bind("uuid", j.uuid()).bind("account", j.accountUuid()).bind("status", j.status())
-                .bind("reason", j.statusReason()).bind("code", j.statusReasonCode())
-                .bind("title", s.path("title").asText()).bind("task", s.path("task").asText())
-                .bind("cpu", s.path("cpu_count").asInt()).bind("gpu", s.path("gpu_count").asInt())
-                .bind("ram", s.path("min_ram_gb").asDouble()).bind("vram", s.path("min_vram_gb").asDouble())
-                .bind("storage", s.path("min_storage_gb").asDouble())
-                .bind("spec", Json.text(s)).bind("secrets", j.secrets()).bind("recipe", j.sourceRecipeUuid())
-                .bind("token", j.containerAccessToken()).bind("assignAt", j.timeoutAssignAtMs())
-                .bind("created", j.createdAt())
-                .execute();
+                        CAST(:spec AS jsonb), :secrets, :recipe, :token, :assignAt, :created, :created)""");
+        for (JobRow j : rows) {
+            ObjectNode s = j.spec();
+            batch.bind("uuid", j.uuid()).bind("account", j.accountUuid()).bind("status", j.status())
+                    .bind("reason", j.statusReason()).bind("code", j.statusReasonCode())
+                    .bind("title", s.path("title").asText()).bind("task", s.path("task").asText())
+                    .bind("cpu", s.path("cpu_count").asInt()).bind("gpu", s.path("gpu_count").asInt())
+                    .bind("ram", s.path("min_ram_gb").asDouble()).bind("vram", s.path("min_vram_gb").asDouble())
+                    .bind("storage", s.path("min_storage_gb").asDouble())
+                    .bind("spec", Json.text(s)).bind("secrets", j.secrets()).bind("recipe", j.sourceRecipeUuid())
+                    .bind("token", j.containerAccessToken()).bind("assignAt", j.timeoutAssignAtMs())
+                    .bind("created", j.createdAt())
+                    .add();
+        }
+        batch.execute();
     }
 
     public Optional<JobRow> byUuid(Handle h, UUID uuid) {

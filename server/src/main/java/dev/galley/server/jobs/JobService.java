@@ -8,6 +8,7 @@ import dev.galley.core.cook.CookResult;
 import dev.galley.core.json.CanonicalJson;
 import dev.galley.core.spec.JobSpecValidator;
 import dev.galley.core.spec.Secrets;
+import dev.galley.server.auth.Authenticator;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.crypto.SecretCodec;
 import dev.galley.server.gpus.GpuCatalogCache;
@@ -49,10 +50,12 @@ public final class JobService {
     private final Runnable onJobCreated;
     private final dev.galley.server.runs.JobReconciler reconciler;
     private final dev.galley.server.auth.NonceClaim nonceClaim;
+    private final JobGroupCommit groupCommit;
 
     public JobService(Jdbi jdbi, JobRepository jobs, RecipeRepository recipes, IdempotencyRepository idempotency,
                       SecretCodec secrets, GpuCatalogCache gpus, Clock clock, Runnable onJobCreated,
-                      dev.galley.server.runs.JobReconciler reconciler, dev.galley.server.auth.NonceClaim nonceClaim) {
+                      dev.galley.server.runs.JobReconciler reconciler, dev.galley.server.auth.NonceClaim nonceClaim,
+                      JobGroupCommit groupCommit) {
         this.jdbi = jdbi;
         this.jobs = jobs;
         this.recipes = recipes;
@@ -63,6 +66,7 @@ public final class JobService {
         this.onJobCreated = onJobCreated;
         this.reconciler = reconciler;
         this.nonceClaim = nonceClaim;
+        this.groupCommit = groupCommit;
     }
 
     /** POST /v1/jobs. */
@@ -109,12 +113,11 @@ public final class JobService {
                 throw ApiException.badRequest("Idempotency-Key", "must be 1 to 255 characters");
             }
             if (key != null) {
-                Optional<Created> replay = jdbi.inTransaction(h -> {
-                    Optional<Created> r = replay(h, caller, key, hash);
-                    if (r.isPresent()) nonceClaim.claim(h, caller); // a replay is a request too: its nonce is used
-                    return r;
-                });
-                if (replay.isPresent()) return replay.get();
+                Optional<Created> replay = jdbi.withHandle(h -> replay(h, caller, key, hash));
+                if (replay.isPresent()) {
+                    nonceClaim.claimAlone(jdbi, caller); // a replay is a request too: its nonce is used
+                    return replay.get();
+                }
             }
             prepared = prepare.get();
         } catch (RuntimeException e) {
@@ -122,6 +125,24 @@ public final class JobService {
             if (!(e instanceof ApiException api && api.status() == 401)) nonceClaim.claimAlone(jdbi, caller);
             throw e;
         }
+        JobRow job = newJob(caller, prepared);
+        byte[] response = Json.bytes(JobView.of(job));
+        boolean touchRecipe = prepared.recipeUuid() != null && shouldTouchRecipe(prepared.recipeUuid(), job.createdAt());
+        var outcome = groupCommit.write(new JobGroupCommit.Entry(caller, job, key, hash, response, touchRecipe));
+        return switch (outcome) {
+            case JobGroupCommit.Outcome.Written w -> new Created(201, response);
+            case JobGroupCommit.Outcome.NonceReused r -> throw Authenticator.reusedNonce(caller.pendingNonce());
+            case JobGroupCommit.Outcome.KeyTaken t -> jdbi.withHandle(h -> replay(h, caller, key, hash))
+                    .orElseGet(() -> writeAlone(caller, key, hash, job, response, touchRecipe)); // it expired meanwhile
+            case JobGroupCommit.Outcome.RetryAlone r -> writeAlone(caller, key, hash, job, response, touchRecipe);
+        };
+    }
+
+    /**
+     * The same writes as a group commit, for one request in a transaction of its own: used when a shared
+     * transaction failed, so that the failure belongs to the request that caused it.
+     */
+    private Created writeAlone(Caller caller, String key, String hash, JobRow job, byte[] response, boolean touchRecipe) {
         Created created = jdbi.inTransaction(h -> {
             nonceClaim.claim(h, caller); // commits with the job: one commit per request
             if (key != null) {
@@ -129,9 +150,10 @@ public final class JobService {
                 Optional<Created> replay = replay(h, caller, key, hash); // a concurrent twin may have won
                 if (replay.isPresent()) return replay.get();
             }
-            JobRow job = insert(h, caller, prepared);
-            Created c = new Created(201, Json.bytes(JobView.of(job)));
-            if (key != null) idempotency.save(h, caller.accountUuid(), key, hash, c.status(), c.body(), now());
+            jobs.insert(h, job);
+            if (touchRecipe) recipes.touchLastUsed(h, job.sourceRecipeUuid(), job.createdAt());
+            Created c = new Created(201, response);
+            if (key != null) idempotency.save(h, caller.accountUuid(), key, hash, c.status(), c.body(), job.createdAt());
             return c;
         });
         onJobCreated.run();
@@ -148,17 +170,14 @@ public final class JobService {
         });
     }
 
-    private JobRow insert(Handle h, Caller caller, Prepared p) {
+    private JobRow newJob(Caller caller, Prepared p) {
         Instant now = now();
         ObjectNode masked = Secrets.masked(p.spec(), p.secretPointers());
         byte[] sealed = secrets.seal(Secrets.extract(p.spec(), p.secretPointers()));
         long assignDeadline = now.toEpochMilli() + p.spec().path("max_timeout_assign_ms").asLong();
-        var job = new JobRow(UUID.randomUUID(), caller.accountUuid(), "PENDING", WAITING_REASON, "WAITING_FOR_CAPACITY",
+        return new JobRow(UUID.randomUUID(), caller.accountUuid(), "PENDING", WAITING_REASON, "WAITING_FOR_CAPACITY",
                 masked, sealed, p.recipeUuid(), ApiKeyGenerator.hex(24), assignDeadline, null, null, null,
                 now, now, null, null);
-        jobs.insert(h, job);
-        if (p.recipeUuid() != null && shouldTouchRecipe(p.recipeUuid(), now)) recipes.touchLastUsed(h, p.recipeUuid(), now);
-        return job;
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.galley.server.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.client.ApiKeyPair;
 import dev.galley.client.ApiResponse;
+import dev.galley.client.GalleyClient;
 import dev.galley.server.it.TestServer.Tenant;
 import java.util.List;
 import java.util.Map;
@@ -280,6 +282,46 @@ class CookIT {
         }
         pool.shutdown();
         assertThat(uuids).hasSize(1);
+    }
+
+    @Test
+    void concurrentCooksWithOneKeyButDifferentBodiesCreateOneJobAndRefuseTheRest() throws Exception {
+        String key = "clash-" + TestServer.randomHex(12);
+        List<java.util.concurrent.Future<ApiResponse>> futures = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                byte[] body = ("{\"title\":\"clash " + i + "\"}").getBytes();
+                futures.add(pool.submit(() -> alice.client().send("POST", cook(recipe), body, Map.of("Idempotency-Key", key))));
+            }
+        }
+        int created = 0;
+        for (var f : futures) {
+            ApiResponse r = f.get();
+            if (r.status() == 201) created++;
+            else assertThat(ok(r, 409).get("error").get("message").asText()).contains("Idempotency-Key");
+        }
+        assertThat(created).isEqualTo(1);
+    }
+
+    @Test
+    void oneNonceSentEightTimesAtOnceCooksOnce() throws Exception {
+        String nonce = TestServer.randomHex(32);
+        GalleyClient sameNonce = GalleyClient.builder(TestServer.baseUrl(), ApiKeyPair.parse(alice.keyPair()))
+                .nonces(() -> nonce).build();
+        List<java.util.concurrent.Future<ApiResponse>> futures = new java.util.ArrayList<>();
+        long before = alice.ok("GET", "/v1/jobs?filter[source_recipe_uuid]=" + recipe, null, 200).get("total").asLong();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) futures.add(pool.submit(() -> sameNonce.send("POST", cook(recipe), "{}".getBytes(), Map.of())));
+        }
+        int created = 0;
+        for (var f : futures) {
+            ApiResponse r = f.get();
+            if (r.status() == 201) created++;
+            else assertThat(ok(r, 401).get("error").get("message").asText()).contains("X-Nonce");
+        }
+        assertThat(created).isEqualTo(1);
+        assertThat(alice.ok("GET", "/v1/jobs?filter[source_recipe_uuid]=" + recipe, null, 200).get("total").asLong())
+                .isEqualTo(before + 1);
     }
 
     @Test
