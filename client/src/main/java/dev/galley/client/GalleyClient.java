@@ -112,6 +112,11 @@ public final class GalleyClient {
         return baseUrl;
     }
 
+    /** The key this client signs with (e.g. for a benchmark's own transport that must sign the same way). */
+    public ApiKeyPair key() {
+        return key;
+    }
+
     /**
      * Sends one signed request and returns whatever the server answered, errors included (no exception for
      * status ≥ 400). The signature covers {@code body} exactly as given. {@code extraHeaders} are added after

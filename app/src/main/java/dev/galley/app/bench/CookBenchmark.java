@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 public final class CookBenchmark {
     public int concurrency = 8;
     public Duration warmup;
+    public Duration maxWarmup;
     public Duration closed;
     public double rate;
     public Duration open;
@@ -41,6 +42,7 @@ public final class CookBenchmark {
 
     public CookBenchmark(Size size) {
         warmup = Duration.ofSeconds(size.pick(1, 5));
+        maxWarmup = Duration.ofSeconds(size.pick(1, 90));
         closed = Duration.ofSeconds(size.pick(2, 20));
         rate = size.pick(50.0, 1000.0);
         open = Duration.ofSeconds(size.pick(2, 10));
@@ -56,8 +58,9 @@ public final class CookBenchmark {
             String path = "/v1/job-recipes/" + recipe.get("uuid").asText() + "/cook";
             Load.Request cook = Load.Request.of("POST", path, COOK_BODY);
 
-            env.log("cook: warm-up %d s", warmup.toSeconds());
-            Load.closedLoop(client, cook, 201, concurrency, warmup);
+            env.log("cook: warm-up (at least %d s, until the server's JIT is quiet)", warmup.toSeconds());
+            double warmed = JitWarmup.run(env, t.serverPid, warmup, maxWarmup, d -> Load.closedLoop(client, cook, 201, concurrency, d));
+            result.metric("warm-up, until the server's JIT is quiet", warmed, "s");
 
             env.log("cook: closed loop, %d workers, %d s", concurrency, closed.toSeconds());
             long jfrFrom = System.currentTimeMillis();

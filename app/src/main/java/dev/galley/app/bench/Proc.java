@@ -42,6 +42,23 @@ public final class Proc {
         return OptionalLong.empty();
     }
 
+    /** CPU seconds of a JVM's JIT compiler threads (C1 and C2), read per thread; -1 when unknown. */
+    public static double jitCpuSeconds(long pid) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            double total = 0;
+            for (Path task : tasks.toList()) {
+                String name = Files.readString(task.resolve("comm")).strip();
+                if (!name.contains("CompilerThre")) continue;
+                String stat = Files.readString(task.resolve("stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+            }
+            return total;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     public static double rssMb(long pid) {
         OptionalLong kb = statusKb(pid, "VmRSS");
         return kb.isPresent() ? kb.getAsLong() / 1024.0 : Double.NaN;
