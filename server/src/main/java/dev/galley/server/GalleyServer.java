@@ -126,9 +126,10 @@ public final class GalleyServer implements AutoCloseable {
         signals.onKeyChanged(keyCache::invalidate);
         var authenticator = new Authenticator(jdbi, keys, nonces, box, clock,
                 new dev.galley.server.auth.RateLimiter(config.rateLimitRps()), keyCache);
-        var groupCommit = new dev.galley.server.jobs.JobGroupCommit(jdbi, jobs, signals::wakeScheduler);
-        var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::wakeScheduler, reconciler,
-                new dev.galley.server.auth.NonceClaim(nonces), groupCommit);
+        var groupCommit = new dev.galley.server.jobs.JobGroupCommit(jdbi, jobs, signals::jobsCreated);
+        var waitReasons = new dev.galley.core.placement.WaitReasonHints();
+        var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::jobsCreated, reconciler,
+                new dev.galley.server.auth.NonceClaim(nonces), groupCommit, waitReasons);
         var runHandlers = new RunHandlers(jdbi, runs, reconciler, signals, clock);
         var nodeHandlers = new NodeHandlers(jdbi, nodes, gpuRepo, gpuCatalog, runs, jobs, secrets, signals, clock);
         var accountHandlers = new AccountHandlers(jdbi, accounts, clock);
@@ -202,7 +203,7 @@ public final class GalleyServer implements AutoCloseable {
             }
         }, 60, 60, TimeUnit.SECONDS);
         var scheduler = new SchedulingLoop(jdbi, new SnapshotLoader(runs), new PlanApplier(jdbi, runs, reconciler, signals),
-                gpuCatalog, signals, metrics, clock);
+                gpuCatalog, signals, metrics, clock, waitReasons);
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
         return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, signals));
     }

@@ -9,46 +9,86 @@ import java.util.UUID;
 
 /**
  * What a scheduler remembers from one round to the next, so that a backlog of waiting jobs does not cost a
- * full reload and re-plan on every round. Pure: the caller passes the loaded nodes and the time.
+ * full reload and re-plan on every round. Pure: the caller passes the loaded nodes, the time and the jobs it
+ * knows were just created.
  *
  * <ul>
  *   <li>Jobs the last round could not place, with the cluster state it left behind. Free capacity that only
  *       shrank since (by that round's own placements) cannot fit them now either, so while the loaded state
  *       equals that fingerprint they are not loaded again. Any other change (a run ended, a node came or went,
  *       another replica placed) forgets them.</li>
- *   <li>While the state is unchanged, only jobs created since the last round looked need loading (every older
- *       waiting job was just placed or found not to fit). The window reaches 5 s back for jobs whose
- *       transaction committed late, and a full load every 5 s catches the rest (a retry on an unchanged
- *       cluster, another replica's clock).</li>
+ *   <li>While the state is unchanged, every older waiting job was just placed or found not to fit, so a round
+ *       needs only the jobs created since: the ones this replica wrote and handed over by uuid after their
+ *       commit. A full load every 5 s catches the rest (another replica's jobs if that replica could not place
+ *       them, a retry on an unchanged cluster); while full loads find nothing new they back off to 30 s.</li>
  * </ul>
  */
 public final class RoundMemory {
     static final long FULL_LOAD_EVERY_NANOS = 5_000_000_000L;
-    static final long LATE_COMMIT_WINDOW_MS = 5_000;
-    static final int MAX_REMEMBERED = 50_000;
+    /**
+     * While full loads keep finding nothing but known misses, they back off to this: on a cluster with 100,000
+     * jobs that cannot fit, each one reads every waiting row, and that showed up as latency spikes for cooks.
+     */
+    static final long FULL_LOAD_AT_MOST_EVERY_NANOS = 30_000_000_000L;
+    /** About 100 bytes each: 200,000 remembered misses cost ~20 MB; past that the backlog is re-read each round. */
+    static final int MAX_REMEMBERED = 200_000;
 
-    /** Which waiting jobs a round should load: all but {@code skip}, created after {@code createdAfterMs} if set. */
-    public record JobWindow(Set<UUID> skip, Long createdAfterMs) {}
+    /**
+     * Which waiting jobs a round should load: with {@code only} set, just those (the jobs handed over since the
+     * last round); otherwise every waiting job except {@code skip} (a read-only view, valid until the next
+     * {@link #remember}).
+     */
+    public record JobWindow(Set<UUID> skip, Set<UUID> only) {
+        public boolean incremental() {
+            return only != null;
+        }
+    }
 
     private final Set<UUID> knownUnplaceable = new HashSet<>();
     private int stateAfterLastRound;
-    private Long newestSeenMs;
     private long lastFullLoadNanos;
+    private boolean fullLoadDue = true;
+    private long fullLoadEveryNanos = FULL_LOAD_EVERY_NANOS;
+    private boolean lastWindowFull;
 
-    /** Decides the job window for a round that just loaded {@code nodes} at {@code nowNanos}. */
-    public JobWindow window(List<NodeSnapshot> nodes, long nowNanos) {
+    /**
+     * Decides the job window for a round that just loaded {@code nodes} at {@code nowNanos}, given the jobs
+     * created (and committed) on this replica since the last round, at most {@code maxJobs} of which fit a round.
+     */
+    public JobWindow window(List<NodeSnapshot> nodes, long nowNanos, Set<UUID> created, int maxJobs) {
         boolean unchanged = fingerprint(nodes) == stateAfterLastRound && knownUnplaceable.size() <= MAX_REMEMBERED;
         if (!unchanged) knownUnplaceable.clear();
-        boolean incremental = unchanged && newestSeenMs != null && nowNanos - lastFullLoadNanos < FULL_LOAD_EVERY_NANOS;
-        if (!incremental) lastFullLoadNanos = nowNanos;
-        return new JobWindow(Set.copyOf(knownUnplaceable), incremental ? newestSeenMs - LATE_COMMIT_WINDOW_MS : null);
+        boolean incremental = unchanged && !fullLoadDue && created.size() <= maxJobs
+                && nowNanos - lastFullLoadNanos < fullLoadEveryNanos;
+        lastWindowFull = !incremental;
+        if (!unchanged) fullLoadEveryNanos = FULL_LOAD_EVERY_NANOS;
+        if (incremental) return new JobWindow(Set.of(), Set.copyOf(created));
+        lastFullLoadNanos = nowNanos;
+        // A view, not a copy: the loader reads it within the round, and copying 100,000+ uuids every full load
+        // showed up as 100-200 ms young-generation pauses.
+        return new JobWindow(java.util.Collections.unmodifiableSet(knownUnplaceable), null);
     }
 
-    /** Records the round: its jobs, its plan, and whether every placement of the plan was committed. */
-    public void remember(List<NodeSnapshot> nodes, List<PendingJob> jobs, PlacementPlan plan, boolean fullyApplied) {
-        for (PendingJob j : jobs) if (newestSeenMs == null || j.createdAtMs() > newestSeenMs) newestSeenMs = j.createdAtMs();
+    /**
+     * Records the round: its jobs, its plan, whether every placement of the plan was committed, and whether the
+     * round's job load was cut at its limit (then more jobs wait than it saw, and the next round loads in full).
+     */
+    public void remember(List<NodeSnapshot> nodes, List<PendingJob> jobs, PlacementPlan plan, boolean fullyApplied,
+                         boolean loadWasCut) {
         plan.unplaced().forEach(u -> knownUnplaceable.add(u.jobUuid()));
+        if (lastWindowFull) {
+            fullLoadEveryNanos = jobs.isEmpty() ? Math.min(fullLoadEveryNanos * 2, FULL_LOAD_AT_MOST_EVERY_NANOS) : FULL_LOAD_EVERY_NANOS;
+        }
         stateAfterLastRound = fullyApplied ? fingerprint(after(nodes, jobs, plan)) : 0;
+        fullLoadDue = loadWasCut || !fullyApplied;
+    }
+
+    /** After a failed round: trust nothing, load everything next time. */
+    public void forget() {
+        knownUnplaceable.clear();
+        stateAfterLastRound = 0;
+        fullLoadDue = true;
+        fullLoadEveryNanos = FULL_LOAD_EVERY_NANOS;
     }
 
     /** Order-independent hash of the nodes as placement sees them (capacity, GPUs, what runs hold). */

@@ -61,12 +61,12 @@ public final class JobGroupCommit implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final JobRepository jobs;
-    private final Runnable onWritten;
+    private final java.util.function.Consumer<List<UUID>> onWritten;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closed;
 
-    public JobGroupCommit(Jdbi jdbi, JobRepository jobs, Runnable onWritten) {
+    public JobGroupCommit(Jdbi jdbi, JobRepository jobs, java.util.function.Consumer<List<UUID>> onWritten) {
         this.jdbi = jdbi;
         this.jobs = jobs;
         this.onWritten = onWritten;
@@ -112,9 +112,10 @@ public final class JobGroupCommit implements AutoCloseable {
         List<Pending> later = deferRepeatedKeys(batch);
         try {
             Map<Pending, Outcome> outcomes = writeBatch(batch);
-            boolean anyWritten = outcomes.values().stream().anyMatch(o -> o instanceof Outcome.Written);
-            // Wake the scheduler before answering, so a node can have the job by the time the client reads it.
-            if (anyWritten) onWritten.run();
+            List<UUID> written = new ArrayList<>();
+            outcomes.forEach((p, o) -> { if (o instanceof Outcome.Written) written.add(p.entry().job().uuid()); });
+            // Hand the jobs to the scheduler before answering, so a node can have one by the time the client reads it.
+            if (!written.isEmpty()) onWritten.accept(written);
             outcomes.forEach((p, o) -> p.done().complete(o));
         } catch (RuntimeException e) {
             log.warn("writing {} job(s) together failed, each is retried alone: {}", batch.size(), e.toString());

@@ -6,6 +6,9 @@ import dev.galley.core.auth.CanonicalRequest;
 import dev.galley.core.cook.Cook;
 import dev.galley.core.cook.CookResult;
 import dev.galley.core.json.CanonicalJson;
+import dev.galley.core.lifecycle.ReasonCode;
+import dev.galley.core.placement.RunRequirements;
+import dev.galley.core.placement.WaitReasonHints;
 import dev.galley.core.spec.JobSpecValidator;
 import dev.galley.core.spec.Secrets;
 import dev.galley.server.auth.Authenticator;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -47,15 +51,16 @@ public final class JobService {
     private final SecretCodec secrets;
     private final GpuCatalogCache gpus;
     private final Clock clock;
-    private final Runnable onJobCreated;
+    private final java.util.function.Consumer<List<UUID>> onJobCreated;
     private final dev.galley.server.runs.JobReconciler reconciler;
     private final dev.galley.server.auth.NonceClaim nonceClaim;
     private final JobGroupCommit groupCommit;
+    private final WaitReasonHints waitReasons;
 
     public JobService(Jdbi jdbi, JobRepository jobs, RecipeRepository recipes, IdempotencyRepository idempotency,
-                      SecretCodec secrets, GpuCatalogCache gpus, Clock clock, Runnable onJobCreated,
+                      SecretCodec secrets, GpuCatalogCache gpus, Clock clock, java.util.function.Consumer<List<UUID>> onJobCreated,
                       dev.galley.server.runs.JobReconciler reconciler, dev.galley.server.auth.NonceClaim nonceClaim,
-                      JobGroupCommit groupCommit) {
+                      JobGroupCommit groupCommit, WaitReasonHints waitReasons) {
         this.jdbi = jdbi;
         this.jobs = jobs;
         this.recipes = recipes;
@@ -67,6 +72,7 @@ public final class JobService {
         this.reconciler = reconciler;
         this.nonceClaim = nonceClaim;
         this.groupCommit = groupCommit;
+        this.waitReasons = waitReasons;
     }
 
     /** POST /v1/jobs. */
@@ -156,7 +162,8 @@ public final class JobService {
             if (key != null) idempotency.save(h, caller.accountUuid(), key, hash, c.status(), c.body(), job.createdAt());
             return c;
         });
-        onJobCreated.run();
+        boolean inserted = created.body() == response; // not a replay of an earlier request
+        if (inserted) onJobCreated.accept(List.of(job.uuid()));
         return created;
     }
 
@@ -175,7 +182,9 @@ public final class JobService {
         ObjectNode masked = Secrets.masked(p.spec(), p.secretPointers());
         byte[] sealed = secrets.seal(Secrets.extract(p.spec(), p.secretPointers()));
         long assignDeadline = now.toEpochMilli() + p.spec().path("max_timeout_assign_ms").asLong();
-        return new JobRow(UUID.randomUUID(), caller.accountUuid(), "PENDING", WAITING_REASON, "WAITING_FOR_CAPACITY",
+        var hint = waitReasons.forShape(RunRequirements.ofSpec(p.spec(), gpus.current()))
+                .orElse(new WaitReasonHints.Hint(WAITING_REASON, ReasonCode.WAITING_FOR_CAPACITY));
+        return new JobRow(UUID.randomUUID(), caller.accountUuid(), "PENDING", hint.reason(), hint.code().name(),
                 masked, sealed, p.recipeUuid(), ApiKeyGenerator.hex(24), assignDeadline, null, null, null,
                 now, now, null, null);
     }

@@ -51,7 +51,7 @@ public final class PlanApplier {
         Applied applied = byJob.isEmpty() ? new Applied(0, 0, 0, Set.of()) : jdbi.inTransaction(h -> commit(h, byJob, waiting, nodeAccounts, now));
         // Long-polls held by this replica wake now, without waiting for the NOTIFY round trip.
         applied.nodes().forEach(signals::wakeNode);
-        recordReasons(plan.unplaced(), now);
+        recordReasons(plan.unplaced().stream().filter(u -> changed(u, waiting.get(u.jobUuid()))).toList());
         return applied;
     }
 
@@ -167,8 +167,13 @@ public final class PlanApplier {
         return free;
     }
 
+    /** True when the round's reason for a waiting job differs from what the job says (so it must be written). */
+    private static boolean changed(Unplaced u, SnapshotLoader.Waiting w) {
+        return w == null || !u.reason().equals(w.reason()) || !u.reasonCode().name().equals(w.reasonCode());
+    }
+
     /** Stores why each waiting job is still waiting (only where the text changed, to avoid write churn). */
-    private void recordReasons(List<Unplaced> unplaced, Instant now) {
+    private void recordReasons(List<Unplaced> unplaced) {
         if (unplaced.isEmpty()) return;
         UUID[] ids = new UUID[unplaced.size()];
         String[] reasons = new String[unplaced.size()];

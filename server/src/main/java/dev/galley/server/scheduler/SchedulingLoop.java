@@ -4,6 +4,7 @@ import dev.galley.core.placement.PendingJob;
 import dev.galley.core.placement.PlacementPipeline;
 import dev.galley.core.placement.PlacementPlan;
 import dev.galley.core.placement.RoundMemory;
+import dev.galley.core.placement.WaitReasonHints;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.metrics.Metrics;
 import java.time.Clock;
@@ -26,6 +27,12 @@ public final class SchedulingLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchedulingLoop.class);
     static final int MAX_JOBS_PER_ROUND = 10_000;
     private static final long IDLE_WAIT_MS = 500;
+    /**
+     * Rounds start at most this often. Under a stream of cooks every group commit wakes the scheduler, and a
+     * round per wake-up (100+ a second) spent more on loading nodes than on placing; waiting this long lets
+     * one round take every job created meanwhile, for a few milliseconds of assignment latency.
+     */
+    private static final long MIN_ROUND_GAP_NANOS = 10_000_000;
 
     private final Jdbi jdbi;
     private final SnapshotLoader loader;
@@ -35,11 +42,12 @@ public final class SchedulingLoop implements AutoCloseable {
     private final Metrics metrics;
     private final Clock clock;
     private final PlacementPipeline pipeline = PlacementPipeline.standard();
+    private final WaitReasonHints hints;
     private volatile boolean running = true;
     private final Thread thread;
 
     public SchedulingLoop(Jdbi jdbi, SnapshotLoader loader, PlanApplier applier, GpuCatalogCache catalog, Signals signals,
-                          Metrics metrics, Clock clock) {
+                          Metrics metrics, Clock clock, WaitReasonHints hints) {
         this.jdbi = jdbi;
         this.loader = loader;
         this.applier = applier;
@@ -47,16 +55,22 @@ public final class SchedulingLoop implements AutoCloseable {
         this.signals = signals;
         this.metrics = metrics;
         this.clock = clock;
+        this.hints = hints;
         this.thread = Thread.ofPlatform().name("galley-scheduler").daemon().start(this::loop);
     }
 
     private void loop() {
+        long lastStart = 0;
         while (running) {
+            long gap = lastStart + MIN_ROUND_GAP_NANOS - System.nanoTime();
+            if (gap > 0) java.util.concurrent.locks.LockSupport.parkNanos(gap);
+            lastStart = System.nanoTime();
             long seen = signals.schedulerVersion();
             boolean more = false;
             try {
                 more = round();
             } catch (Throwable t) {
+                memory.forget(); // jobs handed over for this round may not have been read: the next one loads all
                 metrics.registry().counter("galley_scheduler_errors_total").increment();
                 log.error("scheduling round failed; retrying", t);
             }
@@ -76,9 +90,14 @@ public final class SchedulingLoop implements AutoCloseable {
     /** One round; returns true when it placed something and a full batch may still be waiting. */
     public boolean round() {
         long t0 = System.nanoTime();
+        var created = signals.takeCreatedJobs();
         var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), MAX_JOBS_PER_ROUND,
-                nodes -> memory.window(nodes, System.nanoTime())));
-        if (snapshot.waiting().isEmpty()) return false;
+                nodes -> memory.window(nodes, System.nanoTime(), created, MAX_JOBS_PER_ROUND)));
+        if (snapshot.waiting().isEmpty()) {
+            // Nothing to place (or all known not to fit): a complete look at this state, so the next round can be incremental.
+            memory.remember(snapshot.nodes(), List.of(), new PlacementPlan(List.of(), List.of()), true, false);
+            return false;
+        }
         long t1 = System.nanoTime();
         Map<UUID, SnapshotLoader.Waiting> byJob = new HashMap<>();
         snapshot.waiting().forEach(w -> byJob.put(w.job().jobUuid(), w));
@@ -87,7 +106,8 @@ public final class SchedulingLoop implements AutoCloseable {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long t2 = System.nanoTime();
         var applied = applier.apply(plan, byJob, snapshot.nodeAccounts(), now);
-        memory.remember(snapshot.nodes(), jobs, plan, applied.jobsSkipped() == 0);
+        memory.remember(snapshot.nodes(), jobs, plan, applied.jobsSkipped() == 0, snapshot.waiting().size() >= MAX_JOBS_PER_ROUND);
+        hints.learn(jobs, plan);
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         metrics.registry().counter("galley_runs_placed_total").increment(applied.runsPlaced());
         metrics.registry().timer("galley_placement_round").record(java.time.Duration.ofMillis(tookMs));

@@ -115,6 +115,24 @@ public final class Signals implements AutoCloseable {
         }
     }
 
+    /**
+     * Jobs this replica just committed: handed to its own scheduler by uuid, so that a round on an unchanged
+     * cluster reads exactly these instead of scanning for new ones.
+     */
+    public void jobsCreated(java.util.Collection<UUID> jobs) {
+        created.addAll(jobs);
+        wakeScheduler();
+    }
+
+    /** Takes the jobs handed over since the last call. */
+    public java.util.Set<UUID> takeCreatedJobs() {
+        java.util.Set<UUID> taken = new java.util.HashSet<>();
+        for (UUID u; (u = created.poll()) != null; ) taken.add(u);
+        return taken;
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<UUID> created = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     public void wakeScheduler() {
         synchronized (schedulerMonitor) {
             schedulerVersion++;

@@ -6,7 +6,6 @@ import dev.galley.core.lifecycle.JobFacts;
 import dev.galley.core.lifecycle.JobStatusRule;
 import dev.galley.core.lifecycle.JobVerdict;
 import dev.galley.core.placement.GpuDevice;
-import dev.galley.core.placement.GpuModelRequirement;
 import dev.galley.core.placement.HeldResources;
 import dev.galley.core.placement.NodeSnapshot;
 import dev.galley.core.placement.PendingJob;
@@ -38,7 +37,8 @@ public final class SnapshotLoader {
     }
 
     /** A waiting job with what the applier needs to turn a placement into runs. */
-    public record Waiting(PendingJob job, UUID accountUuid, long maxTimeoutStartMs) {}
+    /** {@code reason} and {@code reasonCode}: what the job says now about why it waits (rewritten only when that changes). */
+    public record Waiting(PendingJob job, UUID accountUuid, long maxTimeoutStartMs, String reason, String reasonCode) {}
 
     public record Snapshot(List<NodeSnapshot> nodes, Map<UUID, UUID> nodeAccounts, List<Waiting> waiting) {}
 
@@ -47,8 +47,8 @@ public final class SnapshotLoader {
     }
 
     /**
-     * @param skipFor given the loaded nodes, the waiting jobs not worth placing again (known not to fit this
-     *                very cluster state); they are left out of the job query
+     * @param windowFor given the loaded nodes, which waiting jobs to load: only some (just created), or all but
+     *                  those known not to fit this very cluster state
      */
     public Snapshot load(Handle h, GpuCatalog catalog, int maxJobs, java.util.function.Function<List<NodeSnapshot>, RoundMemory.JobWindow> windowFor) {
         Map<UUID, List<GpuDevice>> gpus = new HashMap<>();
@@ -74,9 +74,29 @@ public final class SnapshotLoader {
         List<Waiting> waiting = new ArrayList<>();
         RoundMemory.JobWindow window = windowFor.apply(nodes);
         Set<UUID> skip = window.skip();
+        String which = "j.wants_placement AND NOT j.cancel_requested AND NOT j.assign_timed_out";
+        UUID[] chosen = null;
+        if (window.incremental()) {
+            if (window.only().isEmpty()) return new Snapshot(nodes, accounts, waiting);
+            chosen = window.only().toArray(UUID[]::new);
+        } else if (!skip.isEmpty()) {
+            // Jobs known not to fit are dropped here, not in SQL: an anti-join against a bound array of tens of
+            // thousands of uuids is planned for 10 (a nested loop, quadratic), and `<> ALL(array)` scans the array per row.
+            chosen = h.createQuery("SELECT j.uuid FROM jobs j WHERE " + which + " ORDER BY j.created_at, j.uuid")
+                    .mapTo(UUID.class).stream()
+                    .filter(u -> !skip.contains(u)).limit(maxJobs).toArray(UUID[]::new);
+            if (chosen.length == 0) return new Snapshot(nodes, accounts, waiting);
+        }
+        // With chosen jobs the order is restored below: an ORDER BY here lets a generic plan walk the whole
+        // created_at index of waiting jobs instead of looking each chosen one up by its key.
+        String order = " ORDER BY j.created_at, j.uuid LIMIT :limit";
+        if (chosen != null) {
+            which = "j.uuid = ANY(:chosen) AND " + which;
+            order = "";
+        }
         // Only the fields placement needs are extracted in SQL: parsing whole specs (env, volumes…) of
         // thousands of waiting jobs each round dominated the scheduler's CPU.
-        List<Object[]> rows = h.createQuery("""
+        var query = h.createQuery("""
                 SELECT j.uuid, j.account_uuid, j.created_at,
                        jsonb_build_object('cpu_count', spec->'cpu_count', 'gpu_count', spec->'gpu_count',
                            'gpu_name', spec->'gpu_name', 'gpu_registry_uuid', spec->'gpu_registry_uuid',
@@ -84,19 +104,17 @@ public final class SnapshotLoader {
                            'min_storage_gb', spec->'min_storage_gb', 'allowed_region_codes', spec->'allowed_region_codes',
                            'max_node_count', spec->'max_node_count', 'max_retry_count', spec->'max_retry_count',
                            'max_timeout_start_ms', spec->'max_timeout_start_ms')::text,
-                       j.node_count
-                FROM jobs j LEFT JOIN unnest(CAST(:skip AS uuid[])) AS s(uuid) ON s.uuid = j.uuid
-                WHERE j.wants_placement AND NOT j.cancel_requested AND NOT j.assign_timed_out AND s.uuid IS NULL
-                  AND j.created_at > CAST(:after AS timestamptz)
-                ORDER BY j.created_at, j.uuid LIMIT :limit""")
-                .bind("limit", maxJobs).bind("skip", skip.toArray(UUID[]::new))
-                .bind("after", java.time.Instant.ofEpochMilli(window.createdAfterMs() == null ? 0 : window.createdAfterMs()))
-                .map((rs, c) -> new Object[]{rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getTimestamp(3).getTime(), rs.getString(4), rs.getObject(5)}).list();
+                       j.node_count, j.status_reason, j.status_reason_code
+                FROM jobs j WHERE\s""" + which + order);
+        if (chosen != null) query.bind("chosen", chosen);
+        else query.bind("limit", maxJobs);
+        List<Object[]> rows = new ArrayList<>(query.map((rs, c) -> new Object[]{rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getTimestamp(3).getTime(), rs.getString(4), rs.getObject(5), rs.getString(6), rs.getString(7)}).list());
+        if (chosen != null) rows.sort(java.util.Comparator.comparingLong((Object[] r) -> (Long) r[2]).thenComparing(r -> (UUID) r[0]));
         for (Object[] r : rows) {
             UUID jobUuid = (UUID) r[0];
             JsonNode spec = Json.read((String) r[3]);
-            RunRequirements req = requirements(spec, catalog);
+            RunRequirements req = RunRequirements.ofSpec(spec, catalog);
             RunSlots slots;
             if (r[4] == null) {
                 slots = new RunSlots.FirstPlacement(spec.path("max_node_count").asInt(1));
@@ -111,18 +129,8 @@ public final class SnapshotLoader {
                 slots = new RunSlots.Retries(nodeCount, v.retries().stream().map(RetrySlot::of).toList(), running);
             }
             waiting.add(new Waiting(new PendingJob(jobUuid, (Long) r[2], req, slots), (UUID) r[1],
-                    spec.path("max_timeout_start_ms").asLong(300_000)));
+                    spec.path("max_timeout_start_ms").asLong(300_000), (String) r[5], (String) r[6]));
         }
         return new Snapshot(nodes, accounts, waiting);
-    }
-
-    static RunRequirements requirements(JsonNode spec, GpuCatalog catalog) {
-        String gpuName = spec.path("gpu_name").isTextual() ? spec.path("gpu_name").asText() : null;
-        UUID gpuUuid = spec.path("gpu_registry_uuid").isTextual() ? UUID.fromString(spec.path("gpu_registry_uuid").asText()) : null;
-        Set<String> regions = new LinkedHashSet<>();
-        spec.path("allowed_region_codes").forEach(x -> regions.add(x.asText()));
-        return new RunRequirements(spec.path("cpu_count").asInt(), spec.path("gpu_count").asInt(),
-                GpuModelRequirement.resolve(gpuName, gpuUuid, catalog), spec.path("min_vram_gb").asDouble(),
-                spec.path("min_ram_gb").asDouble(), spec.path("min_storage_gb").asDouble(), regions);
     }
 }

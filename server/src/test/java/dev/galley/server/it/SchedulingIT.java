@@ -255,6 +255,10 @@ class SchedulingIT {
         String cpuHog = create(job(region, "\"cpu_count\":64")).get("uuid").asText();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(getJob(cpuHog).get("status_reason").asText()).contains("64").containsIgnoringCase("cpu"));
+        // A second job of the same shape is created with the reason the scheduler just gave the first one.
+        JsonNode twin = create(job(region, "\"gpu_count\":2,\"min_vram_gb\":48"));
+        assertThat(twin.get("status_reason_code").asText()).isEqualTo("NO_MATCHING_NODE");
+        assertThat(twin.get("status_reason").asText()).isEqualTo(getJob(tooBig).get("status_reason").asText());
     }
 
     @Test
