@@ -203,7 +203,7 @@ public final class GalleyServer implements AutoCloseable {
             }
         }, 60, 60, TimeUnit.SECONDS);
         var scheduler = new SchedulingLoop(jdbi, new SnapshotLoader(runs), new PlanApplier(jdbi, runs, reconciler, signals),
-                gpuCatalog, signals, metrics, clock, waitReasons);
+                gpuCatalog, signals, metrics, clock, waitReasons, config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
         return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, signals));
     }

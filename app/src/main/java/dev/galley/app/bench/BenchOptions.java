@@ -32,7 +32,7 @@ public final class BenchOptions {
     @Option(names = "--keep", description = "keep the work dir (logs, JFR recordings) afterwards")
     public boolean keep;
 
-    @Option(names = "--server-jvm-opts", description = "JVM options of the started server (default: $GALLEY_JAVA_OPTS or -XX:+UseParallelGC, like ./galley)")
+    @Option(names = "--server-jvm-opts", description = "JVM options of the started server (default: $GALLEY_JAVA_OPTS or '-XX:+UseParallelGC -Xmx768m', like ./galley)")
     public String serverJvmOpts;
 
     @Option(names = "--jfr", description = "record the server with JDK Flight Recorder during the cook benchmark and print its hot spots")
@@ -47,6 +47,6 @@ public final class BenchOptions {
     public String jvmOpts() {
         if (serverJvmOpts != null) return serverJvmOpts;
         String env = System.getenv("GALLEY_JAVA_OPTS");
-        return env != null && !env.isBlank() ? env : "-XX:+UseParallelGC";
+        return env != null && !env.isBlank() ? env : "-XX:+UseParallelGC -Xmx768m";
     }
 }

@@ -99,7 +99,7 @@ public final class RoundMemory {
     }
 
     /** The nodes with the plan's placements added to what they hold. */
-    static List<NodeSnapshot> after(List<NodeSnapshot> nodes, List<PendingJob> jobs, PlacementPlan plan) {
+    public static List<NodeSnapshot> after(List<NodeSnapshot> nodes, List<PendingJob> jobs, PlacementPlan plan) {
         Map<UUID, RunRequirements> requirements = new HashMap<>();
         jobs.forEach(j -> requirements.put(j.jobUuid(), j.requirements()));
         Map<UUID, HeldResources> added = new HashMap<>();

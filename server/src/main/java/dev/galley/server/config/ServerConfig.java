@@ -19,7 +19,8 @@ public record ServerConfig(
         Optional<String> masterKeyBase64,
         long nodeTtlMs,
         double rateLimitRps,
-        int maxInFlight) {
+        int maxInFlight,
+        int schedulerRoundJobs) {
 
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         return new ServerConfig(
@@ -34,47 +35,48 @@ public record ServerConfig(
                 nonBlank(env.get("GALLEY_MASTER_KEY")),
                 intVar(env, "GALLEY_NODE_TTL_MS", 30_000, 1_000, Integer.MAX_VALUE),
                 intVar(env, "GALLEY_RATE_LIMIT_RPS", 0, 0, 1_000_000),
-                intVar(env, "GALLEY_MAX_IN_FLIGHT", 256, 1, 1_000_000));
+                intVar(env, "GALLEY_MAX_IN_FLIGHT", 256, 1, 1_000_000),
+                intVar(env, "GALLEY_SCHEDULER_ROUND_JOBS", 10_000, 10, 1_000_000));
     }
 
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(httpHost, port, databaseUrl, databaseUser, databasePassword, dataDir, bootstrapKey,
-                masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight);
+                masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(httpHost, httpPort, Optional.of(url), Optional.ofNullable(user),
-                Optional.ofNullable(password), dataDir, bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight);
+                Optional.ofNullable(password), dataDir, bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs);
     }
 
     public ServerConfig withBootstrapKey(String key) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                Optional.ofNullable(key), masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight);
+                Optional.ofNullable(key), masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs);
     }
 
     public ServerConfig withMasterKey(String base64) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, Optional.ofNullable(base64), nodeTtlMs, rateLimitRps, maxInFlight);
+                bootstrapKey, Optional.ofNullable(base64), nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs);
     }
 
     public ServerConfig withNodeTtlMs(long ttl) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, ttl, rateLimitRps, maxInFlight);
+                bootstrapKey, masterKeyBase64, ttl, rateLimitRps, maxInFlight, schedulerRoundJobs);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs);
     }
 
     public ServerConfig withMaxInFlight(int max) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, max);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, max, schedulerRoundJobs);
     }
 
     public ServerConfig withRateLimitRps(double rps) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rps, maxInFlight);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rps, maxInFlight, schedulerRoundJobs);
     }
 
     private static Optional<String> nonBlank(String s) {

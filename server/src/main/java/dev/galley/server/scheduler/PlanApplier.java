@@ -184,7 +184,7 @@ public final class PlanApplier {
             codes[i] = unplaced.get(i).reasonCode().name();
         }
         // updated_at is left alone: refining why a job waits is not a change to the job, and touching no
-        // indexed column lets PostgreSQL update the row in place (HOT) instead of adding 13 index entries.
+        // indexed column lets PostgreSQL update the row in place (HOT) instead of adding an entry to every index.
         jdbi.useHandle(h -> h.createUpdate("""
                 UPDATE jobs j SET status_reason = u.reason, status_reason_code = u.code
                 FROM unnest(CAST(:ids AS uuid[]), CAST(:reasons AS text[]), CAST(:codes AS text[])) AS u(id, reason, code)

@@ -11,6 +11,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import dev.galley.core.placement.NodeSnapshot;
+
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,7 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulingLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchedulingLoop.class);
-    static final int MAX_JOBS_PER_ROUND = 10_000;
+    /** Jobs a round plans at most (GALLEY_SCHEDULER_ROUND_JOBS); a full round means a backlog, which is pipelined. */
+    private final int roundJobs;
     private static final long IDLE_WAIT_MS = 500;
     /**
      * Rounds start at most this often. Under a stream of cooks every group commit wakes the scheduler, and a
@@ -47,7 +55,7 @@ public final class SchedulingLoop implements AutoCloseable {
     private final Thread thread;
 
     public SchedulingLoop(Jdbi jdbi, SnapshotLoader loader, PlanApplier applier, GpuCatalogCache catalog, Signals signals,
-                          Metrics metrics, Clock clock, WaitReasonHints hints) {
+                          Metrics metrics, Clock clock, WaitReasonHints hints, int roundJobs) {
         this.jdbi = jdbi;
         this.loader = loader;
         this.applier = applier;
@@ -56,6 +64,7 @@ public final class SchedulingLoop implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.hints = hints;
+        this.roundJobs = roundJobs;
         this.thread = Thread.ofPlatform().name("galley-scheduler").daemon().start(this::loop);
     }
 
@@ -87,42 +96,95 @@ public final class SchedulingLoop implements AutoCloseable {
     /** What this replica remembers between rounds (skip known misses, read only recent jobs). */
     private final RoundMemory memory = new RoundMemory();
 
+    /**
+     * A full round's plan being applied on the applier thread while the next round plans: with a backlog,
+     * loading and planning (mostly this JVM) overlap applying (mostly PostgreSQL) instead of the two cores
+     * taking turns. The next round starts from the nodes as this plan leaves them, in memory, without reading
+     * nodes and runs again: capacity freed meanwhile waits until the backlog is done, and capacity taken
+     * meanwhile (another replica) is caught by the applier's re-check, so nothing is over-committed.
+     */
+    private record InFlight(List<NodeSnapshot> nodesAfter, Map<UUID, UUID> nodeAccounts, List<PendingJob> jobs,
+                            PlacementPlan plan, long startedNanos, CompletableFuture<PlanApplier.Applied> applied) {
+        /** The jobs that round looked at: the next round takes the ones after them (the placed are being applied, the rest did not fit). */
+        Set<UUID> loadedJobs() {
+            Set<UUID> ids = new HashSet<>();
+            jobs.forEach(j -> ids.add(j.jobUuid()));
+            return ids;
+        }
+    }
+
+    private InFlight inFlight;
+    private final ExecutorService applyThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("galley-plan-applier").daemon().factory());
+
     /** One round; returns true when it placed something and a full batch may still be waiting. */
     public boolean round() {
         long t0 = System.nanoTime();
+        InFlight previous = inFlight;
+        inFlight = null;
         var created = signals.takeCreatedJobs();
-        var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), MAX_JOBS_PER_ROUND,
-                nodes -> memory.window(nodes, System.nanoTime(), created, MAX_JOBS_PER_ROUND)));
-        if (snapshot.waiting().isEmpty()) {
-            // Nothing to place (or all known not to fit): a complete look at this state, so the next round can be incremental.
-            memory.remember(snapshot.nodes(), List.of(), new PlacementPlan(List.of(), List.of()), true, false);
-            return false;
+        List<NodeSnapshot> nodes;
+        Map<UUID, UUID> nodeAccounts;
+        List<SnapshotLoader.Waiting> waiting;
+        if (previous == null) {
+            var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), roundJobs,
+                    n -> memory.window(n, System.nanoTime(), created, roundJobs)));
+            nodes = snapshot.nodes();
+            nodeAccounts = snapshot.nodeAccounts();
+            waiting = snapshot.waiting();
+        } else {
+            nodes = previous.nodesAfter();
+            nodeAccounts = previous.nodeAccounts();
+            waiting = jdbi.withHandle(h -> loader.jobs(h, catalog.current(), roundJobs,
+                    new RoundMemory.JobWindow(previous.loadedJobs(), null)));
         }
         long t1 = System.nanoTime();
         Map<UUID, SnapshotLoader.Waiting> byJob = new HashMap<>();
-        snapshot.waiting().forEach(w -> byJob.put(w.job().jobUuid(), w));
-        List<PendingJob> jobs = snapshot.waiting().stream().map(SnapshotLoader.Waiting::job).toList();
-        PlacementPlan plan = pipeline.place(snapshot.nodes(), jobs);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        waiting.forEach(w -> byJob.put(w.job().jobUuid(), w));
+        List<PendingJob> jobs = waiting.stream().map(SnapshotLoader.Waiting::job).toList();
+        PlacementPlan plan = pipeline.place(nodes, jobs);
         long t2 = System.nanoTime();
-        var applied = applier.apply(plan, byJob, snapshot.nodeAccounts(), now);
-        memory.remember(snapshot.nodes(), jobs, plan, applied.jobsSkipped() == 0, snapshot.waiting().size() >= MAX_JOBS_PER_ROUND);
-        hints.learn(jobs, plan);
-        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        PlanApplier.Applied previousApplied = previous == null ? null : finish(previous, previous.applied().join());
+
+        if (waiting.isEmpty()) {
+            if (previous != null) memory.forget(); // after a pipeline the next round starts from a full load
+            // Nothing to place (or all known not to fit): a complete look at this state, so the next round can be incremental.
+            else memory.remember(nodes, List.of(), new PlacementPlan(List.of(), List.of()), true, false);
+            return previousApplied != null && previousApplied.jobsPlaced() > 0;
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        boolean backlog = waiting.size() >= roundJobs && !plan.placements().isEmpty();
+        if (backlog) {
+            // Apply on the applier thread and return at once: the next round plans meanwhile.
+            inFlight = new InFlight(RoundMemory.after(nodes, jobs, plan), nodeAccounts, jobs, plan, t0,
+                    CompletableFuture.supplyAsync(() -> applier.apply(plan, byJob, nodeAccounts, now), applyThread));
+            log.debug("round planned in {} ms (load {} ms, plan {} ms); applying while the next round plans",
+                    (t2 - t0) / 1_000_000, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+            return true;
+        }
+        var applied = applier.apply(plan, byJob, nodeAccounts, now);
+        finish(new InFlight(nodes, nodeAccounts, jobs, plan, t0, null), applied);
+        if (previous != null) memory.forget();
+        else memory.remember(nodes, jobs, plan, applied.jobsSkipped() == 0, false);
+        return applied.jobsSkipped() > 0 && applied.jobsPlaced() > 0;
+    }
+
+    /** Books a round whose plan was applied: metrics, the log line, and what the round teaches about wait reasons. */
+    private PlanApplier.Applied finish(InFlight round, PlanApplier.Applied applied) {
+        hints.learn(round.jobs(), round.plan());
+        long tookMs = (System.nanoTime() - round.startedNanos()) / 1_000_000;
         metrics.registry().counter("galley_runs_placed_total").increment(applied.runsPlaced());
         metrics.registry().timer("galley_placement_round").record(java.time.Duration.ofMillis(tookMs));
         if (applied.runsPlaced() > 0 || applied.jobsSkipped() > 0) {
-            log.info("placed {} run(s) for {} job(s) in {} ms (load {} ms, plan {} ms, apply {} ms; {} waiting, {} node(s); {} job(s) left for the next round)",
-                    applied.runsPlaced(), applied.jobsPlaced(), tookMs, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
-                    (System.nanoTime() - t2) / 1_000_000, snapshot.waiting().size(), snapshot.nodes().size(),
-                    applied.jobsSkipped());
+            log.info("placed {} run(s) for {} job(s) in {} ms ({} waiting, {} node(s); {} job(s) left for the next round)",
+                    applied.runsPlaced(), applied.jobsPlaced(), tookMs, round.jobs().size(), round.nodesAfter().size(), applied.jobsSkipped());
         }
-        return applied.jobsPlaced() > 0 && snapshot.waiting().size() >= MAX_JOBS_PER_ROUND || applied.jobsSkipped() > 0 && applied.jobsPlaced() > 0;
+        return applied;
     }
 
     @Override
     public void close() {
         running = false;
         thread.interrupt();
+        applyThread.shutdown();
     }
 }

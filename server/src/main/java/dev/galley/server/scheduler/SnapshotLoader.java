@@ -71,13 +71,17 @@ public final class SnapshotLoader {
                             gpus.getOrDefault(id, List.of()), held.getOrDefault(id, HeldResources.NONE));
                 }).list();
 
+        return new Snapshot(nodes, accounts, jobs(h, catalog, maxJobs, windowFor.apply(nodes)));
+    }
+
+    /** The waiting jobs of a window, oldest first, at most {@code maxJobs}. */
+    public List<Waiting> jobs(Handle h, GpuCatalog catalog, int maxJobs, RoundMemory.JobWindow window) {
         List<Waiting> waiting = new ArrayList<>();
-        RoundMemory.JobWindow window = windowFor.apply(nodes);
         Set<UUID> skip = window.skip();
         String which = "j.wants_placement AND NOT j.cancel_requested AND NOT j.assign_timed_out";
         UUID[] chosen = null;
         if (window.incremental()) {
-            if (window.only().isEmpty()) return new Snapshot(nodes, accounts, waiting);
+            if (window.only().isEmpty()) return waiting;
             chosen = window.only().toArray(UUID[]::new);
         } else if (!skip.isEmpty()) {
             // Jobs known not to fit are dropped here, not in SQL: an anti-join against a bound array of tens of
@@ -85,7 +89,7 @@ public final class SnapshotLoader {
             chosen = h.createQuery("SELECT j.uuid FROM jobs j WHERE " + which + " ORDER BY j.created_at, j.uuid")
                     .mapTo(UUID.class).stream()
                     .filter(u -> !skip.contains(u)).limit(maxJobs).toArray(UUID[]::new);
-            if (chosen.length == 0) return new Snapshot(nodes, accounts, waiting);
+            if (chosen.length == 0) return waiting;
         }
         // With chosen jobs the order is restored below: an ORDER BY here lets a generic plan walk the whole
         // created_at index of waiting jobs instead of looking each chosen one up by its key.
@@ -131,6 +135,6 @@ public final class SnapshotLoader {
             waiting.add(new Waiting(new PendingJob(jobUuid, (Long) r[2], req, slots), (UUID) r[1],
                     spec.path("max_timeout_start_ms").asLong(300_000), (String) r[5], (String) r[6]));
         }
-        return new Snapshot(nodes, accounts, waiting);
+        return waiting;
     }
 }
