@@ -240,6 +240,34 @@ class RealContainersIT {
     }
 
     @Test
+    @Order(7)
+    void aVolumeMountsTheFilesOfAnImageReadOnlyAndAnUnpullableOneFailsTheRun() throws Exception {
+        agent("volume-node", "eu-south-1");
+        String volume = "\"volumes\":[{\"image\":\"%s\",\"tag\":\"%s\",\"mount\":\"/data\"}]"
+                .formatted(TestImages.IMAGE, TestImages.TAG);
+        String job = create("eu-south-1", "BATCH", "\"max_timeout_run_ms\":600000", "\"SLEEP\":\"600\"", volume);
+        awaitJob(job, "RUNNING", Duration.ofSeconds(90));
+        String container = containersOf(runs(job).getFirst().get("uuid").asText());
+        assertThat(container).isNotEmpty();
+        assertThat(TestImages.output(List.of("podman", "exec", container, "/bin/sh", "-c",
+                "if [ -x /data/bin/busybox ]; then echo present; else echo absent; fi")))
+                .as("the volume image's files are at the mount").contains("present");
+        assertThat(TestImages.output(List.of("podman", "exec", container, "/bin/sh", "-c",
+                "if echo x > /data/written; then echo writable; else echo read-only; fi")))
+                .as("and read-only").contains("read-only");
+        consumer.ok("PUT", "/v1/jobs/" + job + "/cancel", null, 200);
+        awaitJob(job, "CANCELLED", Duration.ofSeconds(60));
+
+        String missing = "\"volumes\":[{\"image\":\"localhost/galley-test/no-such-volume\",\"tag\":\"1\",\"mount\":\"/data\"}]";
+        String broken = create("eu-south-1", "BATCH", "\"max_timeout_run_ms\":600000", "", missing);
+        JsonNode failed = awaitJob(broken, "FAILED", Duration.ofSeconds(90));
+        JsonNode r = runs(broken).getFirst();
+        assertThat(r.get("status_reason_code").asText()).isEqualTo("IMAGE_PULL_FAILED");
+        assertThat(r.get("status_reason").asText()).contains("volumes[0]").contains("no-such-volume");
+        assertThat(failed.get("status").asText()).isEqualTo("FAILED");
+    }
+
+    @Test
     @Order(100)
     void theRunTimeoutStopsTheContainerAndFailsTheJob() throws Exception {
         JsonNode failed = awaitJob(timeoutJob, "FAILED", Duration.ofSeconds(120));

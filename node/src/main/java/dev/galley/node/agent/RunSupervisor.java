@@ -168,10 +168,25 @@ final class RunSupervisor {
         }
         var size = ctx.runtime().imageSizeBytes(imageRef);
         imageSizeBytes = size.isPresent() ? size.getAsLong() : null;
+        List<ContainerSpec.ImageMount> mounts = new ArrayList<>();
+        for (int i = 0; i < params.volumes().size(); i++) {
+            ContainerParameters.Volume volume = params.volumes().get(i);
+            String ref;
+            try {
+                ref = ImageReference.parse(volume.image()).pullReference(volume.tag());
+                pullUnlessPresent(ref, volume.hasRegistryCredentials()
+                        ? new RegistryAuth(volume.registry(), volume.user(), volume.secret()) : null);
+            } catch (IllegalArgumentException | ContainerRuntimeException e) {
+                log.warn("run {}: volume {} ({}) could not be pulled: {}", runUuid, i, volume.image(), e.getMessage());
+                finish(RunUpdate.failed(ReasonCode.IMAGE_PULL_FAILED, "volumes[" + i + "] image " + volume.image() + ": " + e.getMessage()), null);
+                return;
+            }
+            mounts.add(new ContainerSpec.ImageMount(ref, volume.mount()));
+        }
 
         String containerId;
         try {
-            containerId = ctx.runtime().start(containerSpec(assignment, imageRef));
+            containerId = ctx.runtime().start(containerSpec(assignment, imageRef, mounts));
         } catch (ContainerRuntimeException | IllegalArgumentException e) {
             log.warn("run {}: the container did not start: {}", runUuid, e.getMessage());
             finish(RunUpdate.failed(null, "the container did not start: " + e.getMessage()), null);
@@ -292,7 +307,7 @@ final class RunSupervisor {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private ContainerSpec containerSpec(Assignment assignment, String imageRef) {
+    private ContainerSpec containerSpec(Assignment assignment, String imageRef, List<ContainerSpec.ImageMount> mounts) {
         AssignedJob job = assignment.job();
         ContainerParameters params = job.container();
         Map<String, String> env = new LinkedHashMap<>(params.env());
@@ -303,6 +318,7 @@ final class RunSupervisor {
                 .ports(params.ports())
                 .gpuDevices(realGpuDevices(assignment.run().gpuDevices()));
         ContainerLabels.of(job.uuid(), job.task(), job.maxTimeoutRunMs(), params.allowedIps()).forEach(spec::label);
+        mounts.forEach(m -> spec.imageMount(m.image(), m.destination()));
         if (job.cpuCount() > 0) spec.cpus(job.cpuCount());
         if (job.minRamGb() > 0) spec.memoryBytes((long) Math.ceil(job.minRamGb() * 1024 * 1024 * 1024));
         return spec.build();
@@ -332,6 +348,13 @@ final class RunSupervisor {
 
     private static RegistryAuth registryAuth(ContainerParameters params) {
         return params.hasRegistryCredentials() ? new RegistryAuth(params.host(), params.user(), params.secret()) : null;
+    }
+
+    /** Pulls a volume's image unless the node has it already. */
+    private void pullUnlessPresent(String imageRef, RegistryAuth auth) {
+        if (isPresent(imageRef)) return;
+        log.info("run {}: pulling volume image {}…", runUuid, imageRef);
+        ctx.runtime().pull(imageRef, auth);
     }
 
     private boolean isPresent(String imageRef) {

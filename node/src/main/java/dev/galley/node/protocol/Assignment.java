@@ -33,9 +33,14 @@ public record Assignment(AssignedRun run, AssignedJob job, Map<String, String> e
         for (JsonNode port : params.path("ports")) ports.add(port.asInt());
         List<String> allowed = new ArrayList<>();
         for (JsonNode ip : params.path("allowed_ips")) allowed.add(ip.asText());
+        List<ContainerParameters.Volume> volumes = new ArrayList<>();
+        for (JsonNode v : params.path("volumes")) {
+            volumes.add(new ContainerParameters.Volume(text(v, "image"), text(v, "tag"), text(v, "registry"), text(v, "user"),
+                    text(v, "secret"), text(v, "mount")));
+        }
         ContainerParameters container = new ContainerParameters(text(params, "image"), text(params, "tag"),
                 text(params, "host"), text(params, "user"), text(params, "secret"), stringMap(params.path("env")),
-                ports, allowed);
+                ports, allowed, volumes);
         JsonNode timeout = job.path("max_timeout_run_ms");
         AssignedJob assignedJob = new AssignedJob(text(job, "uuid"), text(job, "task"), job.path("cpu_count").asInt(0),
                 job.path("min_ram_gb").asDouble(0), timeout.isNumber() ? timeout.asLong() : null, container);

@@ -163,6 +163,14 @@ public final class CliContainerRuntime implements ContainerRuntime {
         args.addAll(gpuArgs(spec.gpuDevices()));
         for (int port : spec.ports()) args.addAll(List.of("-p", "127.0.0.1::" + port + "/tcp"));
         if (spec.network() != null) args.addAll(List.of("--network", spec.network()));
+        if (!spec.imageMounts().isEmpty() && flavor != CliFlavor.PODMAN) {
+            // Docker has no image mounts; copying an image's files into a volume is left for later.
+            throw new ContainerRuntimeException("the job mounts volumes, which this node can do with podman only (it runs "
+                    + executable + ")");
+        }
+        for (ContainerSpec.ImageMount m : spec.imageMounts()) {
+            args.addAll(List.of("--mount", "type=image,source=" + m.image() + ",destination=" + m.destination()));
+        }
         args.add(spec.image());
         args.addAll(spec.command());
 

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  *                     {@code --simulate-gpu}); empty = no GPU flags at all
  * @param ports        container TCP ports to publish on 127.0.0.1 at a host port the runtime picks
  * @param network      network to attach to, or null for the runtime's default (bridge)
+ * @param imageMounts  images whose files appear read-only at a path inside the container (podman only)
  */
 public record ContainerSpec(
         String image,
@@ -35,7 +36,17 @@ public record ContainerSpec(
         long memoryBytes,
         List<String> gpuDevices,
         List<Integer> ports,
-        String network) {
+        String network,
+        List<ImageMount> imageMounts) {
+
+    /** The files of {@code image} (a full reference, already pulled), read-only at {@code destination}. */
+    public record ImageMount(String image, String destination) {
+        public ImageMount {
+            if (image == null || image.isBlank()) throw new IllegalArgumentException("image mount without an image");
+            if (destination == null || !destination.startsWith("/") || destination.indexOf(',') >= 0)
+                throw new IllegalArgumentException("image mount destination must be an absolute path without commas, was " + destination);
+        }
+    }
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
@@ -62,6 +73,7 @@ public record ContainerSpec(
             if (port < 1 || port > 65535) throw new IllegalArgumentException("port " + port + " is outside 1..65535");
         }
         if (new HashSet<>(ports).size() != ports.size()) throw new IllegalArgumentException("duplicate ports in " + ports);
+        imageMounts = List.copyOf(imageMounts);
     }
 
     public static Builder builder(String image, String jobRunUuid) {
@@ -81,6 +93,7 @@ public record ContainerSpec(
         private List<String> gpuDevices = List.of();
         private final List<Integer> ports = new ArrayList<>();
         private String network;
+        private final List<ImageMount> imageMounts = new ArrayList<>();
 
         private Builder(String image, String jobRunUuid) {
             this.image = image;
@@ -99,10 +112,11 @@ public record ContainerSpec(
         public Builder port(int containerPort) { ports.add(containerPort); return this; }
         public Builder ports(List<Integer> containerPorts) { ports.addAll(containerPorts); return this; }
         public Builder network(String network) { this.network = network; return this; }
+        public Builder imageMount(String image, String destination) { imageMounts.add(new ImageMount(image, destination)); return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, jobRunUuid, name, command, env, extraLabels, cpus, memoryBytes,
-                    gpuDevices, ports, network);
+                    gpuDevices, ports, network, imageMounts);
         }
     }
 }

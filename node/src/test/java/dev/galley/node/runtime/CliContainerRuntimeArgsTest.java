@@ -162,4 +162,21 @@ class CliContainerRuntimeArgsTest {
         assertThat(cli.args()).contains("galley.job_run_uuid=r; touch " + marker);
         assertThat(Files.exists(cli.executable)).isTrue();
     }
+
+    @Test
+    void volumesBecomeReadOnlyImageMountsOnPodmanAndAreRefusedOnDocker() throws IOException {
+        ContainerSpec spec = ContainerSpec.builder("ghcr.io/acme/train:1.2", "7d1c2f3a-0000-4000-8000-000000000002")
+                .imageMount("ghcr.io/acme/weights:7", "/weights")
+                .build();
+        var podman = new FakeCli(tmp, "abc123def456\n", 0, "");
+        podman.runtime(CliFlavor.PODMAN).start(spec);
+        assertThat(podman.args()).containsSequence("--mount", "type=image,source=ghcr.io/acme/weights:7,destination=/weights");
+        assertThat(podman.args().indexOf("--mount")).isLessThan(podman.args().indexOf("ghcr.io/acme/train:1.2"));
+
+        var docker = new FakeCli(Files.createDirectories(tmp.resolve("docker")), "abc123def456\n", 0, "");
+        assertThatThrownBy(() -> docker.runtime(CliFlavor.DOCKER).start(spec))
+                .isInstanceOf(ContainerRuntimeException.class).hasMessageContaining("podman only");
+        assertThatThrownBy(() -> ContainerSpec.builder("a:1", "r").imageMount("w:1", "relative").build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
