@@ -120,6 +120,10 @@ public final class JobGroupCommit implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("writing {} job(s) together failed, each is retried alone: {}", batch.size(), e.toString());
             for (Pending p : batch) p.done().complete(new Outcome.RetryAlone(e));
+        } catch (Throwable t) {
+            // Never leave a request waiting on a batch that will not finish; the writer lives on.
+            log.error("the job writer failed on a batch of {}", batch.size(), t);
+            for (Pending p : batch) p.done().complete(new Outcome.RetryAlone(new IllegalStateException("the job writer failed", t)));
         }
         return later;
     }
