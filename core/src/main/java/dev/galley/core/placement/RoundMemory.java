@@ -50,6 +50,7 @@ public final class RoundMemory {
     private boolean fullLoadDue = true;
     private long fullLoadEveryNanos = FULL_LOAD_EVERY_NANOS;
     private boolean lastWindowFull;
+    private Set<UUID> handedOverToLastWindow = Set.of();
 
     /**
      * Decides the job window for a round that just loaded {@code nodes} at {@code nowNanos}, given the jobs
@@ -61,6 +62,7 @@ public final class RoundMemory {
         boolean incremental = unchanged && !fullLoadDue && created.size() <= maxJobs
                 && nowNanos - lastFullLoadNanos < fullLoadEveryNanos;
         lastWindowFull = !incremental;
+        handedOverToLastWindow = created;
         if (!unchanged) fullLoadEveryNanos = FULL_LOAD_EVERY_NANOS;
         if (incremental) return new JobWindow(Set.of(), Set.copyOf(created));
         lastFullLoadNanos = nowNanos;
@@ -77,7 +79,10 @@ public final class RoundMemory {
                          boolean loadWasCut) {
         plan.unplaced().forEach(u -> knownUnplaceable.add(u.jobUuid()));
         if (lastWindowFull) {
-            fullLoadEveryNanos = jobs.isEmpty() ? Math.min(fullLoadEveryNanos * 2, FULL_LOAD_AT_MOST_EVERY_NANOS) : FULL_LOAD_EVERY_NANOS;
+            // New means not handed over: under a stream of cooks a full load always meets a few just-created jobs,
+            // and counting those would keep full loads at every 5 s.
+            boolean foundNew = jobs.stream().anyMatch(j -> !handedOverToLastWindow.contains(j.jobUuid()));
+            fullLoadEveryNanos = foundNew ? FULL_LOAD_EVERY_NANOS : Math.min(fullLoadEveryNanos * 2, FULL_LOAD_AT_MOST_EVERY_NANOS);
         }
         stateAfterLastRound = fullyApplied ? fingerprint(after(nodes, jobs, plan)) : 0;
         fullLoadDue = loadWasCut || !fullyApplied;

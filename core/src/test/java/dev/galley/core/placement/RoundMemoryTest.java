@@ -93,4 +93,20 @@ class RoundMemoryTest {
         assertThat(memory.window(List.of(node(4)), t + 1 + 2 * RoundMemory.FULL_LOAD_EVERY_NANOS, Set.of(), 100).incremental())
                 .as("back to 5 s, doubled once for the empty load at the change").isFalse();
     }
+
+    @Test
+    void aFullLoadThatMeetsOnlyHandedOverJobsStillBacksOff() {
+        var memory = new RoundMemory();
+        List<NodeSnapshot> nodes = List.of(node(2));
+        PendingJob justCreated = job(1_000, 8);
+        PendingJob foreign = job(2_000, 8);
+        memory.window(nodes, 0, Set.of(justCreated.jobUuid()), 100);
+        memory.remember(nodes, List.of(justCreated), PlacementPipeline.standard().place(nodes, List.of(justCreated)), true, false);
+        long next = 2 * RoundMemory.FULL_LOAD_EVERY_NANOS;
+        assertThat(memory.window(nodes, next - 1, Set.of(), 100).incremental()).as("backed off to 10 s").isTrue();
+        assertThat(memory.window(nodes, next, Set.of(), 100).incremental()).isFalse();
+        memory.remember(nodes, List.of(foreign), PlacementPipeline.standard().place(nodes, List.of(foreign)), true, false);
+        assertThat(memory.window(nodes, next + RoundMemory.FULL_LOAD_EVERY_NANOS, Set.of(), 100).incremental())
+                .as("a job nobody handed over resets it to 5 s").isFalse();
+    }
 }
