@@ -75,17 +75,25 @@ public final class CookBenchmark {
             result.latency("closed-loop latency", c.latency(), Double.NaN);
             result.cpu("closed-loop", closedCpu);
 
-            env.log("cook: open loop at %.0f req/s for %d s (after %d s unmeasured at that rate)", rate, open.toSeconds(), openLeadIn.toSeconds());
-            // The lead-in opens the connections this rate needs, so the measured part does not pay for TCP set-up.
-            Load.openLoop(client, i -> cook, 201, rate, openLeadIn, (int) Math.max(256, rate * 5), null);
+            env.log("cook: open loop at %.0f req/s for %d s (after at least %d s unmeasured at that rate)", rate, open.toSeconds(), openLeadIn.toSeconds());
+            // The lead-in opens the connections this rate needs, and runs until the server's JIT is quiet again: the
+            // open loop takes paths the closed loop did not (the compiler was seen at 22% of a core during it).
+            double leadIn = JitWarmup.run(env, t.serverPid, openLeadIn, maxWarmup,
+                    d -> Load.openLoop(client, i -> cook, 201, rate, d, (int) Math.max(256, rate * 5), null));
+            result.metric("open-loop lead-in, until the server's JIT is quiet", leadIn, "s");
             cpu = t.cpuMeter();
+            double jit0 = t.serverPid > 0 ? Proc.jitCpuSeconds(t.serverPid) : -1;
+            long openStart = System.nanoTime();
             Load.Outcome o = Load.openLoop(client, i -> cook, 201, rate, open, (int) Math.max(256, rate * 5), null);
             double[] openCpu = cpu.stop();
+            // JIT compilation during the measurement takes CPU from the requests: shown so a bad tail can be told apart.
+            double jitShare = jit0 < 0 ? Double.NaN : (Proc.jitCpuSeconds(t.serverPid) - jit0) / ((System.nanoTime() - openStart) / 1e9) * 100;
             report(result, "open-loop", o);
             result.metric("open-loop rate sent", rate, "/s");
             result.metric("open-loop completed/s", o.throughput(), "/s");
             result.latency("open-loop latency", o.latency(), size == Size.full ? 25 : Double.NaN);
             result.cpu("open-loop", openCpu);
+            result.metric("open-loop CPU server JIT compiler", jitShare, "%");
             // pgbench last: its rows are not the server's own, and the scheduler digesting them must not land in the open loop.
             double tps = Double.NaN;
             try (Connection db = t.connect()) {
