@@ -98,13 +98,16 @@ public final class AssignLatencyBenchmark {
             ServerProcess.sleep(500); // let every node's first poll reach the server
 
             String path = "/v1/job-recipes/" + recipe.get("uuid").asText() + "/cook";
-            // Warm up at the same rate first (JIT, connection pools), as the cook benchmark does: the target is
-            // the steady state. Warm-up cooks are not measured (they never enter cookedAt).
+            // Warm up at the same rate first (JIT, connection pools), as the cook benchmark does: the target is the
+            // steady state, so it runs until the server's JIT is quiet. Warm-up cooks are not measured (they never
+            // enter cookedAt).
             Duration warmUp = duration.compareTo(Duration.ofSeconds(10)) >= 0 ? Duration.ofSeconds(5) : Duration.ofSeconds(1);
-            Load.openLoop(cooks, i -> Load.Request.of("POST", path, "{\"title\":\"warm-up " + i + "\"}"), 201, rate,
-                    warmUp, 1000, resp -> { });
+            Duration maxWarmUp = duration.compareTo(Duration.ofSeconds(10)) >= 0 ? Duration.ofSeconds(60) : Duration.ofSeconds(1);
+            double warmed = JitWarmup.run(env, t.serverPid, warmUp, maxWarmUp, d -> Load.openLoop(cooks,
+                    i -> Load.Request.of("POST", path, "{\"title\":\"warm-up " + i + "\"}"), 201, rate, d, 1000, resp -> { }));
             ServerProcess.sleep(1000);
-            env.log("assign-latency: warmed up for %d s", warmUp.toSeconds());
+            env.log("assign-latency: warmed up for %.0f s", warmed);
+            result.metric("warm-up, until the server's JIT is quiet", warmed, "s");
             var cpu = t.cpuMeter();
             Load.Outcome o = Load.openLoop(cooks, i -> Load.Request.of("POST", path, "{\"title\":\"small " + i + "\"}"), 201, rate,
                     duration, 1000, resp -> cookedAt.put(resp.json().get("uuid").asText(), System.nanoTime()));
