@@ -126,7 +126,7 @@ public final class GalleyServer implements AutoCloseable {
         signals.onKeyChanged(keyCache::invalidate);
         var authenticator = new Authenticator(jdbi, keys, nonces, box, clock,
                 new dev.galley.server.auth.RateLimiter(config.rateLimitRps()), keyCache);
-        var groupCommit = new dev.galley.server.jobs.JobGroupCommit(jdbi, jobs, signals::jobsCreated);
+        var groupCommit = new dev.galley.server.jobs.JobGroupCommit(jdbi, jobs, nonces, idempotency, recipes, signals::jobsCreated);
         var waitReasons = new dev.galley.core.placement.WaitReasonHints();
         var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::jobsCreated, reconciler,
                 new dev.galley.server.auth.NonceClaim(nonces), groupCommit, waitReasons);

@@ -242,10 +242,19 @@ public final class BenchEnv implements AutoCloseable {
         }
 
         String queryString(Connection c, String sql, Object... args) throws SQLException {
+            String[] row = queryRow(c, sql, args);
+            return row == null ? null : row[0];
+        }
+
+        /** The first row's columns as text, or null when there is no row. */
+        String[] queryRow(Connection c, String sql, Object... args) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(c, ps, args);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
+                    if (!rs.next()) return null;
+                    String[] row = new String[rs.getMetaData().getColumnCount()];
+                    for (int i = 0; i < row.length; i++) row[i] = rs.getString(i + 1);
+                    return row;
                 }
             }
         }

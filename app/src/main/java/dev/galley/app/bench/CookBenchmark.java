@@ -126,11 +126,13 @@ public final class CookBenchmark {
             throws Exception {
         // The job the server would insert: the spec of a cooked job, stored as the server stores it.
         String accountUuid = t.queryString(db, "SELECT account_uuid::text FROM job_recipes WHERE uuid = ?::uuid", recipeUuid);
-        String spec = t.queryString(db, "SELECT spec::text FROM jobs WHERE source_recipe_uuid = ?::uuid ORDER BY created_at DESC LIMIT 1", recipeUuid);
-        if (spec == null) throw new IllegalStateException("no cooked job to copy the spec from");
-        // The wait reason the server wrote on it too, so the scheduler has nothing to rewrite on pgbench's rows.
-        String reason = t.queryString(db, "SELECT status_reason FROM jobs WHERE source_recipe_uuid = ?::uuid ORDER BY created_at DESC LIMIT 1", recipeUuid);
-        String code = t.queryString(db, "SELECT status_reason_code FROM jobs WHERE source_recipe_uuid = ?::uuid ORDER BY created_at DESC LIMIT 1", recipeUuid);
+        // With the wait reason the server wrote on it too, so the scheduler has nothing to rewrite on pgbench's rows.
+        String[] cooked = t.queryRow(db, "SELECT spec::text, status_reason, status_reason_code FROM jobs "
+                + "WHERE source_recipe_uuid = ?::uuid ORDER BY created_at DESC LIMIT 1", recipeUuid);
+        if (cooked == null) throw new IllegalStateException("no cooked job to copy the spec from");
+        String spec = cooked[0];
+        String reason = cooked[1];
+        String code = cooked[2];
         String script = """
                 -- What one POST /v1/job-recipes/{uuid}/cook asks of PostgreSQL when it is written alone (JobService):
                 -- read the recipe, then one transaction with the nonce claim and the job. (API keys are cached, the

@@ -17,15 +17,20 @@ public final class Proc {
     /** utime + stime (+ cutime + cstime when {@code withReapedChildren}) of a process, in seconds; -1 when unknown. */
     public static double cpuSeconds(long pid, boolean withReapedChildren) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after "pid (comm) ": f[0] is state (field 3); utime is field 14 -> f[11]
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            if (withReapedChildren) ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
-            return ticks / TICKS_PER_SECOND;
+            return ticks(Path.of("/proc", Long.toString(pid), "stat"), withReapedChildren) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** utime + stime (+ cutime + cstime) from a process's or thread's {@code stat} file. */
+    private static long ticks(Path statFile, boolean withReapedChildren) throws IOException {
+        String stat = Files.readString(statFile);
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after "pid (comm) ": f[0] is state (field 3); utime is field 14 -> f[11]
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        if (withReapedChildren) ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        return ticks;
     }
 
     /** VmRSS (or another field of /proc/[pid]/status, e.g. VmHWM) in MiB; empty when unknown. */
@@ -49,9 +54,7 @@ public final class Proc {
             for (Path task : tasks.toList()) {
                 String name = Files.readString(task.resolve("comm")).strip();
                 if (!name.contains("CompilerThre")) continue;
-                String stat = Files.readString(task.resolve("stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+                total += ticks(task.resolve("stat"), false) / TICKS_PER_SECOND;
             }
             return total;
         } catch (IOException | RuntimeException e) {

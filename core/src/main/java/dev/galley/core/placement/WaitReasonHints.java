@@ -21,6 +21,9 @@ public final class WaitReasonHints {
     /** A reason as stored on a waiting job. */
     public record Hint(String reason, ReasonCode code) {}
 
+    /** What a new job says while no round has told anything about its shape. */
+    public static final Hint NOT_YET_LOOKED_AT = new Hint("waiting for a node that fits", ReasonCode.WAITING_FOR_CAPACITY);
+
     static final int MAX_SHAPES = 10_000;
 
     private final Map<RunRequirements, Hint> byShape = new ConcurrentHashMap<>();
@@ -45,5 +48,10 @@ public final class WaitReasonHints {
     /** The reason the last round gave a waiting job of this shape, if any. */
     public Optional<Hint> forShape(RunRequirements shape) {
         return Optional.ofNullable(byShape.get(shape));
+    }
+
+    /** The reason a new job of this shape starts with: the last round's, or {@link #NOT_YET_LOOKED_AT}. */
+    public Hint forNewJob(RunRequirements shape) {
+        return byShape.getOrDefault(shape, NOT_YET_LOOKED_AT);
     }
 }

@@ -149,18 +149,12 @@ final class RunSupervisor {
             finish(RunUpdate.cancelled(stopRequest.getNow(null)), null);
             return;
         }
-        if (isPresent(imageRef)) {
-            log.info("run {}: image {} is already present, not pulling", runUuid, imageRef);
-        } else {
-            log.info("run {}: pulling image {}…", runUuid, imageRef);
-            try {
-                ctx.runtime().pull(imageRef, registryAuth(params));
-            } catch (ContainerRuntimeException e) {
-                log.warn("run {}: pulling {} failed: {}", runUuid, imageRef, e.getMessage());
-                finish(RunUpdate.failed(ReasonCode.IMAGE_PULL_FAILED, e.getMessage()), null);
-                return;
-            }
-            log.info("run {}: pulled {}", runUuid, imageRef);
+        try {
+            pullUnlessPresent(imageRef, registryAuth(params));
+        } catch (ContainerRuntimeException e) {
+            log.warn("run {}: pulling {} failed: {}", runUuid, imageRef, e.getMessage());
+            finish(RunUpdate.failed(ReasonCode.IMAGE_PULL_FAILED, e.getMessage()), null);
+            return;
         }
         if (stopRequest.isDone()) {
             finish(RunUpdate.cancelled(stopRequest.getNow(null)), null);
@@ -350,11 +344,15 @@ final class RunSupervisor {
         return params.hasRegistryCredentials() ? new RegistryAuth(params.host(), params.user(), params.secret()) : null;
     }
 
-    /** Pulls a volume's image unless the node has it already. */
+    /** Pulls an image (the job's or a volume's) unless the node has it already. */
     private void pullUnlessPresent(String imageRef, RegistryAuth auth) {
-        if (isPresent(imageRef)) return;
-        log.info("run {}: pulling volume image {}…", runUuid, imageRef);
+        if (isPresent(imageRef)) {
+            log.info("run {}: image {} is already present, not pulling", runUuid, imageRef);
+            return;
+        }
+        log.info("run {}: pulling image {}…", runUuid, imageRef);
         ctx.runtime().pull(imageRef, auth);
+        log.info("run {}: pulled {}", runUuid, imageRef);
     }
 
     private boolean isPresent(String imageRef) {

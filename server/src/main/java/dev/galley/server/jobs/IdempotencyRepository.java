@@ -2,6 +2,7 @@ package dev.galley.server.jobs;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
@@ -30,6 +31,31 @@ public final class IdempotencyRepository {
                 SET request_hash = :hash, response_status = :status, response_body = :body, created_at = :now""")
                 .bind("a", account).bind("k", key).bind("hash", requestHash).bind("status", status)
                 .bind("body", body).bind("now", now).execute();
+    }
+
+    /**
+     * Stores many first responses in one statement unless a live entry for the key exists; an entry older than
+     * {@code expiredBefore} is replaced. Each array holds one value per key.
+     *
+     * @return the keys now holding these responses, as {@code "<account>/<key>"}
+     */
+    public Set<String> claimAll(Handle h, UUID[] accounts, String[] keys, String[] requestHashes, int status,
+                                byte[][] bodies, Instant now, Instant expiredBefore) {
+        String[] encoded = new String[bodies.length];
+        for (int i = 0; i < bodies.length; i++) encoded[i] = java.util.Base64.getEncoder().encodeToString(bodies[i]);
+        return new java.util.HashSet<>(h.createQuery("""
+                INSERT INTO idempotency_keys AS k (account_uuid, idempotency_key, request_hash, response_status, response_body, created_at)
+                SELECT a, key, hash, :status, decode(body, 'base64'), :now
+                FROM unnest(CAST(:accounts AS uuid[]), CAST(:keys AS text[]), CAST(:hashes AS text[]), CAST(:bodies AS text[]))
+                     AS u(a, key, hash, body)
+                ON CONFLICT (account_uuid, idempotency_key) DO UPDATE
+                SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
+                    response_body = EXCLUDED.response_body, created_at = EXCLUDED.created_at
+                WHERE k.created_at < :expired
+                RETURNING account_uuid || '/' || idempotency_key""")
+                .bind("accounts", accounts).bind("keys", keys).bind("hashes", requestHashes).bind("bodies", encoded)
+                .bind("status", status).bind("now", now).bind("expired", expiredBefore)
+                .mapTo(String.class).list());
     }
 
     public int sweep(Handle h, Instant before) {

@@ -61,14 +61,22 @@ public final class JobGroupCommit implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final JobRepository jobs;
+    private final dev.galley.server.auth.NonceRepository nonces;
+    private final IdempotencyRepository idempotency;
+    private final dev.galley.server.recipes.RecipeRepository recipes;
     private final java.util.function.Consumer<List<UUID>> onWritten;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closed;
 
-    public JobGroupCommit(Jdbi jdbi, JobRepository jobs, java.util.function.Consumer<List<UUID>> onWritten) {
+    public JobGroupCommit(Jdbi jdbi, JobRepository jobs, dev.galley.server.auth.NonceRepository nonces,
+                          IdempotencyRepository idempotency, dev.galley.server.recipes.RecipeRepository recipes,
+                          java.util.function.Consumer<List<UUID>> onWritten) {
         this.jdbi = jdbi;
         this.jobs = jobs;
+        this.nonces = nonces;
+        this.idempotency = idempotency;
+        this.recipes = recipes;
         this.onWritten = onWritten;
         for (int i = 0; i < WRITERS; i++) {
             writers.add(Thread.ofVirtual().name("galley-job-writer-" + i).start(this::writeLoop));
@@ -170,7 +178,7 @@ public final class JobGroupCommit implements AutoCloseable {
     }
 
     /** Inserts every nonce at once; a request whose nonce is already stored (or repeated in this batch) is refused. */
-    private static List<Pending> claimNonces(Handle h, List<Pending> batch, Map<Pending, Outcome> outcomes) {
+    private List<Pending> claimNonces(Handle h, List<Pending> batch, Map<Pending, Outcome> outcomes) {
         List<String> keys = new ArrayList<>();
         List<String> nonces = new ArrayList<>();
         for (Pending p : batch) {
@@ -179,13 +187,7 @@ public final class JobGroupCommit implements AutoCloseable {
             keys.add(c.publicKey());
             nonces.add(c.pendingNonce());
         }
-        Set<String> inserted = keys.isEmpty() ? Set.of() : new HashSet<>(h.createQuery("""
-                INSERT INTO request_nonces (public_key, nonce)
-                SELECT * FROM unnest(CAST(:keys AS text[]), CAST(:nonces AS text[]))
-                ON CONFLICT DO NOTHING
-                RETURNING public_key || ' ' || nonce""")
-                .bind("keys", keys.toArray(String[]::new)).bind("nonces", nonces.toArray(String[]::new))
-                .mapTo(String.class).list());
+        Set<String> inserted = new HashSet<>(this.nonces.claimAll(h, keys.toArray(String[]::new), nonces.toArray(String[]::new)));
         List<Pending> fresh = new ArrayList<>();
         for (Pending p : batch) {
             Caller c = p.entry().caller();
@@ -200,35 +202,23 @@ public final class JobGroupCommit implements AutoCloseable {
      * Stores each Idempotency-Key with the response its request will send, unless a live (not expired) entry for
      * the key exists: that request replays the stored one instead. An expired entry is replaced.
      */
-    private static List<Pending> claimKeys(Handle h, List<Pending> fresh, Map<Pending, Outcome> outcomes) {
+    private List<Pending> claimKeys(Handle h, List<Pending> fresh, Map<Pending, Outcome> outcomes) {
         List<Pending> keyed = fresh.stream().filter(p -> p.entry().idempotencyKey() != null).toList();
         if (keyed.isEmpty()) return fresh;
         int n = keyed.size();
         UUID[] accounts = new UUID[n];
         String[] keys = new String[n];
         String[] hashes = new String[n];
-        String[] bodies = new String[n];
-        Instant now = keyed.getFirst().entry().job().createdAt();
+        byte[][] bodies = new byte[n][];
         for (int i = 0; i < n; i++) {
             Entry e = keyed.get(i).entry();
             accounts[i] = e.caller().accountUuid();
             keys[i] = e.idempotencyKey();
             hashes[i] = e.requestHash();
-            bodies[i] = java.util.Base64.getEncoder().encodeToString(e.response());
+            bodies[i] = e.response();
         }
-        Set<String> stored = new HashSet<>(h.createQuery("""
-                INSERT INTO idempotency_keys AS k (account_uuid, idempotency_key, request_hash, response_status, response_body, created_at)
-                SELECT a, key, hash, 201, decode(body, 'base64'), :now
-                FROM unnest(CAST(:accounts AS uuid[]), CAST(:keys AS text[]), CAST(:hashes AS text[]), CAST(:bodies AS text[]))
-                     AS u(a, key, hash, body)
-                ON CONFLICT (account_uuid, idempotency_key) DO UPDATE
-                SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
-                    response_body = EXCLUDED.response_body, created_at = EXCLUDED.created_at
-                WHERE k.created_at < :expired
-                RETURNING account_uuid || '/' || idempotency_key""")
-                .bind("accounts", accounts).bind("keys", keys).bind("hashes", hashes).bind("bodies", bodies)
-                .bind("now", now).bind("expired", now.minus(JobService.IDEMPOTENCY_WINDOW))
-                .mapTo(String.class).list());
+        Instant now = keyed.getFirst().entry().job().createdAt();
+        Set<String> stored = idempotency.claimAll(h, accounts, keys, hashes, 201, bodies, now, now.minus(JobService.IDEMPOTENCY_WINDOW));
         List<Pending> claimed = new ArrayList<>();
         for (Pending p : fresh) {
             Entry e = p.entry();
@@ -238,14 +228,10 @@ public final class JobGroupCommit implements AutoCloseable {
         return claimed;
     }
 
-    private static void touchRecipes(Handle h, List<Pending> claimed) {
-        UUID[] recipes = claimed.stream().filter(p -> p.entry().touchRecipe()).map(p -> p.entry().job().sourceRecipeUuid())
+    private void touchRecipes(Handle h, List<Pending> claimed) {
+        UUID[] touched = claimed.stream().filter(p -> p.entry().touchRecipe()).map(p -> p.entry().job().sourceRecipeUuid())
                 .distinct().toArray(UUID[]::new);
-        if (recipes.length == 0) return;
-        h.createUpdate("""
-                UPDATE job_recipes SET last_used_at = :now
-                WHERE uuid = ANY(:ids) AND (last_used_at IS NULL OR last_used_at < :now)""")
-                .bind("ids", recipes).bind("now", claimed.getFirst().entry().job().createdAt()).execute();
+        if (touched.length > 0) recipes.touchLastUsed(h, touched, claimed.getFirst().entry().job().createdAt());
     }
 
     @Override

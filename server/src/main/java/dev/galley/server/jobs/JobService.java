@@ -6,7 +6,6 @@ import dev.galley.core.auth.CanonicalRequest;
 import dev.galley.core.cook.Cook;
 import dev.galley.core.cook.CookResult;
 import dev.galley.core.json.CanonicalJson;
-import dev.galley.core.lifecycle.ReasonCode;
 import dev.galley.core.placement.RunRequirements;
 import dev.galley.core.placement.WaitReasonHints;
 import dev.galley.core.spec.JobSpecValidator;
@@ -36,7 +35,6 @@ import org.jdbi.v3.core.Jdbi;
 /** Creating jobs (directly or by cooking a recipe), idempotently, and cancelling them. */
 public final class JobService {
     public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
-    public static final String WAITING_REASON = "waiting for a node that fits";
 
     /** A response as first sent: replayed byte for byte for a retried Idempotency-Key. */
     public record Created(int status, byte[] body) {}
@@ -149,22 +147,21 @@ public final class JobService {
      * transaction failed, so that the failure belongs to the request that caused it.
      */
     private Created writeAlone(Caller caller, String key, String hash, JobRow job, byte[] response, boolean touchRecipe) {
-        Created created = jdbi.inTransaction(h -> {
+        Optional<Created> replayed = jdbi.inTransaction(h -> {
             nonceClaim.claim(h, caller); // commits with the job: one commit per request
             if (key != null) {
                 idempotency.lock(h, caller.accountUuid(), key);
                 Optional<Created> replay = replay(h, caller, key, hash); // a concurrent twin may have won
-                if (replay.isPresent()) return replay.get();
+                if (replay.isPresent()) return replay;
             }
             jobs.insert(h, job);
             if (touchRecipe) recipes.touchLastUsed(h, job.sourceRecipeUuid(), job.createdAt());
-            Created c = new Created(201, response);
-            if (key != null) idempotency.save(h, caller.accountUuid(), key, hash, c.status(), c.body(), job.createdAt());
-            return c;
+            if (key != null) idempotency.save(h, caller.accountUuid(), key, hash, 201, response, job.createdAt());
+            return Optional.<Created>empty();
         });
-        boolean inserted = created.body() == response; // not a replay of an earlier request
-        if (inserted) onJobCreated.accept(List.of(job.uuid()));
-        return created;
+        if (replayed.isPresent()) return replayed.get();
+        onJobCreated.accept(List.of(job.uuid()));
+        return new Created(201, response);
     }
 
     private Optional<Created> replay(Handle h, Caller caller, String key, String hash) {
@@ -182,8 +179,7 @@ public final class JobService {
         ObjectNode masked = Secrets.masked(p.spec(), p.secretPointers());
         byte[] sealed = secrets.seal(Secrets.extract(p.spec(), p.secretPointers()));
         long assignDeadline = now.toEpochMilli() + p.spec().path("max_timeout_assign_ms").asLong();
-        var hint = waitReasons.forShape(RunRequirements.ofSpec(p.spec(), gpus.current()))
-                .orElse(new WaitReasonHints.Hint(WAITING_REASON, ReasonCode.WAITING_FOR_CAPACITY));
+        var hint = waitReasons.forNewJob(RunRequirements.ofSpec(p.spec(), gpus.current()));
         return new JobRow(UUID.randomUUID(), caller.accountUuid(), "PENDING", hint.reason(), hint.code().name(),
                 masked, sealed, p.recipeUuid(), ApiKeyGenerator.hex(24), assignDeadline, null, null, null,
                 now, now, null, null);

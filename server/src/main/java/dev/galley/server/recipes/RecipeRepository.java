@@ -59,8 +59,13 @@ public final class RecipeRepository {
     }
 
     public void touchLastUsed(Handle h, UUID uuid, Instant now) {
-        h.createUpdate("UPDATE job_recipes SET last_used_at = :now WHERE uuid = :uuid AND (last_used_at IS NULL OR last_used_at < :now)")
-                .bind("uuid", uuid).bind("now", now).execute();
+        touchLastUsed(h, new UUID[]{uuid}, now);
+    }
+
+    public void touchLastUsed(Handle h, UUID[] uuids, Instant now) {
+        if (uuids.length == 0) return;
+        h.createUpdate("UPDATE job_recipes SET last_used_at = :now WHERE uuid = ANY(:uuids) AND (last_used_at IS NULL OR last_used_at < :now)")
+                .bind("uuids", uuids).bind("now", now).execute();
     }
 
     /**

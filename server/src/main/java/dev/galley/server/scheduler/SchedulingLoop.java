@@ -1,5 +1,6 @@
 package dev.galley.server.scheduler;
 
+import dev.galley.core.placement.NodeSnapshot;
 import dev.galley.core.placement.PendingJob;
 import dev.galley.core.placement.PlacementPipeline;
 import dev.galley.core.placement.PlacementPlan;
@@ -12,15 +13,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import dev.galley.core.placement.NodeSnapshot;
-
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,7 +142,7 @@ public final class SchedulingLoop implements AutoCloseable {
         List<PendingJob> jobs = waiting.stream().map(SnapshotLoader.Waiting::job).toList();
         PlacementPlan plan = pipeline.place(nodes, jobs);
         long t2 = System.nanoTime();
-        PlanApplier.Applied previousApplied = previous == null ? null : finish(previous, previous.applied().join());
+        PlanApplier.Applied previousApplied = previous == null ? null : finish(previous.jobs(), previous.plan(), previous.nodesAfter().size(), previous.startedNanos(), previous.applied().join());
 
         if (waiting.isEmpty()) {
             if (previous != null) memory.forget(); // after a pipeline the next round starts from a full load
@@ -162,21 +161,22 @@ public final class SchedulingLoop implements AutoCloseable {
             return true;
         }
         var applied = applier.apply(plan, byJob, nodeAccounts, now);
-        finish(new InFlight(nodes, nodeAccounts, jobs, plan, t0, null), applied);
+        finish(jobs, plan, nodes.size(), t0, applied);
         if (previous != null) memory.forget();
         else memory.remember(nodes, jobs, plan, applied.jobsSkipped() == 0, false);
         return applied.jobsSkipped() > 0 && applied.jobsPlaced() > 0;
     }
 
     /** Books a round whose plan was applied: metrics, the log line, and what the round teaches about wait reasons. */
-    private PlanApplier.Applied finish(InFlight round, PlanApplier.Applied applied) {
-        hints.learn(round.jobs(), round.plan());
-        long tookMs = (System.nanoTime() - round.startedNanos()) / 1_000_000;
+    private PlanApplier.Applied finish(List<PendingJob> jobs, PlacementPlan plan, int nodes, long startedNanos,
+                                       PlanApplier.Applied applied) {
+        hints.learn(jobs, plan);
+        long tookMs = (System.nanoTime() - startedNanos) / 1_000_000;
         metrics.registry().counter("galley_runs_placed_total").increment(applied.runsPlaced());
         metrics.registry().timer("galley_placement_round").record(java.time.Duration.ofMillis(tookMs));
         if (applied.runsPlaced() > 0 || applied.jobsSkipped() > 0) {
             log.info("placed {} run(s) for {} job(s) in {} ms ({} waiting, {} node(s); {} job(s) left for the next round)",
-                    applied.runsPlaced(), applied.jobsPlaced(), tookMs, round.jobs().size(), round.nodesAfter().size(), applied.jobsSkipped());
+                    applied.runsPlaced(), applied.jobsPlaced(), tookMs, jobs.size(), nodes, applied.jobsSkipped());
         }
         return applied;
     }

@@ -39,7 +39,8 @@ class JobGroupCommitIT {
         db = Database.connect(TestDatabase.jdbcUrl(), null, null, 4);
         db.migrate();
         jdbi = db.jdbi();
-        commit = new JobGroupCommit(jdbi, new JobRepository(), handedOver::addAll);
+        commit = new JobGroupCommit(jdbi, new JobRepository(), new dev.galley.server.auth.NonceRepository(),
+                new IdempotencyRepository(), new dev.galley.server.recipes.RecipeRepository(), handedOver::addAll);
     }
 
     @AfterAll
@@ -52,7 +53,7 @@ class JobGroupCommitIT {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         ObjectNode spec = Json.object().put("title", "t").put("task", "BATCH").put("cpu_count", 1).put("gpu_count", 0)
                 .put("min_ram_gb", 1).put("min_vram_gb", 0).put("min_storage_gb", 1);
-        var job = new JobRow(UUID.randomUUID(), account, status, JobService.WAITING_REASON, "WAITING_FOR_CAPACITY", spec,
+        var job = new JobRow(UUID.randomUUID(), account, status, "waiting for a node that fits", "WAITING_FOR_CAPACITY", spec,
                 null, null, "token", now.toEpochMilli() + 60_000, null, null, null, now, now, null, null);
         var caller = new Caller(UUID.randomUUID(), publicKey, account, PermissionSet.everything(), nonce);
         return new JobGroupCommit.Entry(caller, job, key, key == null ? null : "hash-" + key,
