@@ -11,7 +11,9 @@ record CommandResult(List<String> command, int exitCode, String stdout, String s
     /** True when the runtime says the container or image does not exist (docker and podman word it differently). */
     boolean saysNoSuchObject() {
         String text = (stderr + "\n" + stdout).toLowerCase(java.util.Locale.ROOT);
+        // podman 4.3 says "getting container from store …: container not known" for one removed a moment ago
         return text.contains("no such container") || text.contains("no such object") || text.contains("no container with")
+                || text.contains("container not known")
                 || text.contains("no such image") || text.contains("image not known");
     }
 

@@ -131,6 +131,13 @@ class CliContainerRuntimeArgsTest {
     }
 
     @Test
+    void aContainerRemovedBetweenPsAndInspectIsReportedAsMissing() throws IOException {
+        var cli = new FakeCli(tmp, "[]", 125, "Error: getting container from store \"f4ff\": container not known");
+        assertThatThrownBy(() -> cli.runtime(CliFlavor.PODMAN).inspect("f4ff"))
+                .isInstanceOf(ContainerNotFoundException.class);
+    }
+
+    @Test
     void missingContainerIsReportedAsSuch() throws IOException {
         var cli = new FakeCli(tmp, "[]", 125, "Error: no such container deadbeef");
         CliContainerRuntime runtime = cli.runtime(CliFlavor.PODMAN);
