@@ -33,6 +33,11 @@ import static org.awaitility.Awaitility.await;
 @Tag("containers")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealContainersIT {
+    /**
+     * Short enough that a killed agent's run is lost and retried within a test, long enough that restarting an
+     * agent process (a JVM start, slow on a loaded 2-core CI machine) stays well inside it.
+     */
+    static final long NODE_TTL_MS = 10_000;
     static GalleyServer server;
     static String url;
     static Tenant consumer;
@@ -44,7 +49,7 @@ class RealContainersIT {
     @BeforeAll
     static void start() throws Exception {
         TestImages.build();
-        server = TestServer.start(TestDatabase.fresh(), 3_000);
+        server = TestServer.start(TestDatabase.fresh(), NODE_TTL_MS);
         url = "http://127.0.0.1:" + server.port();
         consumer = TestServer.newTenant(server, List.of("preset:compute_consumer"));
         GalleyClient op = TestServer.client(server, TestServer.OPERATOR_KEY);
@@ -230,8 +235,9 @@ class RealContainersIT {
         assertThat(container).isNotEmpty();
         first.close(); // SIGTERM: the agent leaves its containers running
         agent("phoenix-node", "us-west-2");
-        Thread.sleep(4_000); // longer than the node TTL: a lost node would have failed the run by now
-        assertThat(run(run).get("status").asText()).isEqualTo("RUNNING");
+        // For longer than the node TTL: a node the server thought lost would have failed the run meanwhile.
+        await().during(Duration.ofMillis(NODE_TTL_MS + 2_000)).atMost(Duration.ofMillis(NODE_TTL_MS + 10_000))
+                .untilAsserted(() -> assertThat(run(run).get("status").asText()).isEqualTo("RUNNING"));
         assertThat(job(job).get("status").asText()).isEqualTo("RUNNING");
         assertThat(containersOf(run)).as("the same container, not a new one").isEqualTo(container);
         consumer.ok("PUT", "/v1/jobs/" + job + "/cancel", null, 200);
