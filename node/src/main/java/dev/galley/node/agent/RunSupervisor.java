@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries one run from assignment to its final status, on its own virtual thread (spec §6.2):
- * PREPARING → pull unless present → the run's own network → start (with limits) → port proxies → RUNNING with {@code node_urls} → ship output
- * → wait for the exit, a {@code stop_run}, or the BATCH run timeout → send the output's tail → final
- * status → remove the container, then its network.
+ * PREPARING → pull unless present → the run's own network → start (with limits) → port proxies →
+ * RUNNING with {@code node_urls} → ship output → wait for the exit, a {@code stop_run}, or the BATCH run
+ * timeout → send the output's tail → final status → remove the container, then its network.
  *
  * <p>Decisions:
  * <ul>
