@@ -173,6 +173,21 @@ class PodmanRunIsolationTest {
                 .as("a fork bomb stops at the pids limit").isNotEqualTo("0\n");
     }
 
+    @Test
+    void aRestartedAgentRemovesTheNetworkOfARunWhoseContainerIsGone() throws Exception {
+        String gone = UUID.randomUUID().toString(); // as if an agent died between making the network and removing it
+        runs.add(gone);
+        podman.createNetwork(RunNetworks.nameFor(gone), gone);
+        assertThat(podman.listManagedNetworks()).extracting(ManagedNetwork::name).contains(RunNetworks.nameFor(gone));
+
+        agent.shutdown();
+        // The next start happens "two minutes later", past the age below which a network is left alone.
+        agent = new NodeAgent(NodeAgentTest.testConfig().withRunLimits(LIMITS), NodeAgentTest.HARDWARE, podman, server.client(),
+                Clock.offset(Clock.systemUTC(), RunNetworks.MIN_AGE_TO_COLLECT.plusMinutes(1)));
+        agent.start();
+        assertThat(podman.listManagedNetworks()).extracting(ManagedNetwork::name).doesNotContain(RunNetworks.nameFor(gone));
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     /** An HTTP GET from inside {@code containerId} with busybox nc, 3 s to connect; what came back (or the error). */
