@@ -5,12 +5,14 @@ import dev.galley.client.GalleyClient;
 import dev.galley.core.spec.RegionCodes;
 import dev.galley.node.agent.NodeAgent;
 import dev.galley.node.agent.NodeAgentConfig;
+import dev.galley.node.agent.RunLimitPolicy;
 import dev.galley.node.hardware.Hardware;
 import dev.galley.node.hardware.HardwareProbe;
 import dev.galley.node.hardware.SimulatedCapacity;
 import dev.galley.node.protocol.ControlPlaneClient;
 import dev.galley.node.protocol.ControlPlaneException;
 import dev.galley.node.protocol.ControlPlaneUnavailableException;
+import dev.galley.node.runtime.ContainerLimits;
 import dev.galley.node.runtime.ContainerRuntime;
 import dev.galley.node.runtime.ContainerRuntimeException;
 import dev.galley.node.runtime.ContainerRuntimes;
@@ -101,6 +103,18 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--keep-containers", description = "keep finished containers for debugging instead of removing them")
     boolean keepContainers;
 
+    @Option(names = "--default-run-memory-gb", paramLabel = "GB", defaultValue = "1",
+            description = "memory limit of a run whose job asks for no RAM (min_ram_gb 0) (default: ${DEFAULT-VALUE})")
+    double defaultRunMemoryGb;
+
+    @Option(names = "--default-run-cpus", paramLabel = "N", defaultValue = "1",
+            description = "CPU limit of a run whose job asks for no cores (cpu_count 0) (default: ${DEFAULT-VALUE})")
+    double defaultRunCpus;
+
+    @Option(names = "--run-pids-limit", paramLabel = "N", defaultValue = "4096",
+            description = "most processes and threads one run may have at once (default: ${DEFAULT-VALUE})")
+    long runPidsLimit;
+
     private final Map<String, String> env;
     private final PrintStream err;
     private final Function<String, ContainerRuntime> runtimeDetector;
@@ -151,6 +165,7 @@ public final class NodeCommand implements Callable<Integer> {
         if (heartbeatMs < 500 || heartbeatMs > 25_000) {
             throw new CannotStart("--heartbeat-ms must be 500..25000 (the server marks a node OFFLINE after 30 s of silence), got " + heartbeatMs);
         }
+        checkRunLimitFlags();
         InetAddress bindAddress = bindAddress();
         SimulatedCapacity simulated;
         try {
@@ -172,12 +187,14 @@ public final class NodeCommand implements Callable<Integer> {
             throw new CannotStart(e.getMessage() + " To install podman on Debian/Ubuntu: sudo apt-get install -y podman"
                     + " (see docs/node-agent.md).");
         }
-        Hardware hardware;
+        Hardware probed;
         try {
-            hardware = simulated.applyTo(HardwareProbe.probe(dir));
+            probed = HardwareProbe.probe(dir);
         } catch (RuntimeException e) {
             throw new CannotStart("cannot read this machine's hardware: " + e.getMessage());
         }
+        Hardware hardware = simulated.applyTo(probed);
+        RunLimitPolicy runLimits = runLimits(probed.totalCores());
 
         String nodeName = name != null ? name.strip() : localHostName();
         String host = publicHost != null ? publicHost.strip() : localHostName();
@@ -185,7 +202,8 @@ public final class NodeCommand implements Callable<Integer> {
         try {
             config = NodeAgentConfig.defaults(nodeName, region, host, bindAddress)
                     .withHeartbeatInterval(Duration.ofMillis(heartbeatMs))
-                    .withKeepContainers(keepContainers);
+                    .withKeepContainers(keepContainers)
+                    .withRunLimits(runLimits);
         } catch (IllegalArgumentException e) {
             throw new CannotStart(e.getMessage());
         }
@@ -204,7 +222,25 @@ public final class NodeCommand implements Callable<Integer> {
         }
         log.info("using {}; proxies bind on {}; published ports are announced as {}", containers.description(),
                 bindAddress.getHostAddress(), host);
+        log.info("each run gets its own network and at most {} processes; a job without cpu_count gets {} CPUs,"
+                + " one without min_ram_gb {} GB of memory", runLimits.pidsLimit(), runLimits.defaultCpus(), defaultRunMemoryGb);
         return agent;
+    }
+
+    /** Checks the per-run limit flags before anything else happens, so that a bad value names its flag. */
+    private void checkRunLimitFlags() {
+        if (!(defaultRunMemoryGb > 0) || !Double.isFinite(defaultRunMemoryGb)
+                || RunLimitPolicy.gigabytes(defaultRunMemoryGb) < ContainerLimits.MIN_MEMORY_BYTES) {
+            throw new CannotStart("--default-run-memory-gb must be at least 0.006 (6 MiB), got " + defaultRunMemoryGb);
+        }
+        if (!(defaultRunCpus > 0) || !Double.isFinite(defaultRunCpus)) {
+            throw new CannotStart("--default-run-cpus must be > 0, got " + defaultRunCpus);
+        }
+        if (runPidsLimit < 1) throw new CannotStart("--run-pids-limit must be > 0, got " + runPidsLimit);
+    }
+
+    private RunLimitPolicy runLimits(int hostCpus) {
+        return new RunLimitPolicy(RunLimitPolicy.gigabytes(defaultRunMemoryGb), defaultRunCpus, runPidsLimit, Math.max(1, hostCpus));
     }
 
     private GalleyClient client() {

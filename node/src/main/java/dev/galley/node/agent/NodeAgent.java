@@ -13,6 +13,7 @@ import dev.galley.node.protocol.RunUpdate;
 import dev.galley.node.runtime.ContainerRuntime;
 import dev.galley.node.runtime.ContainerRuntimeException;
 import dev.galley.node.runtime.ManagedContainer;
+import dev.galley.node.runtime.ManagedNetwork;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +71,8 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /**
-     * Registers, re-attaches to left-over containers and starts heartbeating and polling.
+     * Registers, re-attaches to left-over containers (and removes networks of runs that are gone), and
+     * starts heartbeating and polling.
      *
      * @throws ControlPlaneUnavailableException when the server cannot be reached
      * @throws ControlPlaneException            when it refuses the registration (a 401/403 is a key problem)
@@ -155,12 +158,38 @@ public final class NodeAgent implements AutoCloseable {
             return;
         }
         if (!containers.isEmpty()) log.info("found {} container(s) from a previous agent", containers.size());
+        collectStaleNetworks(containers);
         for (ManagedContainer container : containers) {
             if (container.jobRunUuid() == null || container.jobRunUuid().isBlank()) {
                 log.warn("container {} is marked as Galley's but names no run; leaving it alone", container.name());
                 continue;
             }
             launch(RunSupervisor.forContainer(container, context));
+        }
+    }
+
+    /**
+     * Removes the networks of runs whose container is gone: an agent that died between making a run's
+     * network and removing it leaves one behind. Networks of the containers just found stay; their
+     * supervisors remove them with the container.
+     */
+    private void collectStaleNetworks(List<ManagedContainer> containers) {
+        List<ManagedNetwork> networks;
+        try {
+            networks = runtime.listManagedNetworks();
+        } catch (ContainerRuntimeException e) {
+            log.warn("cannot list the networks a previous agent made: {}", e.getMessage());
+            return;
+        }
+        Set<String> runsWithContainers = containers.stream().map(ManagedContainer::jobRunUuid)
+                .filter(Objects::nonNull).collect(Collectors.toSet());
+        for (String network : RunNetworks.toCollect(networks, runsWithContainers, context.clock().instant())) {
+            try {
+                runtime.removeNetwork(network);
+                log.info("removed network {}: its run has no container any more", network);
+            } catch (ContainerRuntimeException e) {
+                log.warn("could not remove the left-over network {}: {}", network, e.getMessage());
+            }
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param logFlushInterval  output is sent at least this often while a run prints
  * @param keepContainers    leave finished containers in place for debugging instead of removing them
  * @param retryBackoff      backoff of the agent's own retry loops (poll, final statuses)
+ * @param runLimits         memory, CPU and pids limits of each run's container
  * @param agentVersion      reported at registration
  */
 public record NodeAgentConfig(
@@ -32,6 +33,7 @@ public record NodeAgentConfig(
         Duration logFlushInterval,
         boolean keepContainers,
         Backoff retryBackoff,
+        RunLimitPolicy runLimits,
         String agentVersion) {
 
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -47,36 +49,42 @@ public record NodeAgentConfig(
         if (stopGrace == null || stopGrace.isNegative()) throw new IllegalArgumentException("stop grace must be >= 0");
         positive(logFlushInterval, "log flush interval");
         Objects.requireNonNull(retryBackoff, "retryBackoff");
+        Objects.requireNonNull(runLimits, "runLimits");
         Objects.requireNonNull(agentVersion, "agentVersion");
     }
 
     public static NodeAgentConfig defaults(String name, String regionCode, String publicHost, InetAddress bindAddress) {
         return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, DEFAULT_HEARTBEAT, DEFAULT_POLL_WAIT,
-                Duration.ofSeconds(10), Duration.ofMillis(500), false, Backoff.DEFAULT, defaultAgentVersion());
+                Duration.ofSeconds(10), Duration.ofMillis(500), false, Backoff.DEFAULT,
+                RunLimitPolicy.defaults(Runtime.getRuntime().availableProcessors()), defaultAgentVersion());
     }
 
     public NodeAgentConfig withHeartbeatInterval(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, d, pollWait, stopGrace, logFlushInterval, keepContainers, retryBackoff, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, d, pollWait, stopGrace, logFlushInterval, keepContainers, retryBackoff, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withPollWait(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, d, stopGrace, logFlushInterval, keepContainers, retryBackoff, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, d, stopGrace, logFlushInterval, keepContainers, retryBackoff, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withStopGrace(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, d, logFlushInterval, keepContainers, retryBackoff, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, d, logFlushInterval, keepContainers, retryBackoff, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withLogFlushInterval(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, d, keepContainers, retryBackoff, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, d, keepContainers, retryBackoff, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withKeepContainers(boolean keep) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keep, retryBackoff, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keep, retryBackoff, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withRetryBackoff(Backoff b) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keepContainers, b, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keepContainers, b, runLimits, agentVersion);
+    }
+
+    public NodeAgentConfig withRunLimits(RunLimitPolicy limits) {
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keepContainers, retryBackoff, limits, agentVersion);
     }
 
     /** "galley-node VERSION" from the jar manifest, or "galley-node dev" when run from classes. */

@@ -9,6 +9,7 @@ import dev.galley.node.protocol.ContainerParameters;
 import dev.galley.node.protocol.Delivery;
 import dev.galley.node.protocol.NodeUrl;
 import dev.galley.node.protocol.RunUpdate;
+import dev.galley.node.runtime.ContainerLimits;
 import dev.galley.node.runtime.ContainerRuntime;
 import dev.galley.node.runtime.ContainerRuntimeException;
 import dev.galley.node.runtime.ContainerSpec;
@@ -34,9 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries one run from assignment to its final status, on its own virtual thread (spec §6.2):
- * PREPARING → pull unless present → start → port proxies → RUNNING with {@code node_urls} → ship output
- * → wait for the exit, a {@code stop_run}, or the BATCH run timeout → send the output's tail → final
- * status → remove the container.
+ * PREPARING → pull unless present → the run's own network → start (with limits) → port proxies →
+ * RUNNING with {@code node_urls} → ship output → wait for the exit, a {@code stop_run}, or the BATCH run
+ * timeout → send the output's tail → final status → remove the container, then its network.
  *
  * <p>Decisions:
  * <ul>
@@ -178,16 +179,26 @@ final class RunSupervisor {
             mounts.add(new ContainerSpec.ImageMount(ref, volume.mount()));
         }
 
+        String network = RunNetworks.nameFor(runUuid);
+        try {
+            ctx.runtime().createNetwork(network, runUuid);
+        } catch (ContainerRuntimeException | IllegalArgumentException e) {
+            log.warn("run {}: the run's network could not be created: {}", runUuid, e.getMessage());
+            finish(RunUpdate.failed(null, "the node could not create the run's network: " + e.getMessage()), null);
+            return;
+        }
+        ContainerLimits limits = ctx.config().runLimits().limitsFor(job.cpuCount(), job.minRamGb());
         String containerId;
         try {
-            containerId = ctx.runtime().start(containerSpec(assignment, imageRef, mounts));
+            containerId = ctx.runtime().start(containerSpec(assignment, imageRef, mounts, limits, network));
         } catch (ContainerRuntimeException | IllegalArgumentException e) {
             log.warn("run {}: the container did not start: {}", runUuid, e.getMessage());
+            removeNetwork();
             finish(RunUpdate.failed(null, "the container did not start: " + e.getMessage()), null);
             return;
         }
-        log.info("run {}: started container {} ({}{}{})", runUuid, shortId(containerId), containerName(),
-                job.cpuCount() > 0 ? ", " + job.cpuCount() + " cpus" : "", job.minRamGb() > 0 ? ", " + job.minRamGb() + " GB RAM" : "");
+        log.info("run {}: started container {} ({}, {} cpus, {} bytes of memory, {} processes, network {})", runUuid,
+                shortId(containerId), containerName(), limits.cpus(), limits.memoryBytes(), limits.pidsLimit(), network);
         shipper.start();
         logStream = ctx.runtime().followLogs(containerId, null, shipper);
         Instant deadline = job.isBatch() && job.maxTimeoutRunMs() != null
@@ -301,7 +312,8 @@ final class RunSupervisor {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private ContainerSpec containerSpec(Assignment assignment, String imageRef, List<ContainerSpec.ImageMount> mounts) {
+    private ContainerSpec containerSpec(Assignment assignment, String imageRef, List<ContainerSpec.ImageMount> mounts,
+                                        ContainerLimits limits, String network) {
         AssignedJob job = assignment.job();
         ContainerParameters params = job.container();
         Map<String, String> env = new LinkedHashMap<>(params.env());
@@ -310,11 +322,11 @@ final class RunSupervisor {
                 .name(containerName())
                 .env(env)
                 .ports(params.ports())
-                .gpuDevices(realGpuDevices(assignment.run().gpuDevices()));
+                .gpuDevices(realGpuDevices(assignment.run().gpuDevices()))
+                .limits(limits)
+                .network(network);
         ContainerLabels.of(job.uuid(), job.task(), job.maxTimeoutRunMs(), params.allowedIps()).forEach(spec::label);
         mounts.forEach(m -> spec.imageMount(m.image(), m.destination()));
-        if (job.cpuCount() > 0) spec.cpus(job.cpuCount());
-        if (job.minRamGb() > 0) spec.memoryBytes((long) Math.ceil(job.minRamGb() * 1024 * 1024 * 1024));
         return spec.build();
     }
 
@@ -407,6 +419,19 @@ final class RunSupervisor {
             log.debug("run {}: removed container {}", runUuid, shortId(containerId));
         } catch (ContainerRuntimeException e) {
             log.warn("run {}: removing container {} failed: {}", runUuid, shortId(containerId), e.getMessage());
+            return; // the network is still in use; the next agent start finds the container and removes both
+        }
+        removeNetwork();
+    }
+
+    /** The run's own network, after its container. A container from before per-run networks has none: that is fine. */
+    private void removeNetwork() {
+        String network = RunNetworks.nameFor(runUuid);
+        try {
+            ctx.runtime().removeNetwork(network);
+            log.debug("run {}: removed network {}", runUuid, network);
+        } catch (ContainerRuntimeException e) {
+            log.warn("run {}: removing network {} failed (the next agent start retries): {}", runUuid, network, e.getMessage());
         }
     }
 

@@ -158,11 +158,9 @@ public final class CliContainerRuntime implements ContainerRuntime {
                 childEnv.put(name, value);
             }
         });
-        if (spec.cpus() > 0) args.addAll(List.of("--cpus", java.math.BigDecimal.valueOf(spec.cpus()).stripTrailingZeros().toPlainString()));
-        if (spec.memoryBytes() > 0) args.addAll(List.of("--memory", Long.toString(spec.memoryBytes())));
+        args.addAll(isolationArgs(spec));
         args.addAll(gpuArgs(spec.gpuDevices()));
         for (int port : spec.ports()) args.addAll(List.of("-p", "127.0.0.1::" + port + "/tcp"));
-        if (spec.network() != null) args.addAll(List.of("--network", spec.network()));
         if (!spec.imageMounts().isEmpty() && flavor != CliFlavor.PODMAN) {
             // Docker has no image mounts; copying an image's files into a volume is left for later.
             throw new ContainerRuntimeException("the job mounts volumes, which this node can do with podman only (it runs "
@@ -186,6 +184,22 @@ public final class CliContainerRuntime implements ContainerRuntime {
         String id = lines.getLast();
         log.info("started container {} for run {} from {}", shortId(id), spec.jobRunUuid(), spec.image());
         return id;
+    }
+
+    /**
+     * The network (only the spec's), the limits and the capability drop every container gets. The memory
+     * limit is also the memory+swap limit: without {@code --memory-swap} both CLIs let a container use as
+     * much swap again as its memory limit. {@code NET_RAW} (raw sockets: spoofed packets, ARP games on the
+     * bridge) is in docker's default set; podman 4 leaves it out already, dropping it again is harmless.
+     */
+    static List<String> isolationArgs(ContainerSpec spec) {
+        ContainerLimits limits = spec.limits();
+        String memory = Long.toString(limits.memoryBytes());
+        return List.of("--network", spec.network(),
+                "--cpus", java.math.BigDecimal.valueOf(limits.cpus()).stripTrailingZeros().toPlainString(),
+                "--memory", memory, "--memory-swap", memory,
+                "--pids-limit", Long.toString(limits.pidsLimit()),
+                "--cap-drop", "NET_RAW");
     }
 
     private List<String> gpuArgs(List<String> devices) {
@@ -332,6 +346,51 @@ public final class CliContainerRuntime implements ContainerRuntime {
     @Override
     public Map<Integer, Integer> publishedPorts(String containerId) {
         return InspectOutput.tcpPorts(inspectJson(containerId));
+    }
+
+    @Override
+    public void createNetwork(String name, String jobRunUuid) {
+        CommandResult result = cli(networkCreateArgs(name, jobRunUuid));
+        if (!result.ok() && !result.saysAlreadyExists()) {
+            throw new ContainerRuntimeException("creating network " + name + " failed: " + result.errorMessage());
+        }
+    }
+
+    /**
+     * Docker isolates user-defined bridge networks from each other by itself. Podman (netavark) routes
+     * between them unless they are created with {@code isolate=true}; its DNS server is off, as on
+     * podman's default network, so containers resolve names with the host's resolvers as before.
+     */
+    List<String> networkCreateArgs(String name, String jobRunUuid) {
+        if (!ContainerSpec.OBJECT_NAME.matcher(name).matches()) throw new IllegalArgumentException("invalid network name '" + name + "'");
+        List<String> args = new ArrayList<>(List.of("network", "create", "--driver", "bridge",
+                "--label", LABEL_MANAGED + "=true", "--label", LABEL_JOB_RUN_UUID + "=" + jobRunUuid));
+        if (flavor == CliFlavor.PODMAN) args.addAll(List.of("--opt", "isolate=true", "--disable-dns"));
+        args.add(name);
+        return args;
+    }
+
+    @Override
+    public void removeNetwork(String name) {
+        CommandResult result = cli(List.of("network", "rm", name));
+        if (!result.ok() && !result.saysNoSuchNetwork()) throw failure(result);
+    }
+
+    @Override
+    public List<ManagedNetwork> listManagedNetworks() {
+        CommandResult result = cli(List.of("network", "ls", "--filter", "label=" + LABEL_MANAGED + "=true", "--format", "{{.Name}}"));
+        if (!result.ok()) throw failure(result);
+        List<ManagedNetwork> networks = new ArrayList<>();
+        for (String name : result.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).distinct().toList()) {
+            // One at a time: podman fails a whole multi-name inspect when one of them was removed meanwhile.
+            CommandResult inspected = cli(List.of("network", "inspect", name));
+            if (!inspected.ok()) {
+                if (inspected.saysNoSuchNetwork()) continue;
+                throw failure(inspected);
+            }
+            InspectOutput.network(inspected.stdout()).ifPresent(networks::add);
+        }
+        return networks;
     }
 
     private CommandResult cli(List<String> args) {

@@ -4,6 +4,8 @@ import java.util.List;
 
 /** How one CLI invocation ended. */
 record CommandResult(List<String> command, int exitCode, String stdout, String stderr) {
+    private static final java.util.regex.Pattern NETWORK_NAME_NOT_FOUND = java.util.regex.Pattern.compile("network \\S+ not found");
+
     boolean ok() {
         return exitCode == 0;
     }
@@ -15,6 +17,17 @@ record CommandResult(List<String> command, int exitCode, String stdout, String s
         return text.contains("no such container") || text.contains("no such object") || text.contains("no container with")
                 || text.contains("container not known")
                 || text.contains("no such image") || text.contains("image not known");
+    }
+
+    /** podman: "unable to find network … network not found"; docker: "network … not found" or "No such network". */
+    boolean saysNoSuchNetwork() {
+        String text = (stderr + "\n" + stdout).toLowerCase(java.util.Locale.ROOT);
+        return text.contains("network not found") || text.contains("no such network") || NETWORK_NAME_NOT_FOUND.matcher(text).find();
+    }
+
+    /** podman: "network name … already used: network already exists"; docker: "network with name … already exists". */
+    boolean saysAlreadyExists() {
+        return (stderr + "\n" + stdout).toLowerCase(java.util.Locale.ROOT).contains("already exists");
     }
 
     /**

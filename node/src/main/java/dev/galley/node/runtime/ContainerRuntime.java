@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The container operations a run supervisor needs, over whatever engine the machine has (spec §6.2).
+ * The container and network operations a run supervisor needs, over whatever engine the machine has
+ * (spec §6.2).
  *
  * <p>Decisions every implementation keeps:
  * <ul>
@@ -17,6 +18,11 @@ import java.util.Map;
  *       ({@code -p 127.0.0.1::PORT}), read back with {@link #publishedPorts}. Nothing a job publishes is
  *       reachable from outside directly: the agent exposes it through its own
  *       {@link dev.galley.node.proxy.PortProxy}, which enforces the job's {@code allowed_ips}.</li>
+ *   <li><b>Isolation</b> (spec §8). Every container gets the {@link ContainerLimits} of its spec (memory
+ *       with no extra swap, CPUs, pids), loses {@code NET_RAW}, and is attached to the one network its
+ *       spec names, nothing else. Networks made with {@link #createNetwork} are isolated from each
+ *       other (docker isolates bridge networks by default; podman needs {@code isolate=true}) but keep
+ *       outbound access, and carry the same two labels as containers.</li>
  *   <li><b>Exit codes</b> come from {@code wait}/{@code inspect} of a detached container, never from
  *       {@code run --rm}: through podman's Docker-API socket {@code run --rm} was seen returning 0 for a
  *       container that exited 3.</li>
@@ -75,4 +81,20 @@ public interface ContainerRuntime {
 
     /** Container TCP port → host port on 127.0.0.1, for the ports published by {@link #start}. */
     Map<Integer, Integer> publishedPorts(String containerId);
+
+    /**
+     * Creates a bridge network with outbound access, isolated from every other network this agent
+     * creates, labelled as Galley's and as {@code jobRunUuid}'s. A network of that name that already
+     * exists is fine (a repeated assignment after a crash).
+     */
+    void createNetwork(String name, String jobRunUuid);
+
+    /**
+     * Removes a network. One already gone is fine; one that still has containers attached is refused
+     * by the runtime ({@link ContainerRuntimeException}), so this never cuts off a running container.
+     */
+    void removeNetwork(String name);
+
+    /** Every network carrying {@value #LABEL_MANAGED}{@code =true}. */
+    List<ManagedNetwork> listManagedNetworks();
 }

@@ -9,7 +9,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * What to start: the image, which run it belongs to, and the limits the job asked for.
+ * What to start: the image, which run it belongs to, its limits and its network. Limits and network are
+ * required: no container starts without a memory, CPU and pids limit or on a network it shares with
+ * other runs by accident (spec §8).
  *
  * @param image        full reference including tag, e.g. {@code ghcr.io/acme/train:1.2}
  * @param jobRunUuid   becomes the {@value ContainerRuntime#LABEL_JOB_RUN_UUID} label
@@ -17,12 +19,11 @@ import java.util.regex.Pattern;
  * @param command      arguments replacing the image's CMD; empty keeps the image's own
  * @param env          variables to set inside the container
  * @param extraLabels  more labels; keys starting with {@code galley.} are reserved
- * @param cpus         CPU limit in cores ({@code --cpus}); 0 = no limit
- * @param memoryBytes  memory limit ({@code --memory}); 0 = no limit
+ * @param limits       memory, CPU and pids limits
  * @param gpuDevices   GPU indices or uuids to hand to the container; only REAL GPUs (never ones from
  *                     {@code --simulate-gpu}); empty = no GPU flags at all
  * @param ports        container TCP ports to publish on 127.0.0.1 at a host port the runtime picks
- * @param network      network to attach to, or null for the runtime's default (bridge)
+ * @param network      the network to attach to (only this one); the agent gives each run its own
  * @param imageMounts  images whose files appear read-only at a path inside the container (podman only)
  */
 public record ContainerSpec(
@@ -32,8 +33,7 @@ public record ContainerSpec(
         List<String> command,
         Map<String, String> env,
         Map<String, String> extraLabels,
-        double cpus,
-        long memoryBytes,
+        ContainerLimits limits,
         List<String> gpuDevices,
         List<Integer> ports,
         String network,
@@ -49,12 +49,16 @@ public record ContainerSpec(
     }
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    /** What docker and podman accept as a container or network name. */
+    static final Pattern OBJECT_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
 
     public ContainerSpec {
         if (image == null || image.isBlank()) throw new IllegalArgumentException("image must not be blank");
         if (jobRunUuid == null || jobRunUuid.isBlank()) throw new IllegalArgumentException("jobRunUuid must not be blank");
-        if (name != null && !CONTAINER_NAME.matcher(name).matches()) throw new IllegalArgumentException("invalid container name '" + name + "'");
+        if (name != null && !OBJECT_NAME.matcher(name).matches()) throw new IllegalArgumentException("invalid container name '" + name + "'");
+        Objects.requireNonNull(limits, "limits: every container needs memory, CPU and pids limits");
+        if (network == null || !OBJECT_NAME.matcher(network).matches()) throw new IllegalArgumentException("invalid network name '" + network + "'");
+        if (network.equals("host")) throw new IllegalArgumentException("network 'host' would give the container the node's own network");
         command = List.copyOf(command);
         env = Map.copyOf(new LinkedHashMap<>(env));
         for (var e : env.entrySet()) {
@@ -65,8 +69,6 @@ public record ContainerSpec(
         for (String key : extraLabels.keySet()) {
             if (key.startsWith("galley.")) throw new IllegalArgumentException("label " + key + " is reserved for the agent");
         }
-        if (!(cpus >= 0) || Double.isInfinite(cpus)) throw new IllegalArgumentException("cpus must be >= 0, was " + cpus);
-        if (memoryBytes < 0) throw new IllegalArgumentException("memoryBytes must be >= 0, was " + memoryBytes);
         gpuDevices = List.copyOf(gpuDevices);
         ports = List.copyOf(ports);
         for (int port : ports) {
@@ -88,8 +90,7 @@ public record ContainerSpec(
         private List<String> command = List.of();
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> extraLabels = new LinkedHashMap<>();
-        private double cpus;
-        private long memoryBytes;
+        private ContainerLimits limits;
         private List<String> gpuDevices = List.of();
         private final List<Integer> ports = new ArrayList<>();
         private String network;
@@ -106,8 +107,7 @@ public record ContainerSpec(
         public Builder env(String key, String value) { env.put(key, Objects.requireNonNull(value, key)); return this; }
         public Builder env(Map<String, String> all) { env.putAll(all); return this; }
         public Builder label(String key, String value) { extraLabels.put(key, value); return this; }
-        public Builder cpus(double cpus) { this.cpus = cpus; return this; }
-        public Builder memoryBytes(long memoryBytes) { this.memoryBytes = memoryBytes; return this; }
+        public Builder limits(ContainerLimits limits) { this.limits = limits; return this; }
         public Builder gpuDevices(List<String> gpuDevices) { this.gpuDevices = Objects.requireNonNull(gpuDevices); return this; }
         public Builder port(int containerPort) { ports.add(containerPort); return this; }
         public Builder ports(List<Integer> containerPorts) { ports.addAll(containerPorts); return this; }
@@ -115,7 +115,7 @@ public record ContainerSpec(
         public Builder imageMount(String image, String destination) { imageMounts.add(new ImageMount(image, destination)); return this; }
 
         public ContainerSpec build() {
-            return new ContainerSpec(image, jobRunUuid, name, command, env, extraLabels, cpus, memoryBytes,
+            return new ContainerSpec(image, jobRunUuid, name, command, env, extraLabels, limits,
                     gpuDevices, ports, network, imageMounts);
         }
     }

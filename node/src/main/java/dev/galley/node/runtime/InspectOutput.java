@@ -10,9 +10,10 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Reads {@code docker inspect} / {@code podman inspect} JSON. Both print an array of objects with the
+ * Reads {@code docker inspect} / {@code podman inspect} JSON (containers, and networks below). Both print an array of objects with the
  * same Docker-API field names ({@code Id, Name, State{Status, Running, ExitCode, StartedAt, FinishedAt},
  * Config.Labels, NetworkSettings.Ports}), so one reader serves both CLIs.
  */
@@ -62,6 +63,29 @@ final class InspectOutput {
             result.put(Integer.parseInt(portAndProto[0]), Integer.parseInt(hostPort));
         }
         return result;
+    }
+
+    /**
+     * The first network of {@code network inspect} output. Docker writes {@code Name, Labels, Created};
+     * podman 4 writes the same fields in lower case.
+     */
+    static Optional<ManagedNetwork> network(String inspectJson) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(inspectJson);
+        } catch (JsonProcessingException e) {
+            throw new ContainerRuntimeException("cannot read network inspect output: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isArray() || root.isEmpty()) return Optional.empty();
+        JsonNode network = root.get(0);
+        String name = either(network, "Name", "name").asText("");
+        if (name.isEmpty()) return Optional.empty();
+        String run = labels(either(network, "Labels", "labels")).get(ContainerRuntime.LABEL_JOB_RUN_UUID);
+        return Optional.of(new ManagedNetwork(name, run, time(either(network, "Created", "created").asText(null))));
+    }
+
+    private static JsonNode either(JsonNode node, String dockerName, String podmanName) {
+        return node.has(dockerName) ? node.path(dockerName) : node.path(podmanName);
     }
 
     private static Map<String, String> labels(JsonNode labels) {

@@ -9,6 +9,7 @@ import dev.galley.node.runtime.ImagePullException;
 import dev.galley.node.runtime.LogSink;
 import dev.galley.node.runtime.LogStream;
 import dev.galley.node.runtime.ManagedContainer;
+import dev.galley.node.runtime.ManagedNetwork;
 import dev.galley.node.runtime.RegistryAuth;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,6 +76,11 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     public final List<ContainerSpec> starts = new CopyOnWriteArrayList<>();
     public final List<String> stops = new CopyOnWriteArrayList<>();
     public final List<String> removals = new CopyOnWriteArrayList<>();
+    private final Map<String, ManagedNetwork> networks = new ConcurrentHashMap<>();
+    public final List<String> networksCreated = new CopyOnWriteArrayList<>();
+    public final List<String> networksRemoved = new CopyOnWriteArrayList<>();
+    private volatile String networkCreateFailure;
+    private volatile String startFailure;
 
     public FakeContainerRuntime withImage(String imageRef) {
         presentImages.add(imageRef);
@@ -131,9 +137,54 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         presentImages.add(imageRef);
     }
 
+    /** Makes every {@link #start} fail with {@code message} (say, a device the engine refuses). */
+    public FakeContainerRuntime failStart(String message) {
+        startFailure = message;
+        return this;
+    }
+
+    /** Makes every {@link #createNetwork} fail with {@code message} (say, the engine's address pools are used up). */
+    public FakeContainerRuntime failNetworkCreate(String message) {
+        networkCreateFailure = message;
+        return this;
+    }
+
+    /** Puts a network in place as if a previous agent had made it. */
+    public FakeContainerRuntime leaveNetwork(ManagedNetwork network) {
+        networks.put(network.name(), network);
+        return this;
+    }
+
+    public boolean networkExists(String name) {
+        return networks.containsKey(name);
+    }
+
+    @Override
+    public void createNetwork(String name, String jobRunUuid) {
+        if (networkCreateFailure != null) throw new ContainerRuntimeException(networkCreateFailure);
+        networksCreated.add(name);
+        networks.putIfAbsent(name, new ManagedNetwork(name, jobRunUuid, Instant.now()));
+    }
+
+    @Override
+    public void removeNetwork(String name) {
+        if (containers.values().stream().anyMatch(c -> name.equals(c.spec.network()))) {
+            throw new ContainerRuntimeException("\"" + name + "\" has associated containers with it: network is being used");
+        }
+        networksRemoved.add(name);
+        networks.remove(name);
+    }
+
+    @Override
+    public List<ManagedNetwork> listManagedNetworks() {
+        return List.copyOf(networks.values());
+    }
+
     @Override
     public String start(ContainerSpec spec) {
         if (!presentImages.contains(spec.image())) throw new ContainerRuntimeException("image " + spec.image() + " is not present (--pull=never)");
+        if (startFailure != null) throw new ContainerRuntimeException(startFailure);
+        if (!networks.containsKey(spec.network())) throw new ContainerRuntimeException("unable to find network with name or ID " + spec.network() + ": network not found");
         if (spec.name() != null && containers.values().stream().anyMatch(c -> spec.name().equals(c.spec.name()))) {
             throw new ContainerRuntimeException("the container name " + spec.name() + " is already in use");
         }
@@ -153,6 +204,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     /** Puts a container in place as if a previous agent had started it (for re-attach tests). */
     public FakeContainer adopt(ContainerSpec spec) {
         presentImages.add(spec.image());
+        networks.putIfAbsent(spec.network(), new ManagedNetwork(spec.network(), spec.jobRunUuid(), Instant.now()));
         behaviours.putIfAbsent(spec.image(), new Behaviour("", null));
         String id = start(spec);
         return get(id);
@@ -187,8 +239,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public void remove(String containerId) {
         removals.add(containerId);
-        FakeContainer c = containers.remove(containerId);
-        if (c != null) exit(containerId, 137);
+        if (containers.containsKey(containerId)) exit(containerId, 137);
+        containers.remove(containerId);
     }
 
     public boolean exists(String containerId) {

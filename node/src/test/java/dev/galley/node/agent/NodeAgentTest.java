@@ -12,11 +12,14 @@ import dev.galley.node.agent.FakeContainerRuntime.FakeContainer;
 import dev.galley.node.hardware.Hardware;
 import dev.galley.node.protocol.Backoff;
 import dev.galley.node.protocol.ControlPlaneException;
+import dev.galley.node.runtime.ContainerLimits;
 import dev.galley.node.runtime.ContainerSpec;
+import dev.galley.node.runtime.ManagedNetwork;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -59,7 +62,14 @@ class NodeAgentTest {
                 .withPollWait(Duration.ofMillis(300))
                 .withStopGrace(Duration.ZERO)
                 .withLogFlushInterval(Duration.ofMillis(50))
-                .withRetryBackoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
+                .withRetryBackoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)))
+                .withRunLimits(RunLimitPolicy.defaults(8));
+    }
+
+    /** The spec of a container a previous agent started for {@code run}. */
+    private static ContainerSpec adoptedSpec(String run) {
+        return ContainerSpec.builder(IMAGE, run).name("galley-" + run)
+                .limits(RunLimitPolicy.defaults(8).limitsFor(0, 0)).network(RunNetworks.nameFor(run)).build();
     }
 
     private NodeAgent startAgent() {
@@ -130,12 +140,94 @@ class NodeAgentTest {
         assertThat(spec.image()).isEqualTo(IMAGE);
         assertThat(spec.env()).containsEntry("FOO", "bar").containsEntry("GALLEY_JOB_RUN_UUID", run)
                 .containsEntry("CONTAINER_ACCESS_TOKEN", "cat-" + run);
-        assertThat(spec.cpus()).isEqualTo(2.0);
-        assertThat(spec.memoryBytes()).isEqualTo(3L * 512 * 1024 * 1024);
+        assertThat(spec.limits()).isEqualTo(new ContainerLimits(2.0, 3L * 512 * 1024 * 1024, RunLimitPolicy.DEFAULT_PIDS_LIMIT));
+        assertThat(spec.network()).isEqualTo("galley-run-" + run);
         assertThat(spec.gpuDevices()).as("only the real GPU is handed over").containsExactly("0");
         assertThat(spec.extraLabels()).containsEntry(ContainerLabels.TASK, "BATCH");
         await("container removed", () -> runtime.removals.size() == 1);
         await("run no longer active", () -> agents.getFirst().activeRunUuids().isEmpty());
+        assertThat(runtime.networksCreated).containsExactly("galley-run-" + run);
+        await("the network goes with the container", () -> runtime.networksRemoved.equals(List.of("galley-run-" + run)));
+    }
+
+    @Test
+    void aJobWithoutCpuOrRamStillGetsLimitsAndItsOwnNetwork() {
+        String first = newRun();
+        String second = newRun();
+        server.assign(FakeControlPlane.assignment(first, "BATCH", IMAGE, null));
+        server.assign(FakeControlPlane.assignment(second, "BATCH", IMAGE, null));
+        startAgent(testConfig().withRunLimits(new RunLimitPolicy(512L * 1024 * 1024, 0.5, 100, 8)));
+
+        awaitStatus(first, RunStatus.COMPLETED);
+        awaitStatus(second, RunStatus.COMPLETED);
+        assertThat(runtime.starts).extracting(ContainerSpec::limits)
+                .containsOnly(new ContainerLimits(0.5, 512L * 1024 * 1024, 100));
+        assertThat(runtime.starts).extracting(ContainerSpec::network)
+                .containsExactlyInAnyOrder(RunNetworks.nameFor(first), RunNetworks.nameFor(second));
+        await("both networks removed", () -> runtime.networksRemoved.size() == 2);
+        assertThat(runtime.listManagedNetworks()).isEmpty();
+    }
+
+    @Test
+    void aRunWhoseNetworkCannotBeMadeFailsWithoutAContainer() {
+        runtime.failNetworkCreate("could not find an available, non-overlapping IPv4 address pool");
+        String run = newRun();
+        server.assign(FakeControlPlane.assignment(run, "BATCH", IMAGE, null));
+        startAgent();
+
+        awaitStatus(run, RunStatus.FAILED);
+        assertThat(server.lastUpdate(run).path("status_reason").asText())
+                .contains("could not create the run's network").contains("non-overlapping IPv4 address pool");
+        assertThat(runtime.starts).as("never on a shared network instead").isEmpty();
+    }
+
+    @Test
+    void aContainerThatDoesNotStartLeavesNoNetworkBehind() {
+        runtime.failStart("unknown device nvidia.com/gpu=0");
+        String run = newRun();
+        server.assign(FakeControlPlane.assignment(run, "BATCH", IMAGE, null));
+        startAgent();
+
+        awaitStatus(run, RunStatus.FAILED);
+        assertThat(server.lastUpdate(run).path("status_reason").asText()).contains("unknown device");
+        assertThat(runtime.networksCreated).containsExactly(RunNetworks.nameFor(run));
+        assertThat(runtime.networkExists(RunNetworks.nameFor(run))).isFalse();
+    }
+
+    @Test
+    void keptContainersKeepTheirNetwork() {
+        String run = newRun();
+        server.assign(FakeControlPlane.assignment(run, "BATCH", IMAGE, null));
+        NodeAgent agent = startAgent(testConfig().withKeepContainers(true));
+
+        awaitStatus(run, RunStatus.COMPLETED);
+        await("run no longer active", () -> agent.activeRunUuids().isEmpty());
+        assertThat(runtime.removals).isEmpty();
+        assertThat(runtime.networkExists(RunNetworks.nameFor(run))).isTrue();
+    }
+
+    @Test
+    void aStartingAgentRemovesOnlyTheNetworksOfRunsThatAreGone() {
+        Instant longAgo = Instant.now().minus(Duration.ofHours(1));
+        String gone = newRun();
+        String alive = newRun();
+        String young = newRun();
+        server.knowRun(alive, RunStatus.RUNNING);
+        runtime.leaveNetwork(new ManagedNetwork(RunNetworks.nameFor(gone), gone, longAgo));
+        runtime.leaveNetwork(new ManagedNetwork(RunNetworks.nameFor(young), young, Instant.now()));
+        runtime.leaveNetwork(new ManagedNetwork("someone-elses-net", gone, longAgo));
+        FakeContainer container = runtime.adopt(adoptedSpec(alive));
+        startAgent();
+
+        await("the gone run's network removed", () -> !runtime.networkExists(RunNetworks.nameFor(gone)));
+        await("the running container re-attached", () -> server.status(alive) == RunStatus.RUNNING && !server.updates(alive).isEmpty());
+        assertThat(runtime.networkExists(RunNetworks.nameFor(alive))).as("its container still uses it").isTrue();
+        assertThat(runtime.networkExists(RunNetworks.nameFor(young))).as("maybe another agent's, about to be used").isTrue();
+        assertThat(runtime.networkExists("someone-elses-net")).isTrue();
+
+        runtime.exit(container.id, 0);
+        awaitStatus(alive, RunStatus.COMPLETED);
+        await("the re-attached run's network goes with its container", () -> !runtime.networkExists(RunNetworks.nameFor(alive)));
     }
 
     @Test
@@ -344,7 +436,7 @@ class NodeAgentTest {
     void aContainerThatExitedWhileTheAgentWasDownIsReported() {
         String run = newRun();
         server.knowRun(run, RunStatus.RUNNING);
-        FakeContainer container = runtime.adopt(ContainerSpec.builder(IMAGE, run).name("galley-" + run).build());
+        FakeContainer container = runtime.adopt(adoptedSpec(run));
         runtime.exit(container.id, 3);
         startAgent();
 
@@ -356,7 +448,7 @@ class NodeAgentTest {
     @Test
     void aContainerOfARunTheServerNoLongerKnowsIsStoppedAndRemoved() {
         String run = newRun(); // never known to the server: PATCH answers 404
-        FakeContainer container = runtime.adopt(ContainerSpec.builder(IMAGE, run).name("galley-" + run).build());
+        FakeContainer container = runtime.adopt(adoptedSpec(run));
         startAgent();
 
         await("container removed", () -> !runtime.exists(container.id));

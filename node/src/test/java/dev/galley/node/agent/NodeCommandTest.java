@@ -110,4 +110,24 @@ class NodeCommandTest {
                 "--bind", "example.com")).isEqualTo(2);
         assertThat(err()).contains("--bind");
     }
+
+    @Test
+    void perRunLimitsThatMeanNoLimitOrNothingAreRefusedByName() {
+        String[][] bad = {
+                {"--default-run-memory-gb", "0", "--default-run-memory-gb must be at least 0.006"},
+                {"--default-run-memory-gb", "0.001", "--default-run-memory-gb must be at least 0.006"},
+                {"--default-run-memory-gb", "NaN", "--default-run-memory-gb"},
+                {"--default-run-memory-gb", "Infinity", "--default-run-memory-gb"},
+                {"--default-run-cpus", "0", "--default-run-cpus must be > 0"},
+                {"--default-run-cpus", "-1", "--default-run-cpus must be > 0"},
+                {"--run-pids-limit", "0", "--run-pids-limit must be > 0"},
+                {"--run-pids-limit", "-1", "--run-pids-limit must be > 0"}};
+        for (String[] flag : bad) {
+            errBytes.reset();
+            assertThat(run(Map.of(), fakeRuntime(), "--server", "http://127.0.0.1:1", "--api-key", KEY, "--region", "eu-west-1",
+                    flag[0], flag[1])).as(flag[0] + " " + flag[1]).isEqualTo(2);
+            assertThat(err()).contains(flag[2]);
+        }
+        assertThat(detectedWith).as("refused before looking for a runtime").isEmpty();
+    }
 }

@@ -15,12 +15,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,26 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("containers")
 @Timeout(180)
 class PodmanNodeAgentTest {
-    private static final String IMAGE = "localhost/galley-test/busybox:1";
-    /** The busybox image with httpd as its command (a job spec has no command field). */
-    private static final String HTTPD_IMAGE = "localhost/galley-test/busybox-httpd:1";
+    private static final String IMAGE = PodmanTestImages.BUSYBOX;
+    private static final String HTTPD_IMAGE = PodmanTestImages.HTTPD;
     private static CliContainerRuntime podman;
     private FakeControlPlane server;
     private NodeAgent agent;
 
     @BeforeAll
-    static void podmanAndImages(@TempDir Path context) throws IOException, InterruptedException {
+    static void podmanAndImages(@TempDir Path buildDir) throws IOException, InterruptedException {
         podman = ContainerRuntimes.detect("podman");
-        assertThat(podman.imagePresent(IMAGE)).as(IMAGE + " must exist; run scripts/setup-containers.sh").isTrue();
-        if (!podman.imagePresent(HTTPD_IMAGE)) {
-            Files.writeString(context.resolve("Containerfile"),
-                    "FROM " + IMAGE + "\nCMD [\"/bin/busybox\", \"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/bin\"]\n");
-            Process build = new ProcessBuilder(podman.executable().toString(), "build", "-q", "-t", HTTPD_IMAGE, context.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(build.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(build.exitValue()).as("podman build: " + output).isZero();
-        }
+        PodmanTestImages.ensure(podman, buildDir);
     }
 
     @BeforeEach
@@ -74,6 +62,7 @@ class PodmanNodeAgentTest {
         for (ManagedContainer c : podman.listManaged()) {
             if (c.name() != null && c.name().startsWith("galley-") && c.state().labels().containsKey(ContainerLabels.TASK)) {
                 podman.remove(c.id());
+                podman.removeNetwork(RunNetworks.nameFor(c.jobRunUuid()));
             }
         }
     }
@@ -91,6 +80,8 @@ class PodmanNodeAgentTest {
         assertThat(server.logs(run)).contains("hello");
         await("container removed", Duration.ofSeconds(30),
                 () -> podman.listManaged().stream().noneMatch(c -> run.equals(c.jobRunUuid())));
+        await("its network removed", Duration.ofSeconds(30),
+                () -> podman.listManagedNetworks().stream().noneMatch(n -> n.name().equals(RunNetworks.nameFor(run))));
     }
 
     @Test
@@ -130,7 +121,7 @@ class PodmanNodeAgentTest {
     }
 
     /** The response to {@code GET /} from 127.0.0.1, or "" when the connection is refused or closed silently. */
-    private static String httpGet(int port) {
+    static String httpGet(int port) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();

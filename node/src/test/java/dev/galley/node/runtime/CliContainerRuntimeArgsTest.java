@@ -25,8 +25,8 @@ class CliContainerRuntimeArgsTest {
                 .env("MULTI", "line1\nline2")
                 .env("DOCKER_THING", "visible")
                 .label("team", "ml")
-                .cpus(1.5)
-                .memoryBytes(2L * 1024 * 1024 * 1024)
+                .limits(new ContainerLimits(1.5, 2L * 1024 * 1024 * 1024, 4096))
+                .network("galley-run-7d1c")
                 .gpuDevices(gpus)
                 .port(22).port(8888)
                 .command("python", "train.py")
@@ -65,6 +65,70 @@ class CliContainerRuntimeArgsTest {
     }
 
     @Test
+    void everyContainerGetsItsLimitsItsOwnNetworkOnlyAndNoNetRaw() throws IOException {
+        for (CliFlavor flavor : CliFlavor.values()) {
+            var cli = new FakeCli(Files.createDirectories(tmp.resolve(flavor.name())), "id1", 0, "");
+            cli.runtime(flavor).start(fullSpec(List.of()));
+            List<String> args = cli.args();
+            assertThat(args).as(flavor + ": one network, the run's own").containsSequence("--network", "galley-run-7d1c")
+                    .containsOnlyOnce("--network");
+            assertThat(args).containsSequence("--cpus", "1.5")
+                    .as("memory and memory+swap are the same: no swap on top of the limit")
+                    .containsSequence("--memory", "2147483648", "--memory-swap", "2147483648")
+                    .containsSequence("--pids-limit", "4096")
+                    .containsSequence("--cap-drop", "NET_RAW")
+                    .doesNotContain("--cap-add", "--privileged", "--pids-limit=-1", "host");
+            assertThat(args.indexOf("--cap-drop")).isLessThan(args.indexOf("ghcr.io/acme/train:1.2"));
+        }
+    }
+
+    @Test
+    void runNetworksAreLabelledAndOnPodmanIsolatedFromEachOther() throws IOException {
+        var podman = new FakeCli(tmp, "galley-run-7d1c\n", 0, "");
+        podman.runtime(CliFlavor.PODMAN).createNetwork("galley-run-7d1c", "7d1c");
+        assertThat(podman.args()).containsExactly("network", "create", "--driver", "bridge",
+                "--label", "galley.managed=true", "--label", "galley.job_run_uuid=7d1c",
+                "--opt", "isolate=true", "--disable-dns", "galley-run-7d1c");
+
+        var docker = new FakeCli(Files.createDirectories(tmp.resolve("docker")), "f00d\n", 0, "");
+        docker.runtime(CliFlavor.DOCKER).createNetwork("galley-run-7d1c", "7d1c");
+        assertThat(docker.args()).as("docker isolates bridge networks by itself and has no such options")
+                .containsExactly("network", "create", "--driver", "bridge",
+                        "--label", "galley.managed=true", "--label", "galley.job_run_uuid=7d1c", "galley-run-7d1c");
+
+        assertThatThrownBy(() -> podman.runtime(CliFlavor.PODMAN).createNetwork("--opt=x", "r"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aNetworkThatExistsAlreadyIsReusedButOtherCreateFailuresAreErrors() throws IOException {
+        var exists = new FakeCli(tmp, "", 125, "Error: network name galley-run-1 already used: network already exists");
+        exists.runtime(CliFlavor.PODMAN).createNetwork("galley-run-1", "1");
+
+        var full = new FakeCli(Files.createDirectories(tmp.resolve("full")), "", 1,
+                "Error response from daemon: could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network");
+        assertThatThrownBy(() -> full.runtime(CliFlavor.DOCKER).createNetwork("galley-run-1", "1"))
+                .isInstanceOf(ContainerRuntimeException.class)
+                .hasMessageContaining("creating network galley-run-1 failed")
+                .hasMessageContaining("non-overlapping IPv4 address pool");
+    }
+
+    @Test
+    void removingAGoneNetworkIsFineButOneInUseIsRefused() throws IOException {
+        var gone = new FakeCli(tmp, "", 1, "Error: unable to find network with name or ID galley-run-1: network not found");
+        gone.runtime(CliFlavor.PODMAN).removeNetwork("galley-run-1");
+        assertThat(gone.args()).containsExactly("network", "rm", "galley-run-1");
+        var dockerGone = new FakeCli(Files.createDirectories(tmp.resolve("docker")), "", 1, "Error response from daemon: network galley-run-1 not found");
+        dockerGone.runtime(CliFlavor.DOCKER).removeNetwork("galley-run-1");
+
+        var inUse = new FakeCli(Files.createDirectories(tmp.resolve("in-use")), "", 2,
+                "Error: \"galley-run-1\" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used");
+        assertThatThrownBy(() -> inUse.runtime(CliFlavor.PODMAN).removeNetwork("galley-run-1"))
+                .isInstanceOf(ContainerRuntimeException.class).hasMessageContaining("network is being used");
+        assertThat(inUse.args()).as("never forced: a network with a container stays").doesNotContain("-f", "--force");
+    }
+
+    @Test
     void gpuFlagsDependOnTheCliAndAppearOnlyWhenAsked() throws IOException {
         var cli = new FakeCli(tmp, "id1", 0, "");
         cli.runtime(CliFlavor.DOCKER).start(fullSpec(List.of("0", "3")));
@@ -78,7 +142,7 @@ class CliContainerRuntimeArgsTest {
     @Test
     void failedStartCarriesTheRuntimesMessage() throws IOException {
         var cli = new FakeCli(tmp, "", 125, "Error: localhost/nope:1: image not known");
-        assertThatThrownBy(() -> cli.runtime(CliFlavor.PODMAN).start(ContainerSpec.builder("localhost/nope:1", "r1").build()))
+        assertThatThrownBy(() -> cli.runtime(CliFlavor.PODMAN).start(TestSpecs.spec("localhost/nope:1", "r1").build()))
                 .isInstanceOf(ContainerRuntimeException.class)
                 .hasMessageContaining("starting localhost/nope:1 for run r1 failed")
                 .hasMessageContaining("image not known");
@@ -163,7 +227,7 @@ class CliContainerRuntimeArgsTest {
     void theCliIsNeverRunThroughAShell() throws IOException {
         var cli = new FakeCli(tmp, "id", 0, "");
         Path marker = tmp.resolve("pwned");
-        cli.runtime(CliFlavor.PODMAN).start(ContainerSpec.builder("img:1", "r; touch " + marker)
+        cli.runtime(CliFlavor.PODMAN).start(TestSpecs.spec("img:1", "r; touch " + marker)
                 .command("sh", "-c", "$(touch " + marker + ")").build());
         assertThat(marker).doesNotExist();
         assertThat(cli.args()).contains("galley.job_run_uuid=r; touch " + marker);
@@ -172,7 +236,7 @@ class CliContainerRuntimeArgsTest {
 
     @Test
     void volumesBecomeReadOnlyImageMountsOnPodmanAndAreRefusedOnDocker() throws IOException {
-        ContainerSpec spec = ContainerSpec.builder("ghcr.io/acme/train:1.2", "7d1c2f3a-0000-4000-8000-000000000002")
+        ContainerSpec spec = TestSpecs.spec("ghcr.io/acme/train:1.2", "7d1c2f3a-0000-4000-8000-000000000002")
                 .imageMount("ghcr.io/acme/weights:7", "/weights")
                 .build();
         var podman = new FakeCli(tmp, "abc123def456\n", 0, "");
@@ -183,7 +247,7 @@ class CliContainerRuntimeArgsTest {
         var docker = new FakeCli(Files.createDirectories(tmp.resolve("docker")), "abc123def456\n", 0, "");
         assertThatThrownBy(() -> docker.runtime(CliFlavor.DOCKER).start(spec))
                 .isInstanceOf(ContainerRuntimeException.class).hasMessageContaining("podman only");
-        assertThatThrownBy(() -> ContainerSpec.builder("a:1", "r").imageMount("w:1", "relative").build())
+        assertThatThrownBy(() -> TestSpecs.spec("a:1", "r").imageMount("w:1", "relative").build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -79,4 +79,30 @@ class InspectOutputTest {
                 .isInstanceOf(ContainerRuntimeException.class)
                 .hasMessageContaining("cannot read inspect output for x");
     }
+
+    /** Trimmed from real `podman network inspect` (podman 4.3, netavark): lower-case field names. */
+    private static final String PODMAN_NETWORK = """
+            [{"name":"galley-run-1","id":"2d3fc5c6","driver":"bridge","network_interface":"podman1",
+              "created":"2026-11-29T18:26:55.576111329Z","subnets":[{"subnet":"10.89.0.0/24","gateway":"10.89.0.1"}],
+              "internal":false,"dns_enabled":false,"options":{"isolate":"true"},
+              "labels":{"galley.job_run_uuid":"run-1","galley.managed":"true"}}]
+            """;
+
+    /** The shape of `docker network inspect`: the same facts with Docker-API field names. */
+    private static final String DOCKER_NETWORK = """
+            [{"Name":"galley-run-2","Id":"9b1c","Created":"2024-05-01T10:00:00.123456789Z","Scope":"local","Driver":"bridge",
+              "IPAM":{"Config":[{"Subnet":"172.18.0.0/16","Gateway":"172.18.0.1"}]},"Internal":false,
+              "Labels":{"galley.managed":"true","galley.job_run_uuid":"run-2"}}]
+            """;
+
+    @Test
+    void readsNetworksOfBothClis() {
+        assertThat(InspectOutput.network(PODMAN_NETWORK)).contains(
+                new ManagedNetwork("galley-run-1", "run-1", Instant.parse("2026-11-29T18:26:55.576111329Z")));
+        assertThat(InspectOutput.network(DOCKER_NETWORK)).contains(
+                new ManagedNetwork("galley-run-2", "run-2", Instant.parse("2024-05-01T10:00:00.123456789Z")));
+        assertThat(InspectOutput.network("[{\"name\":\"podman\"}]")).contains(new ManagedNetwork("podman", null, null));
+        assertThat(InspectOutput.network("[]")).isEmpty();
+        assertThatThrownBy(() -> InspectOutput.network("{not json")).isInstanceOf(ContainerRuntimeException.class);
+    }
 }

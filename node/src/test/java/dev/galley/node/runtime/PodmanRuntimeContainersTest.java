@@ -51,8 +51,9 @@ class PodmanRuntimeContainersTest {
         return id;
     }
 
+    /** podman's default network: these tests are about the runtime adapter, not about per-run networks. */
     private static ContainerSpec.Builder spec(String... command) {
-        return ContainerSpec.builder(IMAGE, UUID.randomUUID().toString()).command(command);
+        return TestSpecs.spec(IMAGE, UUID.randomUUID().toString()).network("podman").command(command);
     }
 
     /** Follows the logs until the container ends and returns everything it printed. */
@@ -199,10 +200,33 @@ class PodmanRuntimeContainersTest {
     void memoryAndCpuLimitsAreApplied() throws InterruptedException {
         String id = start(spec("/bin/sh", "-c",
                 "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max")
-                .cpus(0.5)
-                .memoryBytes(64L * 1024 * 1024));
+                .limits(new ContainerLimits(0.5, 64L * 1024 * 1024, 100)));
         assertThat(runtime.waitForExit(id)).isZero();
         assertThat(logsOf(id).strip()).isEqualTo(Long.toString(64L * 1024 * 1024));
+    }
+
+    @Test
+    void aRunNetworkIsLabelledListedAndNeverRemovedUnderARunningContainer() {
+        String run = UUID.randomUUID().toString();
+        String network = "galley-it-net-" + run.substring(0, 8);
+        runtime.createNetwork(network, run);
+        try {
+            runtime.createNetwork(network, run); // again: reused
+            assertThat(runtime.listManagedNetworks()).filteredOn(n -> n.name().equals(network)).singleElement()
+                    .satisfies(n -> {
+                        assertThat(n.jobRunUuid()).isEqualTo(run);
+                        assertThat(n.createdAt()).isNotNull().isBefore(Instant.now().plusSeconds(60));
+                    });
+            String id = start(spec("/bin/sleep", "300").network(network));
+            assertThatThrownBy(() -> runtime.removeNetwork(network)).isInstanceOf(ContainerRuntimeException.class)
+                    .hasMessageContaining("network is being used");
+            assertThat(runtime.inspect(id).running()).as("the container did not lose its network").isTrue();
+            runtime.remove(id);
+        } finally {
+            runtime.removeNetwork(network);
+        }
+        assertThat(runtime.listManagedNetworks()).extracting(ManagedNetwork::name).doesNotContain(network);
+        runtime.removeNetwork(network); // removing again is fine
     }
 
     @Test
@@ -218,7 +242,7 @@ class PodmanRuntimeContainersTest {
 
     @Test
     void startNeverPullsImplicitly() {
-        assertThatThrownBy(() -> runtime.start(ContainerSpec.builder("localhost/galley-test/does-not-exist:1", "r").build()))
+        assertThatThrownBy(() -> runtime.start(TestSpecs.spec("localhost/galley-test/does-not-exist:1", "r").network("podman").build()))
                 .isInstanceOf(ContainerRuntimeException.class)
                 .hasMessageContaining("does-not-exist");
     }

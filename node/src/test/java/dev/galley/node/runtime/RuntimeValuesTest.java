@@ -35,17 +35,29 @@ class RuntimeValuesTest {
 
     @Test
     void containerSpecRejectsWhatTheCliWouldMisread() {
-        assertThatThrownBy(() -> ContainerSpec.builder("img", "r").env("1BAD", "x").build()).hasMessageContaining("invalid env name");
-        assertThatThrownBy(() -> ContainerSpec.builder("img", "r").label("galley.managed", "false").build()).hasMessageContaining("reserved");
-        assertThatThrownBy(() -> ContainerSpec.builder("img", "r").port(0).build()).hasMessageContaining("outside 1..65535");
-        assertThatThrownBy(() -> ContainerSpec.builder("img", "r").port(80).port(80).build()).hasMessageContaining("duplicate");
-        assertThatThrownBy(() -> ContainerSpec.builder("img", "r").name("-x").build()).hasMessageContaining("invalid container name");
-        assertThatThrownBy(() -> ContainerSpec.builder("img", "r").cpus(-1).build()).hasMessageContaining("cpus");
-        assertThatThrownBy(() -> ContainerSpec.builder(" ", "r").build()).hasMessageContaining("image");
-        assertThatThrownBy(() -> ContainerSpec.builder("img", "").build()).hasMessageContaining("jobRunUuid");
-        ContainerSpec ok = ContainerSpec.builder("img:1", "r").env(Map.of("A", "1")).ports(List.of(22, 80)).build();
+        assertThatThrownBy(() -> TestSpecs.spec("img", "r").env("1BAD", "x").build()).hasMessageContaining("invalid env name");
+        assertThatThrownBy(() -> TestSpecs.spec("img", "r").label("galley.managed", "false").build()).hasMessageContaining("reserved");
+        assertThatThrownBy(() -> TestSpecs.spec("img", "r").port(0).build()).hasMessageContaining("outside 1..65535");
+        assertThatThrownBy(() -> TestSpecs.spec("img", "r").port(80).port(80).build()).hasMessageContaining("duplicate");
+        assertThatThrownBy(() -> TestSpecs.spec("img", "r").name("-x").build()).hasMessageContaining("invalid container name");
+        assertThatThrownBy(() -> TestSpecs.spec(" ", "r").build()).hasMessageContaining("image");
+        assertThatThrownBy(() -> TestSpecs.spec("img", "").build()).hasMessageContaining("jobRunUuid");
+        ContainerSpec ok = TestSpecs.spec("img:1", "r").env(Map.of("A", "1")).ports(List.of(22, 80)).build();
         assertThat(ok.ports()).containsExactly(22, 80);
         assertThat(ok.env()).containsEntry("A", "1");
+    }
+
+    @Test
+    void noContainerIsWithoutLimitsOrOnTheHostsNetwork() {
+        assertThatThrownBy(() -> ContainerSpec.builder("img", "r").network("n").build()).hasMessageContaining("limits");
+        assertThatThrownBy(() -> ContainerSpec.builder("img", "r").limits(TestSpecs.LIMITS).build()).hasMessageContaining("network");
+        assertThatThrownBy(() -> TestSpecs.spec("img", "r").network("host").build()).hasMessageContaining("node's own network");
+        assertThatThrownBy(() -> TestSpecs.spec("img", "r").network("container:other").build()).hasMessageContaining("invalid network name");
+        assertThatThrownBy(() -> new ContainerLimits(0, 1L << 30, 100)).hasMessageContaining("cpus");
+        assertThatThrownBy(() -> new ContainerLimits(Double.NaN, 1L << 30, 100)).hasMessageContaining("cpus");
+        assertThatThrownBy(() -> new ContainerLimits(1, 0, 100)).hasMessageContaining("memoryBytes");
+        assertThatThrownBy(() -> new ContainerLimits(1, 5L * 1024 * 1024, 100)).hasMessageContaining("6 MiB");
+        assertThatThrownBy(() -> new ContainerLimits(1, 1L << 30, 0)).hasMessageContaining("pidsLimit");
     }
 
     @Test
