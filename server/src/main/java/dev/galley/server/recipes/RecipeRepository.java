@@ -17,20 +17,22 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class RecipeRepository {
     private static final String COLUMNS = """
             uuid, account_uuid, name, description, visibility, payload, secrets, input_schema, quickstart_md,
-            thumbnail_url, is_official, forked_from_recipe_uuid, created_at, updated_at, last_used_at""";
+            thumbnail_url, is_official, forked_from_recipe_uuid, created_at, updated_at, last_used_at, share_credentials""";
 
     public void insert(Handle h, RecipeRow r) {
         h.createUpdate("""
                 INSERT INTO job_recipes (uuid, account_uuid, name, description, visibility, payload, secrets,
-                    input_schema, quickstart_md, thumbnail_url, is_official, forked_from_recipe_uuid, created_at, updated_at)
+                    input_schema, quickstart_md, thumbnail_url, is_official, forked_from_recipe_uuid, created_at, updated_at,
+                    share_credentials)
                 VALUES (:uuid, :account, :name, :description, :visibility, CAST(:payload AS jsonb), :secrets,
-                    CAST(:schema AS jsonb), :quickstart, :thumbnail, :official, :forked, :created, :created)""")
+                    CAST(:schema AS jsonb), :quickstart, :thumbnail, :official, :forked, :created, :created, :share)""")
                 .bind("uuid", r.uuid()).bind("account", r.accountUuid()).bind("name", r.name())
                 .bind("description", r.description()).bind("visibility", r.visibility())
                 .bind("payload", Json.text(r.payload())).bind("secrets", r.secrets())
                 .bind("schema", Json.text(r.inputSchema())).bind("quickstart", r.quickstartMd())
                 .bind("thumbnail", r.thumbnailUrl()).bind("official", r.official())
                 .bind("forked", r.forkedFromRecipeUuid()).bind("created", r.createdAt())
+                .bind("share", r.shareCredentials())
                 .execute();
     }
 
@@ -39,13 +41,13 @@ public final class RecipeRepository {
                 UPDATE job_recipes SET name = :name, description = :description, visibility = :visibility,
                     payload = CAST(:payload AS jsonb), secrets = :secrets, input_schema = CAST(:schema AS jsonb),
                     quickstart_md = :quickstart, thumbnail_url = :thumbnail, is_official = :official,
-                    updated_at = :updated
+                    share_credentials = :share, updated_at = :updated
                 WHERE uuid = :uuid""")
                 .bind("uuid", r.uuid()).bind("name", r.name()).bind("description", r.description())
                 .bind("visibility", r.visibility()).bind("payload", Json.text(r.payload()))
                 .bind("secrets", r.secrets()).bind("schema", Json.text(r.inputSchema()))
                 .bind("quickstart", r.quickstartMd()).bind("thumbnail", r.thumbnailUrl())
-                .bind("official", r.official()).bind("updated", r.updatedAt())
+                .bind("official", r.official()).bind("share", r.shareCredentials()).bind("updated", r.updatedAt())
                 .execute();
     }
 
@@ -108,6 +110,7 @@ public final class RecipeRepository {
                 rs.getObject("forked_from_recipe_uuid", UUID.class),
                 ListSql.instant(rs, "created_at"),
                 ListSql.instant(rs, "updated_at"),
-                ListSql.instant(rs, "last_used_at"));
+                ListSql.instant(rs, "last_used_at"),
+                rs.getBoolean("share_credentials"));
     }
 }

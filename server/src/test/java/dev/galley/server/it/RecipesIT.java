@@ -83,9 +83,12 @@ class RecipesIT {
         assertThat(fork.get("forked_from_recipe_uuid").asText()).isEqualTo(uuid);
         assertThat(fork.get("is_owner").asBoolean()).isTrue();
         assertThat(fork.get("name").asText()).isEqualTo("my copy");
-        // The fork cooks with the original's secret, which neither account can read back.
+        // A fork by another account is that account's recipe: alice's registry credentials stay behind (spec §8).
+        assertThat(fork.at("/payload/parameters/parameters/secret").isNull()).isTrue();
+        assertThat(fork.at("/payload/parameters/parameters/user").isNull()).isTrue();
+        assertThat(fork.get("share_credentials").asBoolean()).isFalse();
         JsonNode job = bob.ok("POST", "/v1/job-recipes/" + fork.get("uuid").asText() + "/cook", "{}", 201);
-        assertThat(job.at("/parameters/parameters/secret").asText()).isEqualTo("********");
+        assertThat(job.at("/parameters/parameters/secret").isNull()).isTrue();
         JsonNode defaultName = bob.ok("POST", "/v1/job-recipes/" + uuid + "/fork", null, 201);
         assertThat(defaultName.get("name").asText()).endsWith("(fork)");
     }
