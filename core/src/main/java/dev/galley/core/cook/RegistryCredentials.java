@@ -93,7 +93,7 @@ public final class RegistryCredentials {
             if (!(value.isTextual() && Secrets.MASK.equals(value.textValue()))) continue;
             JsonNode before = stored.at(pointer);
             if (isWholePlaceholder(before, schema)) {
-                // Recipes stored before placeholders were shown in clear: a template is no credential, it stays.
+                // Behind the mask is a placeholder (GET masks those too): a template is no credential, it stays.
                 int slash = pointer.lastIndexOf('/');
                 ((ObjectNode) result.at(pointer.substring(0, slash))).set(pointer.substring(slash + 1), before.deepCopy());
             } else {

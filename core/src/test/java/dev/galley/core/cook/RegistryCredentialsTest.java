@@ -270,7 +270,7 @@ class RegistryCredentialsTest {
         }
 
         @Test
-        void a_placeholder_masked_by_an_older_release_comes_back_as_the_placeholder() {
+        void a_masked_placeholder_comes_back_as_the_placeholder_wherever_the_host_moves() {
             ObjectNode stored = recipe();
             ((ObjectNode) stored.at("/parameters/parameters")).put("secret", "{{token}}").put("host", "old.example");
             ObjectNode edited = recipe();
