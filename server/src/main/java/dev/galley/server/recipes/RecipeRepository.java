@@ -76,14 +76,14 @@ public final class RecipeRepository {
      */
     public ListSql.Page<RecipeRow> list(Handle h, UUID caller, boolean seeAll, ListQuery q) {
         var sql = new ListSql("job_recipes", COLUMNS);
-        sql.bind("me", caller);
-        if (!seeAll) sql.where("(account_uuid = :me OR visibility = 'PUBLIC')");
+        // :me is bound only with a condition that uses it: JDBI refuses a binding the statement does not declare.
+        if (!seeAll) sql.where("(account_uuid = :me OR visibility = 'PUBLIC')", "me", caller);
         boolean visibilityFiltered = false;
         for (Filter f : q.filters()) {
             switch (f.field()) {
                 case "visibility" -> { sql.wordSet("visibility", (Filter.WordSet) f); visibilityFiltered = true; }
                 case "is_official" -> sql.bool("is_official", (Filter.Bool) f);
-                case "is_owner" -> sql.where(((Filter.Bool) f).value() ? "account_uuid = :me" : "account_uuid <> :me");
+                case "is_owner" -> sql.where(((Filter.Bool) f).value() ? "account_uuid = :me" : "account_uuid <> :me", "me", caller);
                 case "name" -> sql.substring("name", (Filter.Substring) f);
                 case "uuid" -> sql.uuidSet("uuid", (Filter.UuidSet) f);
                 case "created_at" -> sql.dateRange("created_at", (Filter.DateRange) f);
