@@ -148,4 +148,34 @@ class RecipesIT {
         assertThat(r.at("/payload/title").asText()).isEqualTo("{{title}}");
         assertThat(r.at("/input_schema/0/key").asText()).isEqualTo("title");
     }
+
+    @Test
+    void inputDefaultsInDispersedsStringFormWorkForEveryType() {
+        JsonNode r = alice.ok("POST", "/v1/job-recipes", """
+                {"name":"string defaults","payload":{"title":"{{title}}","task":"BATCH","max_timeout_run_ms":60000,
+                  "parameters":{"parameters":{"image":"busybox",
+                    "env":{"CPUS":"{{cpus}}","FP16":"{{fp16}}","SIZE":"{{size}}","RATE":"{{rate}}"}}}},
+                 "input_schema":[{"key":"title","type":"string","default_value":"hello"},
+                                 {"key":"cpus","type":"number","default_value":"4"},
+                                 {"key":"rate","type":"number","default_value":"0.50"},
+                                 {"key":"fp16","type":"boolean","default_value":"true"},
+                                 {"key":"size","type":"select","options":[{"label":"S","value":"s"},{"label":"M","value":"m"}],
+                                  "default_value":"m"},
+                                 {"key":"note","type":"number","default_value":""}]}""", 201);
+        assertThat(r.at("/input_schema/1/default_value").asText()).as("stored as sent").isEqualTo("4");
+        JsonNode job = alice.ok("POST", "/v1/job-recipes/" + r.get("uuid").asText() + "/cook", "{}", 201);
+        assertThat(job.at("/parameters/parameters/env/CPUS").asText()).isEqualTo("4");
+        assertThat(job.get("title").asText()).isEqualTo("hello");
+        assertThat(job.at("/parameters/parameters/env/FP16").asText()).isEqualTo("true");
+        assertThat(job.at("/parameters/parameters/env/SIZE").asText()).isEqualTo("m");
+        assertThat(job.at("/parameters/parameters/env/RATE").asText()).isEqualTo("0.5");
+
+        JsonNode bad = ok(alice.call("POST", "/v1/job-recipes", """
+                {"name":"bad defaults","payload":{"title":"t","task":"BATCH","max_timeout_run_ms":60000,
+                  "parameters":{"parameters":{"image":"busybox"}}},
+                 "input_schema":[{"key":"n","type":"number","default_value":"four"},
+                                 {"key":"b","type":"boolean","default_value":"yes"}]}"""), 400);
+        assertThat(bad.at("/error/errors")).extracting(e -> e.get("field").asText())
+                .containsExactlyInAnyOrder("input_schema[0].default_value", "input_schema[1].default_value");
+    }
 }
