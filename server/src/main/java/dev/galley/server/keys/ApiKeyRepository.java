@@ -56,7 +56,8 @@ public final class ApiKeyRepository {
      * Revokes a key and every key below it (the keys it made, the keys those made, …) and returns the rows this
      * call revoked. The walk repeats until it finds nothing new: a key being minted from a descendant while the
      * walk runs holds a share lock on its parent, so the walk's update of that parent waits for the new key's commit,
-     * and the next round (a new snapshot) sees and revokes it.
+     * and the next round (a new snapshot) sees and revokes it. Rows are locked in uuid order, so two revocations of
+     * overlapping trees (a key and its parent at once) wait for each other instead of deadlocking.
      */
     public List<ApiKeyRow> revokeWithDescendants(Handle h, UUID uuid, Instant now) {
         List<ApiKeyRow> revoked = new ArrayList<>();
@@ -65,9 +66,12 @@ public final class ApiKeyRepository {
                     WITH RECURSIVE tree AS (
                         SELECT uuid FROM api_keys WHERE uuid = :uuid
                         UNION
-                        SELECT k.uuid FROM api_keys k JOIN tree t ON k.created_by_key_uuid = t.uuid)
+                        SELECT k.uuid FROM api_keys k JOIN tree t ON k.created_by_key_uuid = t.uuid),
+                    locked AS (
+                        SELECT uuid FROM api_keys WHERE uuid IN (SELECT uuid FROM tree) AND NOT is_revoked
+                        ORDER BY uuid FOR NO KEY UPDATE)
                     UPDATE api_keys SET is_revoked = true, updated_at = :now
-                    WHERE uuid IN (SELECT uuid FROM tree) AND NOT is_revoked
+                    WHERE uuid IN (SELECT uuid FROM locked)
                     RETURNING\s""" + COLUMNS)
                     .bind("uuid", uuid).bind("now", now).map(ApiKeyRepository::map).list();
             if (round.isEmpty()) return revoked;

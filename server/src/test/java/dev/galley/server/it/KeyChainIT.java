@@ -189,6 +189,31 @@ class KeyChainIT {
     }
 
     @Test
+    void revokingOverlappingTreesAtOnceNeverFails() throws Exception {
+        var pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 3; round++) {
+                Tenant account = TestServer.newTenant();
+                JsonNode root = minted(account.client(), "{\"name\":\"root\",\"permissions\":" + CONSUMER + "}");
+                List<JsonNode> all = new ArrayList<>(List.of(root));
+                for (int i = 0; i < 6; i++) {
+                    JsonNode child = minted(client(root), "{\"name\":\"c\",\"permissions\":[\"jobs.read.own\",\"api_keys.create.own\"]}");
+                    all.add(child);
+                    for (int j = 0; j < 2; j++) all.add(minted(client(child), "{\"name\":\"gc\",\"permissions\":[\"jobs.read.own\"]}"));
+                }
+                List<Future<Integer>> revocations = new ArrayList<>();
+                for (JsonNode k : all) {
+                    revocations.add(pool.submit(() -> account.call("DELETE", "/v1/api-keys/" + k.get("uuid").asText(), null).status()));
+                }
+                for (var f : revocations) assertThat(f.get()).isEqualTo(200);
+                for (JsonNode k : all) assertThat(status(client(k))).isEqualTo(401);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aKeyAnOperatorKeyMakesForAnotherAccountInheritsTheOperatorKeysLimits() {
         Instant opExpiry = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
         JsonNode opKey = operatorMinted("[\"*\"]", "\"expires_at\":\"" + iso(opExpiry) + "\",\"allowed_ips\":[\"127.0.0.0/8\"]");
