@@ -41,7 +41,12 @@ public final class Cook {
         this.validator = new JobSpecValidator(catalog);
     }
 
-    public CookResult cook(ObjectNode recipePayload, JsonNode recipeInputSchema, JsonNode bodyOrNull) {
+    /**
+     * @param storedCredentialsMayTravel true when the job belongs to the recipe's own account, or the recipe's owner
+     *                                   shares its credentials ({@code share_credentials}); see {@link RegistryCredentials}
+     */
+    public CookResult cook(ObjectNode recipePayload, JsonNode recipeInputSchema, JsonNode bodyOrNull,
+                           boolean storedCredentialsMayTravel) {
         InputSchema schema = InputSchema.parse(recipeInputSchema, "input_schema");
         JsonNode body = Json.isAbsent(bodyOrNull) ? Json.object() : bodyOrNull;
         if (!body.isObject()) throw ValidationException.of("", "request body must be a JSON object");
@@ -59,14 +64,37 @@ public final class Cook {
         var filled = Templates.substitute(recipePayload, inputValues, schema.secretKeys());
         JsonNode templated = NumericPlaceholders.coerce(filled.tree(), filled.substitutedPointers());
         ObjectNode merged = applyOverrides(templated, overrides);
-        ObjectNode spec = validator.validate(merged);
+        ObjectNode validated = validator.validate(merged);
+        Set<String> inherited = inheritedCredentials(recipePayload, schema, overrides.get("parameters"), validated);
+        var bound = RegistryCredentials.forCook(recipePayload, validated, inherited, filled.substitutedPointers(),
+                storedCredentialsMayTravel);
+        ObjectNode spec = bound.spec();
 
         Set<String> secretPointers = new LinkedHashSet<>(Secrets.standardSecretPointers(spec));
         for (String pointer : filled.secretPointers()) {
             // An override may have replaced the templated string; then it no longer holds the secret input.
             if (merged.at(pointer).equals(templated.at(pointer)) && spec.at(pointer).isTextual()) secretPointers.add(pointer);
         }
-        return new CookResult(spec, secretPointers);
+        return new CookResult(spec, secretPointers, bound.dropped());
+    }
+
+    /**
+     * The credentials of the cooked spec that came from the recipe as its owner wrote them: not set by the
+     * {@code parameters} override (a {@code volumes} override replaces every volume) and not filled entirely from an
+     * input. Only these are bound by {@link RegistryCredentials}; the others are the cook's own.
+     */
+    private static Set<String> inheritedCredentials(ObjectNode recipePayload, InputSchema schema, JsonNode parametersPatch,
+                                                    ObjectNode spec) {
+        JsonNode patch = parametersPatch == null ? Json.object() : parametersPatch.path("parameters");
+        boolean volumesOverridden = !Json.isAbsent(patch.get("volumes"));
+        Set<String> inherited = new LinkedHashSet<>();
+        for (String pointer : RegistryCredentials.credentialPointers(spec)) {
+            boolean inVolume = pointer.startsWith(RegistryCredentials.CONTAINER + "/volumes/");
+            String field = pointer.substring(pointer.lastIndexOf('/') + 1);
+            boolean overridden = inVolume ? volumesOverridden : !Json.isAbsent(patch.get(field));
+            if (!overridden && !RegistryCredentials.isWholePlaceholder(recipePayload.at(pointer), schema)) inherited.add(pointer);
+        }
+        return inherited;
     }
 
     private Map<String, JsonNode> checkOverrides(ObjectNode body, FieldErrors errors) {

@@ -21,7 +21,14 @@ public record InputField(String key, InputType type, String label, boolean requi
 
     /** The default as substitution text (number as a person writes it, boolean {@code true}/{@code false}). */
     public Optional<String> defaultText() {
-        return defaultValue == null ? Optional.empty() : Optional.of(textOf(defaultValue));
+        if (defaultValue == null) return Optional.empty();
+        if (defaultValue.isTextual() && type == InputType.NUMBER) {
+            return Optional.of(JsonChecks.numberText(new java.math.BigDecimal(defaultValue.textValue()))); // "4.50" → 4.5
+        }
+        if (defaultValue.isTextual() && type == InputType.BOOLEAN) {
+            return Optional.of(defaultValue.textValue().toLowerCase(java.util.Locale.ROOT)); // "True" → true
+        }
+        return Optional.of(textOf(defaultValue));
     }
 
     /** The normalized JSON form of this item, every field present, for storing and returning the recipe. */

@@ -235,20 +235,39 @@ public final class InputSchema {
         return options;
     }
 
+    /**
+     * Dispersed's schema types {@code default_value} as a string, so its clients send {@code "4"} for a number and
+     * {@code "true"} for a boolean: those string forms are accepted when they parse (a JSON number; {@code true} or
+     * {@code false} in any case), as are the JSON values themselves. An empty string is "no default" for every type
+     * but string, because such clients send {@code ""} for an input without one.
+     */
     private static JsonNode parseDefault(JsonNode value, InputType type, List<InputOption> options, String path, FieldErrors errors) {
         if (Json.isAbsent(value)) return null;
+        if (type != InputType.STRING && value.isTextual() && value.textValue().isEmpty()) return null;
         switch (type) {
             case SECRET -> errors.add(path, "is not allowed for secret inputs (input_schema is visible to everyone who can read the recipe)");
             case STRING -> {
                 if (JsonChecks.string(value, path, 0, MAX_VALUE_LENGTH, errors) != null) return value.deepCopy();
             }
             case NUMBER -> {
-                if (JsonChecks.number(value, path, java.math.BigDecimal.valueOf(-Double.MAX_VALUE),
+                JsonNode number = value;
+                if (value.isTextual()) {
+                    String text = value.textValue();
+                    if (text.length() > 100 || !NumericPlaceholders.JSON_NUMBER.matcher(text).matches()) {
+                        errors.add(path, "must be a number, or a string holding one such as \"4\" or \"0.25\"");
+                        return null;
+                    }
+                    number = Json.NODES.numberNode(new java.math.BigDecimal(text));
+                }
+                if (JsonChecks.number(number, path, java.math.BigDecimal.valueOf(-Double.MAX_VALUE),
                         java.math.BigDecimal.valueOf(Double.MAX_VALUE), errors) != null) return value.deepCopy();
             }
             case BOOLEAN -> {
                 if (value.isBoolean()) return value.deepCopy();
-                errors.add(path, "must be a boolean (true or false)");
+                if (value.isTextual() && (value.textValue().equalsIgnoreCase("true") || value.textValue().equalsIgnoreCase("false"))) {
+                    return value.deepCopy();
+                }
+                errors.add(path, "must be a boolean (true or false), or the string \"true\" or \"false\"");
             }
             case SELECT -> {
                 if (value.isTextual() && options.stream().anyMatch(o -> o.value().equals(value.textValue()))) return value.deepCopy();

@@ -21,7 +21,8 @@ final class NumericPlaceholders {
             "cpu_count", "gpu_count", "min_vram_gb", "min_ram_gb", "min_storage_gb", "max_node_count",
             "max_retry_count", "max_timeout_assign_ms", "max_timeout_start_ms", "max_timeout_run_ms");
     private static final Pattern PORT_POINTER = Pattern.compile("/parameters/parameters/ports/\\d+");
-    private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
+    /** A JSON number as text (RFC 8259 grammar): what a templated numeric field or a number default may hold. */
+    static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
 
     private NumericPlaceholders() {}
 

@@ -19,6 +19,9 @@ import java.util.UUID;
  */
 public final class ListQueryParser {
     public static final int MAX_LIMIT = 50;
+    /** Dates a filter may name: what every client and PostgreSQL's timestamptz agree on. */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
     private final Map<String, FilterKind> filters;
     private final Map<String, Set<String>> words;
     private final Set<String> extraParams;
@@ -50,6 +53,11 @@ public final class ListQueryParser {
                 continue;
             }
             String value = values.get(0);
+            if (name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+                // PostgreSQL text cannot hold U+0000: refuse it here rather than fail in the database.
+                errors.add(name.replace("\0", "\\u0000"), "must not contain NUL characters (%00)");
+                continue;
+            }
             switch (name) {
                 case "page" -> page = wholeNumber(name, value, 1, Integer.MAX_VALUE, errors, page);
                 case "limit" -> limit = wholeNumber(name, value, 1, MAX_LIMIT, errors, limit);
@@ -162,6 +170,10 @@ public final class ListQueryParser {
                     if (to == null) {
                         // A single bare date is that whole day; a single instant is an exact match.
                         to = parts[0].trim().length() == 10 ? instant(parts[0].trim(), true) : from;
+                    }
+                    if (from.isBefore(EARLIEST) || to.isAfter(LATEST)) {
+                        errors.add(param, "must lie between 0001-01-01 and 9999-12-31");
+                        yield null;
                     }
                     if (from.isAfter(to)) {
                         errors.add(param, "range start must be <= range end");

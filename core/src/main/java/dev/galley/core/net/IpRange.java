@@ -2,6 +2,7 @@ package dev.galley.core.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.util.Arrays;
 
@@ -69,6 +70,29 @@ public final class IpRange {
             candidate = ipv4Mapped(candidate);
         }
         return Arrays.equals(mask(candidate, prefixLength), network);
+    }
+
+    /**
+     * True when every address of {@code other} lies in this range. As in {@link #contains(InetAddress)}, an IPv4
+     * range and its IPv4-mapped IPv6 form ({@code ::ffff:10.0.0.0/104} for {@code 10.0.0.0/8}) are the same addresses.
+     */
+    public boolean containsRange(IpRange other) {
+        int prefix = mappedPrefixLength();
+        return prefix <= other.mappedPrefixLength() && Arrays.equals(mask(other.mappedNetwork(), prefix), mappedNetwork());
+    }
+
+    /** How many addresses the range holds. */
+    public BigInteger size() {
+        return BigInteger.ONE.shiftLeft(128 - mappedPrefixLength());
+    }
+
+    /** The network in the 128-bit space both families share: IPv4 as its IPv4-mapped IPv6 form. */
+    private byte[] mappedNetwork() {
+        return network.length == 16 ? network : ipv4Mapped(network);
+    }
+
+    private int mappedPrefixLength() {
+        return network.length == 16 ? prefixLength : 96 + prefixLength;
     }
 
     public boolean isIpv4() {

@@ -6,32 +6,47 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Write-only values in a job spec, addressed by JSON Pointers (RFC 6901): the registry passwords
- * ({@code parameters.parameters.secret}, {@code volumes[i].secret}) and any string a cook filled from a
- * {@code secret} input. The server stores the real values encrypted ({@link #extract}), answers with
- * {@link #masked} specs, and hands the node a {@link #revealed} spec.
+ * Write-only values in a job spec, addressed by JSON Pointers (RFC 6901): the registry credentials
+ * ({@code parameters.parameters.user} and {@code .secret}, {@code volumes[i].user} and {@code .secret}) and any
+ * string a cook filled from a {@code secret} input. The server stores the real values encrypted ({@link #extract}),
+ * answers with {@link #masked} specs, and hands the node a {@link #revealed} spec.
+ *
+ * <p>Decision: the registry {@code user} is masked like the password. It is half of a credential, and for many
+ * registries (deploy tokens, robot accounts, service principals) knowing it is most of the way to using it; a PUBLIC
+ * recipe would otherwise show it to every account.
  */
 public final class Secrets {
     public static final String MASK = "********";
+    /** The registry credential fields of {@code parameters.parameters} and of each volume. */
+    public static final List<String> CREDENTIAL_FIELDS = List.of("user", "secret");
 
     private Secrets() {}
 
-    /** Pointers of the registry secrets present (non-null) in a spec (normalized or a raw recipe payload), e.g. {@code /parameters/parameters/volumes/0/secret}. */
+    /**
+     * Pointers of the registry credentials present (non-null) in a spec (normalized or a raw recipe payload), e.g.
+     * {@code /parameters/parameters/user}, {@code /parameters/parameters/volumes/0/secret}.
+     */
     public static Set<String> standardSecretPointers(ObjectNode spec) {
         Set<String> pointers = new LinkedHashSet<>();
         JsonNode container = spec.path("parameters").path("parameters");
-        if (isSecretValue(container.get("secret"))) pointers.add("/parameters/parameters/secret");
+        for (String field : CREDENTIAL_FIELDS) {
+            if (isSecretValue(container.get(field))) pointers.add("/parameters/parameters/" + field);
+        }
         JsonNode volumes = container.path("volumes");
         if (!volumes.isArray()) return pointers; // also used on raw recipe payloads, which may be malformed
         for (int i = 0; i < volumes.size(); i++) {
-            if (isSecretValue(volumes.get(i).path("secret"))) pointers.add("/parameters/parameters/volumes/" + i + "/secret");
+            for (String field : CREDENTIAL_FIELDS) {
+                if (isSecretValue(volumes.get(i).path(field))) pointers.add("/parameters/parameters/volumes/" + i + "/" + field);
+            }
         }
         return pointers;
     }
+
 
     /** A deep copy with every pointed-at value that exists (and is not null) replaced by {@link #MASK}. */
     public static ObjectNode masked(ObjectNode spec, Set<String> pointers) {

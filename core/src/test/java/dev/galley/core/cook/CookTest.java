@@ -24,6 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CookTest {
+    /** The job belongs to the recipe's own account: stored registry credentials may travel (RegistryCredentialsTest covers the rest). */
+    private static final boolean OWNER = true;
     private final Cook cook = new Cook(catalog());
 
     /** A BATCH recipe with a GPU picked by registry uuid, a registry secret and no inputs. */
@@ -37,7 +39,7 @@ class CookTest {
     }
 
     private CookResult cook(String body) {
-        return cook.cook(recipe(), null, body == null ? null : json(body));
+        return cook.cook(recipe(), null, body == null ? null : json(body), OWNER);
     }
 
     private List<FieldError> errors(String body) {
@@ -51,13 +53,14 @@ class CookTest {
         void empty_body_cooks_the_recipe_as_is(String body) {
             CookResult result = cook(body);
             assertThat(result.spec()).isEqualTo(new JobSpecValidator(catalog()).validate(recipe()));
-            assertThat(result.secretPointers()).containsExactly("/parameters/parameters/secret");
+            assertThat(result.secretPointers()).containsExactlyInAnyOrder("/parameters/parameters/user", "/parameters/parameters/secret");
+            assertThat(result.droppedCredentials()).isEmpty();
         }
 
         @Test
         void java_null_body_cooks_as_is_and_the_recipe_is_not_modified() {
             ObjectNode recipe = recipe();
-            CookResult result = cook.cook(recipe, null, null);
+            CookResult result = cook.cook(recipe, null, null, OWNER);
             assertThat(result.spec().get("title").textValue()).isEqualTo("finetune");
             assertThat(recipe).isEqualTo(recipe());
         }
@@ -134,9 +137,9 @@ class CookTest {
             RegionCodes.ALL.forEach(all::add);
             ObjectNode body = Json.object();
             body.set("allowed_region_codes", all);
-            assertThat(cook.cook(recipe(), null, body).spec().get("allowed_region_codes")).hasSize(36);
+            assertThat(cook.cook(recipe(), null, body, OWNER).spec().get("allowed_region_codes")).hasSize(36);
             all.add("us-east-1");
-            assertThat(errorsOf(() -> cook.cook(recipe(), null, body))).extracting(FieldError::field, FieldError::message)
+            assertThat(errorsOf(() -> cook.cook(recipe(), null, body, OWNER))).extracting(FieldError::field, FieldError::message)
                     .containsExactly(tuple("allowed_region_codes", "must have at most 36 items"));
             assertThat(errors("{\"allowed_region_codes\": [\"us-east-1\", \"us-east-1\"]}")).extracting(FieldError::field)
                     .containsExactly("allowed_region_codes[1]");
@@ -167,7 +170,7 @@ class CookTest {
             ObjectNode recipe = recipe();
             recipe.putNull("gpu_registry_uuid");
             recipe.put("gpu_name", "A100");
-            JsonNode spec = cook.cook(recipe, null, json("{\"gpu_registry_uuid\": \"" + RTX4090_UUID + "\"}")).spec();
+            JsonNode spec = cook.cook(recipe, null, json("{\"gpu_registry_uuid\": \"" + RTX4090_UUID + "\"}"), OWNER).spec();
             assertThat(spec.get("gpu_registry_uuid").textValue()).isEqualTo(RTX4090_UUID.toString());
             assertThat(spec.get("gpu_name").isNull()).isTrue();
         }
@@ -271,8 +274,9 @@ class CookTest {
         @Test
         void patched_registry_secret_is_still_a_secret_and_a_removed_one_is_not() {
             assertThat(cook("{\"parameters\": {\"parameters\": {\"secret\": \"new\"}}}").secretPointers())
-                    .containsExactly("/parameters/parameters/secret");
-            assertThat(cook("{\"parameters\": {\"parameters\": {\"secret\": null}}}").secretPointers()).isEmpty();
+                    .containsExactlyInAnyOrder("/parameters/parameters/user", "/parameters/parameters/secret");
+            assertThat(cook("{\"parameters\": {\"parameters\": {\"secret\": null}}}").secretPointers())
+                    .containsExactly("/parameters/parameters/user");
         }
     }
 
@@ -293,7 +297,7 @@ class CookTest {
         }
 
         private CookResult cookWith(String body) {
-            return cook.cook(templated(), json(SCHEMA), json(body));
+            return cook.cook(templated(), json(SCHEMA), json(body), OWNER);
         }
 
         @Test

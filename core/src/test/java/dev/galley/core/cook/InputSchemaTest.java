@@ -9,6 +9,7 @@ import dev.galley.core.error.FieldError;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class InputSchemaTest {
@@ -88,8 +89,8 @@ class InputSchemaTest {
                      {"key": "b", "type": "select"},
                      {"key": "c", "type": "select", "options": [{"value": "x"}, {"value": "x"}]},
                      {"key": "d", "type": "select", "options": [{"value": "x"}], "default_value": "y"},
-                     {"key": "e", "type": "number", "default_value": "3"},
-                     {"key": "f", "type": "boolean", "default_value": "true"},
+                     {"key": "e", "type": "number", "default_value": "three"},
+                     {"key": "f", "type": "boolean", "default_value": "yes"},
                      {"key": "g", "type": "secret", "default_value": "hunter2"},
                      {"key": "h", "type": "string", "options": [{"value": "x"}]},
                      {"key": "i", "type": "string", "required": "yes"},
@@ -101,6 +102,64 @@ class InputSchemaTest {
                     "input_schema[8].options", "input_schema[9].required", "input_schema[10].key");
             assertThat(errors).filteredOn(e -> e.field().equals("input_schema[1].key")).extracting(FieldError::message)
                     .containsExactly("duplicate key \"a\"");
+        }
+    }
+
+    /** Dispersed types default_value as a string, so its clients send every default in string form. */
+    @Nested
+    class DefaultsInStringForm {
+        private InputField only(String item) {
+            return InputSchema.parse(json("[" + item + "]"), "input_schema").fields().get(0);
+        }
+
+        @ParameterizedTest
+        @CsvSource({"\"4\", 4", "\"0.25\", 0.25", "\"-3\", -3", "\"4.50\", 4.5", "\"1e3\", 1000", "4, 4", "2.5, 2.5"})
+        void a_number_default_may_be_a_string_that_parses(String given, String text) {
+            InputField f = only("{\"key\": \"n\", \"type\": \"number\", \"default_value\": " + given + "}");
+            assertThat(f.defaultText()).contains(text);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"\"four\"", "\" 4\"", "\"4 \"", "\"0x10\"", "\"NaN\"", "\"Infinity\"", "\"1,5\"", "\"+4\"", "\"04\"", "true"})
+        void a_number_default_that_does_not_parse_is_refused(String given) {
+            assertThat(errorsOf(() -> InputSchema.parse(json(
+                    "[{\"key\": \"n\", \"type\": \"number\", \"default_value\": " + given + "}]"), "input_schema")))
+                    .extracting(FieldError::field).containsExactly("input_schema[0].default_value");
+        }
+
+        @ParameterizedTest
+        @CsvSource({"\"true\", true", "\"false\", false", "\"True\", true", "\"FALSE\", false", "true, true", "false, false"})
+        void a_boolean_default_may_be_the_string_true_or_false(String given, String text) {
+            assertThat(only("{\"key\": \"b\", \"type\": \"boolean\", \"default_value\": " + given + "}").defaultText()).contains(text);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"\"yes\"", "\"1\"", "1", "\"t\""})
+        void a_boolean_default_that_does_not_parse_is_refused(String given) {
+            assertThat(errorsOf(() -> InputSchema.parse(json(
+                    "[{\"key\": \"b\", \"type\": \"boolean\", \"default_value\": " + given + "}]"), "input_schema")))
+                    .extracting(FieldError::field).containsExactly("input_schema[0].default_value");
+        }
+
+        @Test
+        void a_select_default_is_an_option_value_as_a_string() {
+            assertThat(only("{\"key\": \"s\", \"type\": \"select\", \"options\": [{\"value\": \"4\"}], \"default_value\": \"4\"}")
+                    .defaultText()).contains("4");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"number", "boolean", "select", "secret"})
+        void an_empty_string_default_means_no_default_except_for_strings(String type) {
+            String options = type.equals("select") ? ", \"options\": [{\"value\": \"a\"}]" : "";
+            InputField f = only("{\"key\": \"k\", \"type\": \"" + type + "\", \"default_value\": \"\"" + options + "}");
+            assertThat(f.defaultValue()).isNull();
+            assertThat(only("{\"key\": \"k\", \"type\": \"string\", \"default_value\": \"\"}").defaultText()).contains("");
+        }
+
+        @Test
+        void a_string_form_default_fills_a_numeric_field_of_the_payload_like_a_number() {
+            var schema = InputSchema.parse(json("[{\"key\": \"cpus\", \"type\": \"number\", \"default_value\": \"4\"}]"), "");
+            assertThat(schema.resolve(json("{}"))).containsEntry("cpus", "4");
         }
     }
 

@@ -23,9 +23,10 @@ class SecretsTest {
     }
 
     @Test
-    void standard_pointers_are_the_non_null_registry_secrets() {
+    void standard_pointers_are_the_non_null_registry_credentials_user_included() {
         assertThat(Secrets.standardSecretPointers(specWithSecrets())).containsExactly(
-                "/parameters/parameters/secret", "/parameters/parameters/volumes/0/secret", "/parameters/parameters/volumes/2/secret");
+                "/parameters/parameters/user", "/parameters/parameters/secret",
+                "/parameters/parameters/volumes/0/secret", "/parameters/parameters/volumes/2/secret");
         assertThat(Secrets.standardSecretPointers(validator.validate(SpecFixtures.batchSpec()))).isEmpty();
     }
 
@@ -57,9 +58,10 @@ class SecretsTest {
         ObjectNode spec = specWithSecrets();
         Set<String> pointers = Secrets.standardSecretPointers(spec);
         Map<String, String> secrets = Secrets.extract(spec, pointers);
-        assertThat(secrets).containsEntry("/parameters/parameters/volumes/2/secret", "vol2-pw").hasSize(3);
+        assertThat(secrets).containsEntry("/parameters/parameters/volumes/2/secret", "vol2-pw")
+                .containsEntry("/parameters/parameters/user", "bot").hasSize(4);
         ObjectNode masked = Secrets.masked(spec, pointers);
-        assertThat(masked.toString()).doesNotContain("registry-pw", "vol0-pw", "vol2-pw");
+        assertThat(masked.toString()).doesNotContain("registry-pw", "vol0-pw", "vol2-pw", "bot");
         ObjectNode revealed = Secrets.revealed(masked, secrets);
         assertThat(revealed).isEqualTo(spec);
         assertThat(masked.at("/parameters/parameters/secret").textValue()).isEqualTo(Secrets.MASK);

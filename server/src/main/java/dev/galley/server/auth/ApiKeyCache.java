@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * Known keys in memory (decrypted secret, parsed permissions and IP ranges), so a signed request costs one
  * database statement (its nonce) instead of three. Entries live 10 s at most; a revocation evicts the key on
  * every replica at once (see {@code Signals}), so a revoked key is refused from then on. Unknown keys are
- * never cached: a key just created on another replica must work at once.
+ * never cached: a key just created on another replica must work at once. Revoking a key revokes the keys below it,
+ * and each of them is evicted the same way.
  */
 public final class ApiKeyCache {
     private static final long MAX_AGE_NANOS = 10_000_000_000L;
@@ -26,7 +27,11 @@ public final class ApiKeyCache {
     public Optional<Entry> get(String publicKey, Supplier<Optional<Entry>> load) {
         Entry e = entries.get(publicKey);
         if (e != null && System.nanoTime() - e.loadedAtNanos() < MAX_AGE_NANOS) return Optional.of(e);
+        long before = invalidations.get();
         Optional<Entry> loaded = load.get();
+        // A revocation that landed while this row was read may be missing from it: then it serves this request
+        // only, and is not cached for the next ten seconds.
+        if (invalidations.get() != before) return loaded;
         loaded.ifPresentOrElse(v -> entries.put(publicKey, v), () -> entries.remove(publicKey));
         return loaded;
     }
@@ -40,6 +45,9 @@ public final class ApiKeyCache {
     }
 
     public void invalidate(String publicKey) {
+        invalidations.incrementAndGet();
         entries.remove(publicKey);
     }
+
+    private final java.util.concurrent.atomic.AtomicLong invalidations = new java.util.concurrent.atomic.AtomicLong();
 }

@@ -42,11 +42,6 @@ public final class ListSql {
         return this;
     }
 
-    public ListSql bind(String name, Object value) {
-        binds.put(name, value);
-        return this;
-    }
-
     public void uuidSet(String column, Filter.UuidSet f) {
         String p = next();
         conditions.add(column + " = ANY(:" + p + ")");
@@ -116,8 +111,25 @@ public final class ListSql {
         return this;
     }
 
+    /**
+     * Past the first page the total is counted first (it was needed anyway), and a page that starts at or past it is
+     * answered empty without running the page query: an OFFSET of billions would otherwise make PostgreSQL step
+     * through every matching row to find nothing (spec §1.1: an out-of-range page is an empty page). With kept
+     * counters ({@link #total}) such a request touches no rows at all.
+     */
     public <T> Page<T> run(Handle h, ListQuery q, RowMapper<T> mapper) {
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        if (q.page() == 1) {
+            List<T> data = page(h, q, where, mapper);
+            // The whole result fits on the first page: no second query needed.
+            return new Page<>(data, data.size() < q.limit() ? data.size() : total(h, where));
+        }
+        long total = total(h, where);
+        if (q.offset() >= total) return new Page<>(List.of(), total);
+        return new Page<>(page(h, q, where, mapper), total);
+    }
+
+    private <T> List<T> page(Handle h, ListQuery q, String where, RowMapper<T> mapper) {
         String sortColumn = q.sortField() == ListQuery.SortField.CREATED_AT ? "created_at" : "updated_at";
         String dir = q.descending() ? " DESC" : " ASC";
         String order = " ORDER BY " + sortColumn + dir + ", uuid" + dir;
@@ -127,19 +139,15 @@ public final class ListSql {
                 : "SELECT " + columns + " FROM " + table + where + order + " LIMIT :_limit OFFSET :_offset";
         var select = h.createQuery(sql);
         binds.forEach(select::bind);
-        select.bind("_limit", q.limit()).bind("_offset", Math.min(q.offset(), Long.MAX_VALUE / 2));
-        List<T> data = select.map(mapper).list();
-        long total;
-        if (q.page() == 1 && data.size() < q.limit()) {
-            total = data.size(); // the whole result fits on the first page: no second query needed
-        } else if (exactTotal != null) {
-            total = exactTotal.applyAsLong(h);
-        } else {
-            var count = h.createQuery("SELECT count(*) FROM " + table + where);
-            binds.forEach(count::bind);
-            total = count.mapTo(Long.class).one();
-        }
-        return new Page<>(data, total);
+        select.bind("_limit", q.limit()).bind("_offset", q.offset());
+        return select.map(mapper).list();
+    }
+
+    private long total(Handle h, String where) {
+        if (exactTotal != null) return exactTotal.applyAsLong(h);
+        var count = h.createQuery("SELECT count(*) FROM " + table + where);
+        binds.forEach(count::bind);
+        return count.mapTo(Long.class).one();
     }
 
     private String next() {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.error.FieldErrors;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -28,11 +29,15 @@ public final class Json {
 
     private Json() {}
 
-    /** Parses a request body; malformed JSON is a 400 naming the position, never a 500. */
+    /**
+     * Parses a request body; malformed JSON is a 400 naming the position, never a 500. So is text no column can
+     * hold, wherever it is in the body (see {@link #rejectUnstorableText}).
+     */
     public static JsonNode parse(byte[] body) {
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node == null || node.isMissingNode()) throw ApiException.badRequest("body", "must be a JSON document");
+            rejectUnstorableText(node);
             return node;
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage();
@@ -53,6 +58,67 @@ public final class Json {
         JsonNode node = parse(body);
         if (!node.isObject()) throw ApiException.badRequest("body", "must be a JSON object");
         return (ObjectNode) node;
+    }
+
+    /**
+     * Refuses U+0000 (PostgreSQL's text and jsonb cannot hold it, and argv, env and paths are C strings) and
+     * unpaired surrogates (a {@code "\\ud800"} escape is valid JSON but no Unicode text) in every string and
+     * every member name of a body, each error at its JSON path ({@code payload.parameters.parameters.env.A},
+     * {@code input_schema[0].label}). One check here covers every field of every endpoint, present and future.
+     */
+    static void rejectUnstorableText(JsonNode root) {
+        var errors = new FieldErrors();
+        walk(root, "", errors);
+        errors.throwIfAny();
+    }
+
+    private static final int MAX_TEXT_ERRORS = 20;
+
+    private static void walk(JsonNode node, String path, FieldErrors errors) {
+        if (errors.list().size() >= MAX_TEXT_ERRORS) return;
+        if (node.isTextual()) {
+            String problem = textProblem(node.textValue());
+            if (problem != null) errors.add(path.isEmpty() ? "body" : path, problem);
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) walk(node.get(i), path + "[" + i + "]", errors);
+        } else if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var member = it.next();
+                String name = member.getKey();
+                String memberPath = path.isEmpty() ? printable(name) : path + "." + printable(name);
+                String problem = textProblem(name);
+                if (problem != null) errors.add(memberPath, "field name " + problem);
+                else walk(member.getValue(), memberPath, errors);
+            }
+        }
+    }
+
+    private static String textProblem(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == '\0') return "must not contain NUL characters (\\u0000)";
+            if (isUnpairedSurrogate(s, i)) {
+                return "must be valid Unicode text (an unpaired surrogate \\u" + Integer.toHexString(s.charAt(i)) + " was found)";
+            }
+        }
+        return null;
+    }
+
+    private static boolean isUnpairedSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) return i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        if (Character.isLowSurrogate(c)) return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
+        return false;
+    }
+
+    /** A member name as it can appear in an error path: NUL and unpaired surrogates written as escapes. */
+    private static String printable(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '\0' || isUnpairedSurrogate(name, i)) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        return sb.toString();
     }
 
     public static ObjectNode object() {

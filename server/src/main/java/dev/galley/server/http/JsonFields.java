@@ -15,6 +15,8 @@ import java.util.Set;
  * and wrong types are collected as field errors, all reported together by {@link #finish()}.
  */
 public final class JsonFields {
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
     private final ObjectNode body;
     private final FieldErrors errors = new FieldErrors();
 
@@ -95,7 +97,13 @@ public final class JsonFields {
             return null;
         }
         try {
-            return OffsetDateTime.parse(n.textValue()).toInstant();
+            Instant t = OffsetDateTime.parse(n.textValue()).toInstant();
+            if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+                // Java parses years past 9999 ("+100000-01-01T00:00:00Z"); PostgreSQL cannot store all of them.
+                errors.add(name, "must lie between 0001-01-01 and 9999-12-31");
+                return null;
+            }
+            return t;
         } catch (DateTimeParseException e) {
             errors.add(name, "must be an RFC 3339 date-time such as 2027-01-31T00:00:00Z");
             return null;

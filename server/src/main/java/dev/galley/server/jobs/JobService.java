@@ -104,7 +104,10 @@ public final class JobService {
             }
             ObjectNode payload = Secrets.revealed(recipe.payload(), secrets.open(recipe.secrets()));
             JsonNode overrides = Json.parseObject(body, true);
-            CookResult result = new Cook(gpus.current()).cook(payload, recipe.inputSchema(), overrides);
+            // Spec §8: the owner's registry credentials go only into the owner's own jobs, unless the owner shares
+            // them; job_recipes.read.all does not change whose job this is.
+            boolean credentialsMayTravel = caller.owns(recipe.accountUuid()) || recipe.shareCredentials();
+            CookResult result = new Cook(gpus.current()).cook(payload, recipe.inputSchema(), overrides, credentialsMayTravel);
             return new Prepared(result.spec(), result.secretPointers(), recipe.uuid());
         });
     }

@@ -1,8 +1,10 @@
 package dev.galley.server.keys;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.auth.KeyLimits;
 import dev.galley.core.auth.PermissionSet;
 import dev.galley.core.error.ValidationException;
+import dev.galley.core.list.Filter;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
 import dev.galley.core.net.IpRange;
@@ -17,17 +19,19 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
-/** /v1/api-keys: create (secret shown once), list, get, revoke. */
+/** /v1/api-keys: create (secret shown once), list, get, revoke (with every key below the revoked one). */
 public final class ApiKeyHandlers {
     private static final ListQueryParser LIST = new ListQueryParser(
             Map.of("uuid", FilterKind.UUID_SET, "name", FilterKind.SUBSTRING, "is_revoked", FilterKind.BOOLEAN,
-                    "created_at", FilterKind.DATE_RANGE, "account_uuid", FilterKind.UUID_SET),
+                    "created_at", FilterKind.DATE_RANGE, "expires_at", FilterKind.DATE_RANGE,
+                    "account_uuid", FilterKind.UUID_SET, "account", FilterKind.UUID_SET), // account: Dispersed's alias
             Map.of(), Set.of());
     private final Jdbi jdbi;
     private final ApiKeyRepository keys;
@@ -48,6 +52,11 @@ public final class ApiKeyHandlers {
         this.clock = clock;
     }
 
+    /**
+     * POST /v1/api-keys. The new key is minted by the calling key and never out-reaches it (spec §8): its expiry and
+     * allowed IPs are at most the caller's ({@link KeyLimits}), and revoking the caller revokes it. That holds for a
+     * key an operator mints for another account too.
+     */
     public void create(Context ctx, Caller caller) {
         caller.require("api_keys", "create");
         var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), false),
@@ -66,9 +75,12 @@ public final class ApiKeyHandlers {
                 f.errors().addAll(e.errors());
             }
         }
-        if (ips != null) {
-            for (int i = 0; i < ips.size(); i++) {
-                if (!IpRange.isValid(ips.get(i))) f.errors().add("allowed_ips[" + i + "]", "must be an IP address or CIDR range");
+        List<IpRange> ranges = ips == null ? null : new ArrayList<>();
+        for (int i = 0; ips != null && i < ips.size(); i++) {
+            try {
+                ranges.add(IpRange.parse(ips.get(i)));
+            } catch (IllegalArgumentException e) {
+                f.errors().add("allowed_ips[" + i + "]", "must be an IP address or CIDR range");
             }
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -88,10 +100,23 @@ public final class ApiKeyHandlers {
         }
         String publicKey = ApiKeyGenerator.publicKey();
         String secretKey = ApiKeyGenerator.secretKey();
-        var row = new ApiKeyRow(UUID.randomUUID(), target, name, publicKey, secrets.encrypt(secretKey),
-                perms.asStrings(), ips == null ? List.of() : ips.stream().map(s -> IpRange.parse(s).toString()).toList(),
-                expiresAt, false, now, now, null);
-        jdbi.useHandle(h -> keys.insert(h, row));
+        PermissionSet granted = perms;
+        ApiKeyRow row = jdbi.inTransaction(h -> {
+            ApiKeyRow parent = keys.lockForMinting(h, caller.keyUuid())
+                    .orElseThrow(() -> ApiException.unauthenticated("unknown API key " + caller.publicKey()));
+            // The caller was authenticated from the key cache; the locked row is the word that counts.
+            if (parent.revoked()) throw ApiException.unauthenticated("API key " + caller.publicKey() + " has been revoked");
+            if (parent.expiresAt() != null && !parent.expiresAt().isAfter(now)) {
+                throw ApiException.unauthenticated("API key " + caller.publicKey() + " expired at " + parent.expiresAt());
+            }
+            KeyLimits limits = new KeyLimits(parent.expiresAt(), parent.allowedIps().stream().map(IpRange::parse).toList())
+                    .mint(expiresAt, ranges);
+            var child = new ApiKeyRow(UUID.randomUUID(), target, name, publicKey, secrets.encrypt(secretKey),
+                    granted.asStrings(), limits.allowedIps().stream().map(IpRange::toString).toList(),
+                    limits.expiresAt(), false, now, now, null, parent.uuid());
+            keys.insert(h, child);
+            return child;
+        });
         ObjectNode body = view(row);
         body.put("secret_key", secretKey);
         Responses.json(ctx, 201, body);
@@ -101,8 +126,11 @@ public final class ApiKeyHandlers {
         caller.require("api_keys", "read");
         var q = LIST.parse(ctx.queryParamMap());
         boolean all = caller.canAll("api_keys", "read");
-        if (!all && q.filter("account_uuid", dev.galley.core.list.Filter.UuidSet.class).isPresent()) {
-            throw ApiException.forbidden("filter[account_uuid] needs api_keys.read.all");
+        for (String filter : List.of("account_uuid", "account")) {
+            var asked = q.filter(filter, Filter.UuidSet.class);
+            if (!all && asked.isPresent() && asked.get().values().stream().anyMatch(a -> !caller.owns(a))) {
+                throw ApiException.forbidden("filter[" + filter + "] naming another account needs api_keys.read.all");
+            }
         }
         Responses.page(ctx, q, jdbi.withHandle(h -> keys.list(h, all ? null : caller.accountUuid(), q)), ApiKeyHandlers::view);
     }
@@ -112,17 +140,22 @@ public final class ApiKeyHandlers {
         Responses.json(ctx, 200, view(visible(ctx, caller, "read")));
     }
 
+    /**
+     * DELETE /v1/api-keys/{uuid}: revokes the key and every key below it (spec §8), and evicts them all from the key
+     * cache of every replica: here at once, elsewhere through NOTIFY when the revocation commits.
+     */
     public void revoke(Context ctx, Caller caller) {
         caller.require("api_keys", "delete");
         ApiKeyRow key = visible(ctx, caller, "delete");
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        ApiKeyRow revoked = jdbi.inTransaction(h -> {
-            var row = keys.revoke(h, key.uuid(), now);
-            signals.keyChanged(h, key.publicKey()); // every replica evicts it from its key cache
-            return row;
-        }).orElseThrow(() -> ApiException.notFound("api key"));
-        cache.invalidate(key.publicKey());
-        Responses.json(ctx, 200, view(revoked));
+        var revoked = jdbi.inTransaction(h -> {
+            List<ApiKeyRow> rows = keys.revokeWithDescendants(h, key.uuid(), now);
+            signals.keysChanged(h, rows.stream().map(ApiKeyRow::publicKey).toList());
+            return rows;
+        });
+        revoked.forEach(r -> cache.invalidate(r.publicKey()));
+        ApiKeyRow shown = jdbi.withHandle(h -> keys.byUuid(h, key.uuid())).orElseThrow(() -> ApiException.notFound("api key"));
+        Responses.json(ctx, 200, view(shown));
     }
 
     private ApiKeyRow visible(Context ctx, Caller caller, String action) {
@@ -142,7 +175,8 @@ public final class ApiKeyHandlers {
         k.allowedIps().forEach(ips::add);
         o.put("expires_at", Json.timestamp(k.expiresAt())).put("is_revoked", k.revoked())
                 .put("created_at", Json.timestamp(k.createdAt())).put("updated_at", Json.timestamp(k.updatedAt()))
-                .put("last_used_at", Json.timestamp(k.lastUsedAt())).put("account_uuid", k.accountUuid().toString());
+                .put("last_used_at", Json.timestamp(k.lastUsedAt())).put("account_uuid", k.accountUuid().toString())
+                .put("created_by_key_uuid", k.createdByKeyUuid() == null ? null : k.createdByKeyUuid().toString());
         return o;
     }
 }

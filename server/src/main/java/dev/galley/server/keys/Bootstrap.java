@@ -43,7 +43,7 @@ public final class Bootstrap {
                 return;
             }
             keys.insert(h, new ApiKeyRow(UUID.randomUUID(), operator.uuid(), "bootstrap operator key", pk,
-                    secrets.encrypt(sk), List.of("*"), List.of(), null, false, now, now, null));
+                    secrets.encrypt(sk), List.of("*"), List.of(), null, false, now, now, null, null)); // no parent
         });
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.cook.InputSchema;
 import dev.galley.core.cook.RecipePayloadValidator;
+import dev.galley.core.cook.RegistryCredentials;
+import dev.galley.core.error.FieldErrors;
 import dev.galley.core.error.ValidationException;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
@@ -20,7 +22,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -34,7 +35,7 @@ public final class RecipeHandlers {
                     "name", FilterKind.SUBSTRING, "uuid", FilterKind.UUID_SET, "created_at", FilterKind.DATE_RANGE),
             Map.of("visibility", VISIBILITIES), Set.of());
     private static final Set<String> FIELDS = Set.of("name", "description", "visibility", "payload", "input_schema",
-            "quickstart_md", "thumbnail_url", "is_official");
+            "quickstart_md", "thumbnail_url", "is_official", "share_credentials");
 
     private final Jdbi jdbi;
     private final RecipeRepository recipes;
@@ -59,6 +60,7 @@ public final class RecipeHandlers {
         String quickstart = f.string("quickstart_md", false, 0, 100_000);
         String thumbnail = thumbnail(f);
         Boolean official = f.bool("is_official");
+        boolean share = Boolean.TRUE.equals(f.bool("share_credentials"));
         JsonNode payload = f.raw("payload");
         if (payload == null || payload.isNull()) f.errors().add("payload", "is required (a job spec, see POST /v1/jobs)");
         Sealed sealed = null;
@@ -67,7 +69,8 @@ public final class RecipeHandlers {
             InputSchema parsed = InputSchema.parse(f.raw("input_schema"), "input_schema");
             schema = normalisedSchema(f.raw("input_schema"));
             if (payload != null && !payload.isNull()) {
-                sealed = seal(RecipePayloadValidator.validate(payload, parsed, gpus.current()), Map.of());
+                ObjectNode validated = RecipePayloadValidator.validate(payload, parsed, gpus.current());
+                sealed = bindAndSeal(null, validated, parsed, true, f);
             }
         } catch (ValidationException e) {
             f.errors().addAll(e.errors());
@@ -76,7 +79,7 @@ public final class RecipeHandlers {
         if (Boolean.TRUE.equals(official)) caller.requireAll("job_recipes", "update");
         Instant now = now();
         var row = new RecipeRow(UUID.randomUUID(), caller.accountUuid(), name, description, visibility, sealed.payload(),
-                sealed.secrets(), schema, quickstart, thumbnail, Boolean.TRUE.equals(official), null, now, now, null);
+                sealed.secrets(), schema, quickstart, thumbnail, Boolean.TRUE.equals(official), null, now, now, null, share);
         jdbi.useHandle(h -> recipes.insert(h, row));
         Responses.json(ctx, 201, RecipeView.of(row, caller.accountUuid()));
     }
@@ -105,9 +108,10 @@ public final class RecipeHandlers {
         String thumbnail = f.has("thumbnail_url") ? thumbnail(f) : old.thumbnailUrl();
         Boolean official = f.has("is_official") ? f.bool("is_official") : Boolean.valueOf(old.official());
         if (f.has("is_official") && official == null) f.errors().add("is_official", "must be true or false");
-        if (f.has("payload") && (f.raw("payload") == null || f.raw("payload").isNull())) {
-            f.errors().add("payload", "cannot be null (send a job spec, or leave payload out)");
-        }
+        Boolean share = f.has("share_credentials") ? f.bool("share_credentials") : Boolean.valueOf(old.shareCredentials());
+        if (share == null) f.errors().add("share_credentials", "must be true or false");
+        boolean payloadSent = f.has("payload") && f.raw("payload") != null && !f.raw("payload").isNull();
+        if (f.has("payload") && !payloadSent) f.errors().add("payload", "cannot be null (send a job spec, or leave payload out)");
         JsonNode schemaRaw = f.has("input_schema") ? f.raw("input_schema") : old.inputSchema();
         Sealed sealed = null;
         JsonNode schema = old.inputSchema();
@@ -115,18 +119,21 @@ public final class RecipeHandlers {
             InputSchema parsed = InputSchema.parse(schemaRaw, "input_schema");
             schema = normalisedSchema(schemaRaw);
             // The payload is re-validated whenever it or the inputs it refers to change.
-            Map<String, String> oldSecrets = secrets.open(old.secrets());
-            JsonNode payload = f.has("payload") && !f.raw("payload").isNull() ? f.raw("payload")
-                    : Secrets.revealed(old.payload(), oldSecrets);
-            sealed = seal(RecipePayloadValidator.validate(payload, parsed, gpus.current()), oldSecrets);
+            ObjectNode before = Secrets.revealed(old.payload(), secrets.open(old.secrets()));
+            ObjectNode validated = RecipePayloadValidator.validate(payloadSent ? f.raw("payload") : before, parsed, gpus.current());
+            sealed = bindAndSeal(payloadSent ? before : null, validated, parsed, payloadSent || f.has("input_schema"), f);
         } catch (ValidationException e) {
             f.errors().addAll(e.errors());
         }
         f.finish();
         if (f.has("is_official") && official != old.official()) caller.requireAll("job_recipes", "update");
+        if (share != old.shareCredentials() && !caller.owns(old.accountUuid())) {
+            // Sharing hands the owner's registry credentials to other accounts: only the owner decides that.
+            throw ApiException.forbidden("only the recipe's owner may change share_credentials");
+        }
         var row = new RecipeRow(old.uuid(), old.accountUuid(), name, description, visibility, sealed.payload(),
                 sealed.secrets(), schema, quickstart, thumbnail, official, old.forkedFromRecipeUuid(), old.createdAt(),
-                now(), old.lastUsedAt());
+                now(), old.lastUsedAt(), share);
         jdbi.useHandle(h -> recipes.update(h, row));
         Responses.json(ctx, 200, RecipeView.of(row, caller.accountUuid()));
     }
@@ -147,10 +154,15 @@ public final class RecipeHandlers {
         String name = f.has("name") ? f.string("name", true, 1, 200) : null;
         f.finish();
         if (name == null) name = truncate(src.name() + " (fork)", 200);
+        // A fork by another account is that account's recipe: the owner's credentials stay behind (spec §8).
+        ObjectNode payload = Secrets.revealed(src.payload(), secrets.open(src.secrets()));
+        var schema = inputSchemaOf(src.inputSchema());
+        var bound = RegistryCredentials.forFork(payload, schema, caller.owns(src.accountUuid()));
+        Sealed sealed = seal(bound.spec());
         Instant now = now();
         var row = new RecipeRow(UUID.randomUUID(), caller.accountUuid(), name, src.description(), "PRIVATE",
-                src.payload(), src.secrets(), src.inputSchema(), src.quickstartMd(), src.thumbnailUrl(), false,
-                src.uuid(), now, now, null);
+                sealed.payload(), sealed.secrets(), src.inputSchema(), src.quickstartMd(), src.thumbnailUrl(), false,
+                src.uuid(), now, now, null, false);
         jdbi.useHandle(h -> recipes.insert(h, row));
         Responses.json(ctx, 201, RecipeView.of(row, caller.accountUuid()));
     }
@@ -175,29 +187,32 @@ public final class RecipeHandlers {
     private record Sealed(ObjectNode payload, byte[] secrets) {}
 
     /**
-     * Masks the payload's secrets and seals their values. A secret sent back as "********" (as GET shows it)
-     * keeps the value already stored, so a client can round-trip a recipe without knowing its secrets.
+     * Applies the credential rules to a payload being written ({@link RegistryCredentials}): a {@code "********"} sent
+     * back keeps the stored value only where host and image did not change ({@code before} null: nothing is stored),
+     * and stored credentials may not sit next to a destination an input fills ({@code checkDestinations}). Problems
+     * go to {@code f}; when there are none the payload is masked and its credentials sealed.
      */
-    private Sealed seal(ObjectNode payload, Map<String, String> previous) {
-        Set<String> pointers = Secrets.standardSecretPointers(payload);
-        Map<String, String> values = new HashMap<>(Secrets.extract(payload, pointers));
-        for (var e : Map.copyOf(values).entrySet()) {
-            if (Secrets.MASK.equals(e.getValue())) {
-                String kept = previous.get(e.getKey());
-                if (kept == null) throw ValidationException.of("payload" + pointerToPath(e.getKey()), "is masked; send the real secret value");
-                values.put(e.getKey(), kept);
-            }
-        }
-        return new Sealed(Secrets.masked(payload, pointers), secrets.seal(values));
+    private Sealed bindAndSeal(ObjectNode before, ObjectNode payload, InputSchema schema, boolean checkDestinations, JsonFields f) {
+        var problems = new FieldErrors();
+        if (checkDestinations) RegistryCredentials.checkFixedDestinations(payload, schema, problems);
+        var bound = RegistryCredentials.forUpdate(before, payload, schema, problems);
+        f.errors().addAll(problems.list());
+        return problems.isEmpty() ? seal(bound.spec()) : null;
     }
 
-    private static String pointerToPath(String pointer) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : pointer.substring(1).split("/")) {
-            if (part.matches("\\d+")) sb.append('[').append(part).append(']');
-            else sb.append('.').append(part);
+    /** Masks the registry credentials and seals their values (placeholders included: GET shows them masked too). */
+    private Sealed seal(ObjectNode payload) {
+        Set<String> pointers = Secrets.standardSecretPointers(payload);
+        return new Sealed(Secrets.masked(payload, pointers), secrets.seal(Secrets.extract(payload, pointers)));
+    }
+
+    /** A stored recipe's input schema; one that no longer parses counts as none (so every credential counts as stored). */
+    private static InputSchema inputSchemaOf(JsonNode inputSchema) {
+        try {
+            return InputSchema.parse(inputSchema, "input_schema");
+        } catch (ValidationException unreadable) {
+            return InputSchema.empty();
         }
-        return sb.toString();
     }
 
     private static JsonNode normalisedSchema(JsonNode raw) {

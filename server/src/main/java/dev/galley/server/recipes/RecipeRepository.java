@@ -17,20 +17,22 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class RecipeRepository {
     private static final String COLUMNS = """
             uuid, account_uuid, name, description, visibility, payload, secrets, input_schema, quickstart_md,
-            thumbnail_url, is_official, forked_from_recipe_uuid, created_at, updated_at, last_used_at""";
+            thumbnail_url, is_official, forked_from_recipe_uuid, created_at, updated_at, last_used_at, share_credentials""";
 
     public void insert(Handle h, RecipeRow r) {
         h.createUpdate("""
                 INSERT INTO job_recipes (uuid, account_uuid, name, description, visibility, payload, secrets,
-                    input_schema, quickstart_md, thumbnail_url, is_official, forked_from_recipe_uuid, created_at, updated_at)
+                    input_schema, quickstart_md, thumbnail_url, is_official, forked_from_recipe_uuid, created_at, updated_at,
+                    share_credentials)
                 VALUES (:uuid, :account, :name, :description, :visibility, CAST(:payload AS jsonb), :secrets,
-                    CAST(:schema AS jsonb), :quickstart, :thumbnail, :official, :forked, :created, :created)""")
+                    CAST(:schema AS jsonb), :quickstart, :thumbnail, :official, :forked, :created, :created, :share)""")
                 .bind("uuid", r.uuid()).bind("account", r.accountUuid()).bind("name", r.name())
                 .bind("description", r.description()).bind("visibility", r.visibility())
                 .bind("payload", Json.text(r.payload())).bind("secrets", r.secrets())
                 .bind("schema", Json.text(r.inputSchema())).bind("quickstart", r.quickstartMd())
                 .bind("thumbnail", r.thumbnailUrl()).bind("official", r.official())
                 .bind("forked", r.forkedFromRecipeUuid()).bind("created", r.createdAt())
+                .bind("share", r.shareCredentials())
                 .execute();
     }
 
@@ -39,13 +41,13 @@ public final class RecipeRepository {
                 UPDATE job_recipes SET name = :name, description = :description, visibility = :visibility,
                     payload = CAST(:payload AS jsonb), secrets = :secrets, input_schema = CAST(:schema AS jsonb),
                     quickstart_md = :quickstart, thumbnail_url = :thumbnail, is_official = :official,
-                    updated_at = :updated
+                    share_credentials = :share, updated_at = :updated
                 WHERE uuid = :uuid""")
                 .bind("uuid", r.uuid()).bind("name", r.name()).bind("description", r.description())
                 .bind("visibility", r.visibility()).bind("payload", Json.text(r.payload()))
                 .bind("secrets", r.secrets()).bind("schema", Json.text(r.inputSchema()))
                 .bind("quickstart", r.quickstartMd()).bind("thumbnail", r.thumbnailUrl())
-                .bind("official", r.official()).bind("updated", r.updatedAt())
+                .bind("official", r.official()).bind("share", r.shareCredentials()).bind("updated", r.updatedAt())
                 .execute();
     }
 
@@ -74,14 +76,14 @@ public final class RecipeRepository {
      */
     public ListSql.Page<RecipeRow> list(Handle h, UUID caller, boolean seeAll, ListQuery q) {
         var sql = new ListSql("job_recipes", COLUMNS);
-        sql.bind("me", caller);
-        if (!seeAll) sql.where("(account_uuid = :me OR visibility = 'PUBLIC')");
+        // :me is bound only with a condition that uses it: JDBI refuses a binding the statement does not declare.
+        if (!seeAll) sql.where("(account_uuid = :me OR visibility = 'PUBLIC')", "me", caller);
         boolean visibilityFiltered = false;
         for (Filter f : q.filters()) {
             switch (f.field()) {
                 case "visibility" -> { sql.wordSet("visibility", (Filter.WordSet) f); visibilityFiltered = true; }
                 case "is_official" -> sql.bool("is_official", (Filter.Bool) f);
-                case "is_owner" -> sql.where(((Filter.Bool) f).value() ? "account_uuid = :me" : "account_uuid <> :me");
+                case "is_owner" -> sql.where(((Filter.Bool) f).value() ? "account_uuid = :me" : "account_uuid <> :me", "me", caller);
                 case "name" -> sql.substring("name", (Filter.Substring) f);
                 case "uuid" -> sql.uuidSet("uuid", (Filter.UuidSet) f);
                 case "created_at" -> sql.dateRange("created_at", (Filter.DateRange) f);
@@ -108,6 +110,7 @@ public final class RecipeRepository {
                 rs.getObject("forked_from_recipe_uuid", UUID.class),
                 ListSql.instant(rs, "created_at"),
                 ListSql.instant(rs, "updated_at"),
-                ListSql.instant(rs, "last_used_at"));
+                ListSql.instant(rs, "last_used_at"),
+                rs.getBoolean("share_credentials"));
     }
 }

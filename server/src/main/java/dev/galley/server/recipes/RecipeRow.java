@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A job recipe as stored: payload with secrets masked, the real values sealed in {@code secrets}. */
+/**
+ * A job recipe as stored: payload with secrets masked, the real values sealed in {@code secrets}.
+ * {@code shareCredentials}: the owner lets jobs other accounts cook from it carry its registry credentials.
+ */
 public record RecipeRow(
         UUID uuid,
         UUID accountUuid,
@@ -21,7 +24,8 @@ public record RecipeRow(
         UUID forkedFromRecipeUuid,
         Instant createdAt,
         Instant updatedAt,
-        Instant lastUsedAt) {
+        Instant lastUsedAt,
+        boolean shareCredentials) {
 
     public boolean isArchived() {
         return "ARCHIVED".equals(visibility);

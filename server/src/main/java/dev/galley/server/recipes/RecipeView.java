@@ -1,6 +1,7 @@
 package dev.galley.server.recipes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.spec.Secrets;
 import dev.galley.server.http.Json;
 import java.util.UUID;
 
@@ -18,8 +19,10 @@ public final class RecipeView {
         o.put("name", r.name());
         o.put("description", r.description());
         o.put("visibility", r.visibility());
-        o.set("payload", r.payload().deepCopy());
+        // Stored payloads are masked already; masking again also covers recipes stored before user was masked.
+        o.set("payload", Secrets.masked(r.payload(), Secrets.standardSecretPointers(r.payload())));
         o.put("is_official", r.official());
+        o.put("share_credentials", r.shareCredentials());
         o.put("is_owner", r.accountUuid().equals(callerAccount));
         o.put("forked_from_recipe_uuid", r.forkedFromRecipeUuid() == null ? null : r.forkedFromRecipeUuid().toString());
         o.put("quickstart_md", r.quickstartMd());
@@ -28,4 +31,5 @@ public final class RecipeView {
         o.put("account_uuid", r.accountUuid().toString());
         return o;
     }
+
 }

@@ -62,6 +62,13 @@ public final class Signals implements AutoCloseable {
         h.createQuery("SELECT pg_notify('" + KEYS + "', :pk)").bind("pk", publicKey).mapTo(String.class).one();
     }
 
+    /** As {@link #keyChanged}, for many keys in one statement (a revocation and every key below it). */
+    public void keysChanged(Handle h, Collection<String> publicKeys) {
+        if (publicKeys.isEmpty()) return;
+        h.createQuery("SELECT count(pg_notify('" + KEYS + "', pk)) FROM unnest(CAST(:pks AS text[])) pk")
+                .bind("pks", publicKeys.toArray(String[]::new)).mapTo(Long.class).one();
+    }
+
     public void onKeyChanged(java.util.function.Consumer<String> listener) {
         this.keyRevoked = listener;
     }

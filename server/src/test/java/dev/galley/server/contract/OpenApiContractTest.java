@@ -211,7 +211,7 @@ class OpenApiContractTest {
                 {"uuid": "%s", "object": "api_key", "name": "ci", "public_key": "pk_abc",
                  "permissions": ["jobs.read.own"], "allowed_ips": [], "expires_at": null, "is_revoked": false,
                  "created_at": "2026-11-26T21:14:09.123Z", "updated_at": "2026-11-26T21:14:09.123Z",
-                 "last_used_at": null, "account_uuid": "%s"%s}""";
+                 "last_used_at": null, "account_uuid": "%s", "created_by_key_uuid": null%s}""";
         String plain = key.formatted(JOB_UUID, ACCOUNT_UUID, "");
         String withSecret = key.formatted(JOB_UUID, ACCOUNT_UUID, ", \"secret_key\": \"sk_xyz\"");
         assertThat(contract.responseProblems("POST", "/v1/api-keys", 201, withSecret)).isEmpty();

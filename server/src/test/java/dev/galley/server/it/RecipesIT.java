@@ -83,9 +83,12 @@ class RecipesIT {
         assertThat(fork.get("forked_from_recipe_uuid").asText()).isEqualTo(uuid);
         assertThat(fork.get("is_owner").asBoolean()).isTrue();
         assertThat(fork.get("name").asText()).isEqualTo("my copy");
-        // The fork cooks with the original's secret, which neither account can read back.
+        // A fork by another account is that account's recipe: alice's registry credentials stay behind (spec §8).
+        assertThat(fork.at("/payload/parameters/parameters/secret").isNull()).isTrue();
+        assertThat(fork.at("/payload/parameters/parameters/user").isNull()).isTrue();
+        assertThat(fork.get("share_credentials").asBoolean()).isFalse();
         JsonNode job = bob.ok("POST", "/v1/job-recipes/" + fork.get("uuid").asText() + "/cook", "{}", 201);
-        assertThat(job.at("/parameters/parameters/secret").asText()).isEqualTo("********");
+        assertThat(job.at("/parameters/parameters/secret").isNull()).isTrue();
         JsonNode defaultName = bob.ok("POST", "/v1/job-recipes/" + uuid + "/fork", null, 201);
         assertThat(defaultName.get("name").asText()).endsWith("(fork)");
     }
@@ -144,5 +147,35 @@ class RecipesIT {
                  "input_schema":[{"key":"title","type":"string","default_value":"hello"},{"key":"n","type":"number"}]}""", 201);
         assertThat(r.at("/payload/title").asText()).isEqualTo("{{title}}");
         assertThat(r.at("/input_schema/0/key").asText()).isEqualTo("title");
+    }
+
+    @Test
+    void inputDefaultsInDispersedsStringFormWorkForEveryType() {
+        JsonNode r = alice.ok("POST", "/v1/job-recipes", """
+                {"name":"string defaults","payload":{"title":"{{title}}","task":"BATCH","max_timeout_run_ms":60000,
+                  "parameters":{"parameters":{"image":"busybox",
+                    "env":{"CPUS":"{{cpus}}","FP16":"{{fp16}}","SIZE":"{{size}}","RATE":"{{rate}}"}}}},
+                 "input_schema":[{"key":"title","type":"string","default_value":"hello"},
+                                 {"key":"cpus","type":"number","default_value":"4"},
+                                 {"key":"rate","type":"number","default_value":"0.50"},
+                                 {"key":"fp16","type":"boolean","default_value":"true"},
+                                 {"key":"size","type":"select","options":[{"label":"S","value":"s"},{"label":"M","value":"m"}],
+                                  "default_value":"m"},
+                                 {"key":"note","type":"number","default_value":""}]}""", 201);
+        assertThat(r.at("/input_schema/1/default_value").asText()).as("stored as sent").isEqualTo("4");
+        JsonNode job = alice.ok("POST", "/v1/job-recipes/" + r.get("uuid").asText() + "/cook", "{}", 201);
+        assertThat(job.at("/parameters/parameters/env/CPUS").asText()).isEqualTo("4");
+        assertThat(job.get("title").asText()).isEqualTo("hello");
+        assertThat(job.at("/parameters/parameters/env/FP16").asText()).isEqualTo("true");
+        assertThat(job.at("/parameters/parameters/env/SIZE").asText()).isEqualTo("m");
+        assertThat(job.at("/parameters/parameters/env/RATE").asText()).isEqualTo("0.5");
+
+        JsonNode bad = ok(alice.call("POST", "/v1/job-recipes", """
+                {"name":"bad defaults","payload":{"title":"t","task":"BATCH","max_timeout_run_ms":60000,
+                  "parameters":{"parameters":{"image":"busybox"}}},
+                 "input_schema":[{"key":"n","type":"number","default_value":"four"},
+                                 {"key":"b","type":"boolean","default_value":"yes"}]}"""), 400);
+        assertThat(bad.at("/error/errors")).extracting(e -> e.get("field").asText())
+                .containsExactlyInAnyOrder("input_schema[0].default_value", "input_schema[1].default_value");
     }
 }
