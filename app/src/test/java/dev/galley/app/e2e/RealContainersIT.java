@@ -65,11 +65,32 @@ class RealContainersIT {
     @AfterAll
     static void stop() throws Exception {
         for (AgentProcess a : agents) a.close();
-        TestImages.run(List.of("podman", "rm", "-f", "--filter", "label=galley.managed=true"));
-        // A SIGKILLed agent leaves its `podman logs -f` child behind, and podman 4.3 keeps it waiting even
-        // after the container is gone: end them, so later tests and benchmarks get the CPU back.
-        TestImages.run(List.of("pkill", "-f", "podman logs -f --since"));
-        if (server != null) server.close();
+        if (server == null) return;
+        // Only what this class's agents left, by their node uuids: other test runs may use the same engine
+        // at the same time, and their containers and networks carry other nodes' uuids.
+        for (String node : nodeUuids()) {
+            String label = "label=galley.node_uuid=" + node;
+            List<String> containers = TestImages.output(List.of("podman", "ps", "-a", "-q", "--no-trunc", "--filter", label))
+                    .lines().map(String::strip).filter(id -> id.matches("[0-9a-f]{64}")).toList();
+            TestImages.run(List.of("podman", "rm", "-f", "-t", "0", "--filter", label));
+            // A killed agent's runs keep their networks; without this every test run would leave some behind.
+            TestImages.run(List.of("podman", "network", "prune", "-f", "--filter", label));
+            // A SIGKILLed agent leaves its `podman logs -f` child behind, and podman 4.3 keeps it waiting even
+            // after the container is gone: end those of these containers, so later tests get the CPU back.
+            for (String id : containers) TestImages.run(List.of("pkill", "-f", "podman logs -f .*" + id));
+        }
+        server.close();
+    }
+
+    /** Every node on this class's server: the database is its own, so these are its agents' nodes. */
+    static List<String> nodeUuids() {
+        GalleyClient op = TestServer.client(server, TestServer.OPERATOR_KEY);
+        List<String> uuids = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            JsonNode nodes = TestServer.ok(TestServer.call(op, "GET", "/v1/nodes?limit=50&page=" + page, null), 200);
+            nodes.get("data").forEach(n -> uuids.add(n.get("uuid").asText()));
+            if (nodes.get("data").isEmpty() || uuids.size() >= nodes.get("total").asInt()) return uuids;
+        }
     }
 
     static AgentProcess agent(String name, String region) throws Exception {

@@ -24,7 +24,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * is injected (runtime, control plane, clock), so tests run it against fakes.
  *
  * <p>Lifecycle: {@link #start()} registers (and throws if that fails, so {@code galley node} can say
- * why), re-attaches to the containers a previous agent left, and starts the loops. {@link #shutdown()}
+ * why), re-attaches to the containers this node's previous agent left (never to another node's on the
+ * same engine), and starts the loops. {@link #shutdown()}
  * is graceful: it stops taking work, lets go of the runs WITHOUT stopping their containers (so the next
  * start re-attaches to them), and stops heartbeating last, so the server does not declare the node lost
  * while it is still letting go.
@@ -148,48 +148,57 @@ public final class NodeAgent implements AutoCloseable {
                 + (simulated > 0 ? " (" + simulated + " simulated)" : "");
     }
 
-    /** Picks up the containers a previous agent started (by label), running or finished. */
+    /**
+     * Picks up the containers this node's previous agent started, running or finished, and removes its
+     * networks of runs that are gone (an agent that died between making a run's network and removing it
+     * leaves one behind). Other nodes' containers and networks on the same engine are left alone; see
+     * {@link Reattachment}.
+     */
     private void reattach() {
         List<ManagedContainer> containers;
+        List<ManagedNetwork> networks;
         try {
             containers = runtime.listManaged();
         } catch (ContainerRuntimeException e) {
             log.error("cannot list the containers a previous agent started: {}", e.getMessage());
             return;
         }
-        if (!containers.isEmpty()) log.info("found {} container(s) from a previous agent", containers.size());
-        collectStaleNetworks(containers);
-        for (ManagedContainer container : containers) {
-            if (container.jobRunUuid() == null || container.jobRunUuid().isBlank()) {
-                log.warn("container {} is marked as Galley's but names no run; leaving it alone", container.name());
-                continue;
-            }
-            launch(RunSupervisor.forContainer(container, context));
-        }
-    }
-
-    /**
-     * Removes the networks of runs whose container is gone: an agent that died between making a run's
-     * network and removing it leaves one behind. Networks of the containers just found stay; their
-     * supervisors remove them with the container.
-     */
-    private void collectStaleNetworks(List<ManagedContainer> containers) {
-        List<ManagedNetwork> networks;
         try {
             networks = runtime.listManagedNetworks();
         } catch (ContainerRuntimeException e) {
             log.warn("cannot list the networks a previous agent made: {}", e.getMessage());
-            return;
+            networks = List.of();
         }
-        Set<String> runsWithContainers = containers.stream().map(ManagedContainer::jobRunUuid)
-                .filter(Objects::nonNull).collect(Collectors.toSet());
-        for (String network : RunNetworks.toCollect(networks, runsWithContainers, context.clock().instant())) {
+        String nodeUuid = node.uuid();
+        Set<String> placedHere = runsTheServerPlacesHere(nodeUuid, Reattachment.runsToAskTheServerAbout(containers, networks));
+        Reattachment.Plan plan = Reattachment.plan(nodeUuid, containers, networks, placedHere, context.clock().instant());
+        for (Reattachment.LeftAlone other : plan.leftAlone()) {
+            if (other.ownership() == Ownership.OTHER_NODE) log.debug("leaving {} alone: {}", other.what(), other.why());
+            else log.warn("leaving {} alone: {}", other.what(), other.why());
+        }
+        if (!plan.adopt().isEmpty()) log.info("found {} container(s) of this node from a previous agent", plan.adopt().size());
+        for (String network : plan.networksToRemove()) {
             try {
                 runtime.removeNetwork(network);
                 log.info("removed network {}: its run has no container any more", network);
             } catch (ContainerRuntimeException e) {
                 log.warn("could not remove the left-over network {}: {}", network, e.getMessage());
             }
+        }
+        for (ManagedContainer container : plan.adopt()) launch(RunSupervisor.forContainer(container, context));
+    }
+
+    /**
+     * Which of these runs (of containers and networks without a node label) the server places on this
+     * node; none when it cannot be asked now, so they are left alone until a later start.
+     */
+    private Set<String> runsTheServerPlacesHere(String nodeUuid, Set<String> runs) {
+        if (runs.isEmpty()) return Set.of();
+        try {
+            return controlPlane.runsOnNode(nodeUuid, runs);
+        } catch (ControlPlaneException | ControlPlaneUnavailableException e) {
+            log.warn("cannot ask the server which of {} unlabelled run(s) are on this node ({}); leaving them alone", runs.size(), e.getMessage());
+            return Set.of();
         }
     }
 
@@ -260,10 +269,11 @@ public final class NodeAgent implements AutoCloseable {
         int failures = 0;
         while (!stopping.get()) {
             try {
-                List<Assignment> assignments = controlPlane.pollAssignments(node.uuid(), config.pollWait());
+                String nodeUuid = node.uuid();
+                List<Assignment> assignments = controlPlane.pollAssignments(nodeUuid, config.pollWait());
                 if (failures > 0) log.info("polling for work works again");
                 failures = 0;
-                for (Assignment assignment : assignments) accept(assignment);
+                for (Assignment assignment : assignments) accept(assignment, nodeUuid);
                 continue;
             } catch (ControlPlaneUnavailableException e) {
                 if (stopping.get()) return;
@@ -281,14 +291,17 @@ public final class NodeAgent implements AutoCloseable {
         }
     }
 
-    /** Starts a supervisor unless this run is already running here or was recently (at-least-once delivery). */
-    private void accept(Assignment assignment) {
+    /**
+     * Starts a supervisor unless this run is already running here or was recently (at-least-once delivery).
+     * {@code nodeUuid} is the node it was assigned to, which its container and network are labelled with.
+     */
+    private void accept(Assignment assignment, String nodeUuid) {
         String runUuid = assignment.run().uuid();
         if (stopping.get() || supervisors.containsKey(runUuid) || recentRuns.contains(runUuid)) {
             log.debug("run {}: already known; ignoring the repeated assignment", runUuid);
             return;
         }
-        launch(RunSupervisor.forAssignment(assignment, context));
+        launch(RunSupervisor.forAssignment(assignment, nodeUuid, context));
     }
 
     private void launch(RunSupervisor supervisor) {

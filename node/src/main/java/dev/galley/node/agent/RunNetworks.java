@@ -14,8 +14,9 @@ import java.util.Set;
 final class RunNetworks {
     static final String PREFIX = "galley-run-";
     /**
-     * A network younger than this is never collected: another agent on the same engine (tests run
-     * several) may have just made it and be about to start its container.
+     * A network younger than this is never collected: an agent may have just made it and be about to
+     * start its container. Other nodes' agents on the engine never get here (see {@link Ownership}); this
+     * is the margin for two processes mistakenly running as the same node.
      */
     static final Duration MIN_AGE_TO_COLLECT = Duration.ofMinutes(1);
 
@@ -26,9 +27,10 @@ final class RunNetworks {
     }
 
     /**
-     * The networks a starting agent removes: made for a run (their name is that run's network name, so
-     * nothing Galley did not name is touched) whose container no longer exists, and old enough. Removal
-     * of one that still has a container is refused by the runtime anyway.
+     * Of this node's networks ({@link Reattachment} picks them), the ones a starting agent removes: made
+     * for a run (their name is that run's network name, so nothing Galley did not name is touched) whose
+     * container no longer exists, and old enough. Removal of one that still has a container is refused
+     * by the runtime anyway.
      */
     static List<String> toCollect(List<ManagedNetwork> networks, Set<String> runsWithContainers, Instant now) {
         return networks.stream()

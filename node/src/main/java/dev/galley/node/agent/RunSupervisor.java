@@ -55,6 +55,8 @@ final class RunSupervisor {
     private static final String CONTAINER_NAME_PREFIX = "galley-";
 
     private final String runUuid;
+    /** The node this run is on, which its container and network are labelled with; null after a re-attach (it is on the container). */
+    private final String nodeUuidOrNull;
     private final SupervisorContext ctx;
     private final Assignment assignmentOrNull;
     private final ManagedContainer containerOrNull;
@@ -67,22 +69,24 @@ final class RunSupervisor {
     private RunProxies proxies;
     private Thread exitWaiter;
 
-    private RunSupervisor(String runUuid, SupervisorContext ctx, Assignment assignment, ManagedContainer container) {
+    private RunSupervisor(String runUuid, String nodeUuid, SupervisorContext ctx, Assignment assignment, ManagedContainer container) {
         this.runUuid = runUuid;
+        this.nodeUuidOrNull = nodeUuid;
         this.ctx = ctx;
         this.assignmentOrNull = assignment;
         this.containerOrNull = container;
         this.shipper = new LogShipper(runUuid, ctx.controlPlane(), ctx.config().logFlushInterval(), ctx.config().retryBackoff());
     }
 
-    /** A supervisor for a new assignment. */
-    static RunSupervisor forAssignment(Assignment assignment, SupervisorContext ctx) {
-        return new RunSupervisor(assignment.run().uuid(), ctx, assignment, null);
+    /** A supervisor for a new assignment to node {@code nodeUuid}. */
+    static RunSupervisor forAssignment(Assignment assignment, String nodeUuid, SupervisorContext ctx) {
+        if (nodeUuid == null || nodeUuid.isBlank()) throw new IllegalArgumentException("an assignment needs the node it was made to");
+        return new RunSupervisor(assignment.run().uuid(), nodeUuid, ctx, assignment, null);
     }
 
-    /** A supervisor for a container found at agent start ({@link ContainerRuntime#listManaged()}). */
+    /** A supervisor for a container of this node found at agent start ({@link Reattachment}). */
     static RunSupervisor forContainer(ManagedContainer container, SupervisorContext ctx) {
-        return new RunSupervisor(container.jobRunUuid(), ctx, null, container);
+        return new RunSupervisor(container.jobRunUuid(), null, ctx, null, container);
     }
 
     String runUuid() {
@@ -181,7 +185,7 @@ final class RunSupervisor {
 
         String network = RunNetworks.nameFor(runUuid);
         try {
-            ctx.runtime().createNetwork(network, runUuid);
+            ctx.runtime().createNetwork(network, runUuid, nodeUuidOrNull);
         } catch (ContainerRuntimeException | IllegalArgumentException e) {
             log.warn("run {}: the run's network could not be created: {}", runUuid, e.getMessage());
             finish(RunUpdate.failed(null, "the node could not create the run's network: " + e.getMessage()), null);
@@ -319,6 +323,7 @@ final class RunSupervisor {
         Map<String, String> env = new LinkedHashMap<>(params.env());
         env.putAll(assignment.env()); // the server's variables win over the job's own
         ContainerSpec.Builder spec = ContainerSpec.builder(imageRef, runUuid)
+                .nodeUuid(nodeUuidOrNull)
                 .name(containerName())
                 .env(env)
                 .ports(params.ports())

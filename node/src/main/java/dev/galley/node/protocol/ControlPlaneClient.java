@@ -11,9 +11,12 @@ import dev.galley.core.json.CanonicalJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,8 @@ public final class ControlPlaneClient {
     /** The server refuses log batches above 256 KiB. */
     public static final int MAX_LOG_BYTES = 256 * 1024;
     public static final int DEFAULT_MAX_ATTEMPTS = 4;
+    /** The server's largest list page. */
+    static final int RUNS_PER_QUESTION = 50;
 
     private final GalleyClient http;
     private final Backoff backoff;
@@ -102,6 +107,27 @@ public final class ControlPlaneClient {
             }
         }
         return assignments;
+    }
+
+    /**
+     * {@code GET /v1/job-runs?filter[node_uuid]=…&filter[uuid]=…}: which of {@code runUuids} the server has
+     * placed on node {@code nodeUuid}. A compute_node key sees the runs on its account's nodes, so a run
+     * of another account is simply not in the answer. Asked {@value #RUNS_PER_QUESTION} uuids at a time
+     * (the list limit), each answer one page.
+     */
+    public Set<String> runsOnNode(String nodeUuid, Collection<String> runUuids) {
+        List<String> all = List.copyOf(runUuids);
+        Set<String> placed = new TreeSet<>();
+        for (int from = 0; from < all.size(); from += RUNS_PER_QUESTION) {
+            List<String> some = all.subList(from, Math.min(all.size(), from + RUNS_PER_QUESTION));
+            ApiResponse response = exchange("GET", "/v1/job-runs?limit=" + RUNS_PER_QUESTION + "&filter[node_uuid]=" + nodeUuid
+                    + "&filter[uuid]=" + String.join(",", some), null, Map.of(), maxAttempts);
+            requireSuccess(response, "asking which runs are on this node");
+            for (JsonNode run : response.json().path("data")) {
+                if (nodeUuid.equals(run.path("node_uuid").asText(null))) placed.add(run.path("uuid").asText());
+            }
+        }
+        return placed;
     }
 
     /** {@code PATCH /v1/job-runs/{uuid}}. */

@@ -147,7 +147,8 @@ public final class CliContainerRuntime implements ContainerRuntime {
     public String start(ContainerSpec spec) {
         List<String> args = new ArrayList<>(List.of("run", "-d", "--pull=never"));
         if (spec.name() != null) args.addAll(List.of("--name", spec.name()));
-        args.addAll(List.of("--label", LABEL_MANAGED + "=true", "--label", LABEL_JOB_RUN_UUID + "=" + spec.jobRunUuid()));
+        args.addAll(List.of("--label", LABEL_MANAGED + "=true", "--label", LABEL_JOB_RUN_UUID + "=" + spec.jobRunUuid(),
+                "--label", LABEL_NODE_UUID + "=" + spec.nodeUuid()));
         spec.extraLabels().forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));
         Map<String, String> childEnv = new HashMap<>();
         spec.env().forEach((name, value) -> {
@@ -349,8 +350,8 @@ public final class CliContainerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public void createNetwork(String name, String jobRunUuid) {
-        CommandResult result = cli(networkCreateArgs(name, jobRunUuid));
+    public void createNetwork(String name, String jobRunUuid, String nodeUuid) {
+        CommandResult result = cli(networkCreateArgs(name, jobRunUuid, nodeUuid));
         if (!result.ok() && !result.saysAlreadyExists()) {
             throw new ContainerRuntimeException("creating network " + name + " failed: " + result.errorMessage());
         }
@@ -361,10 +362,12 @@ public final class CliContainerRuntime implements ContainerRuntime {
      * between them unless they are created with {@code isolate=true}; its DNS server is off, as on
      * podman's default network, so containers resolve names with the host's resolvers as before.
      */
-    List<String> networkCreateArgs(String name, String jobRunUuid) {
+    List<String> networkCreateArgs(String name, String jobRunUuid, String nodeUuid) {
         if (!ContainerSpec.OBJECT_NAME.matcher(name).matches()) throw new IllegalArgumentException("invalid network name '" + name + "'");
+        if (nodeUuid == null || nodeUuid.isBlank()) throw new IllegalArgumentException("a run's network needs its node's uuid");
         List<String> args = new ArrayList<>(List.of("network", "create", "--driver", "bridge",
-                "--label", LABEL_MANAGED + "=true", "--label", LABEL_JOB_RUN_UUID + "=" + jobRunUuid));
+                "--label", LABEL_MANAGED + "=true", "--label", LABEL_JOB_RUN_UUID + "=" + jobRunUuid,
+                "--label", LABEL_NODE_UUID + "=" + nodeUuid));
         if (flavor == CliFlavor.PODMAN) args.addAll(List.of("--opt", "isolate=true", "--disable-dns"));
         args.add(name);
         return args;

@@ -11,9 +11,11 @@ import java.util.Map;
  *
  * <p>Decisions every implementation keeps:
  * <ul>
- *   <li><b>Labels.</b> Every container started here carries {@value #LABEL_MANAGED}{@code =true} and
- *       {@value #LABEL_JOB_RUN_UUID}{@code =<run uuid>}. {@link #listManaged()} finds them by label,
- *       stopped ones included, so a restarted agent re-attaches to its runs instead of losing them.</li>
+ *   <li><b>Labels.</b> Every container started here carries {@value #LABEL_MANAGED}{@code =true},
+ *       {@value #LABEL_JOB_RUN_UUID}{@code =<run uuid>} and {@value #LABEL_NODE_UUID}{@code =<node uuid>}.
+ *       {@link #listManaged()} finds them by label, stopped ones included, so a restarted agent re-attaches
+ *       to its runs instead of losing them. It lists the containers of every node: several agents may
+ *       share one engine, and the node label is how each tells its own apart.</li>
  *   <li><b>Ports.</b> Published ports are bound on 127.0.0.1 only, at a host port the runtime picks
  *       ({@code -p 127.0.0.1::PORT}), read back with {@link #publishedPorts}. Nothing a job publishes is
  *       reachable from outside directly: the agent exposes it through its own
@@ -22,7 +24,7 @@ import java.util.Map;
  *       with no extra swap, CPUs, pids), loses {@code NET_RAW}, and is attached to the one network its
  *       spec names, nothing else. Networks made with {@link #createNetwork} are isolated from each
  *       other (docker isolates bridge networks by default; podman needs {@code isolate=true}) but keep
- *       outbound access, and carry the same two labels as containers.</li>
+ *       outbound access, and carry the same three labels as containers.</li>
  *   <li><b>Exit codes</b> come from {@code wait}/{@code inspect} of a detached container, never from
  *       {@code run --rm}: through podman's Docker-API socket {@code run --rm} was seen returning 0 for a
  *       container that exited 3.</li>
@@ -37,6 +39,8 @@ import java.util.Map;
 public interface ContainerRuntime {
     String LABEL_MANAGED = "galley.managed";
     String LABEL_JOB_RUN_UUID = "galley.job_run_uuid";
+    /** The node (as registered with the server) whose agent started the container or made the network. */
+    String LABEL_NODE_UUID = "galley.node_uuid";
 
     /** E.g. "podman 4.3.1 (/usr/bin/podman)", for logs and the node's metadata. */
     String description();
@@ -66,7 +70,7 @@ public interface ContainerRuntime {
     /** Removes the container (forcibly, if it is still running). A container already gone is fine. */
     void remove(String containerId);
 
-    /** Every container carrying {@value #LABEL_MANAGED}{@code =true}, running or not. */
+    /** Every container carrying {@value #LABEL_MANAGED}{@code =true}, running or not, whichever node's agent started it. */
     List<ManagedContainer> listManaged();
 
     /**
@@ -84,10 +88,10 @@ public interface ContainerRuntime {
 
     /**
      * Creates a bridge network with outbound access, isolated from every other network this agent
-     * creates, labelled as Galley's and as {@code jobRunUuid}'s. A network of that name that already
-     * exists is fine (a repeated assignment after a crash).
+     * creates, labelled as Galley's, as {@code jobRunUuid}'s and as {@code nodeUuid}'s. A network of that
+     * name that already exists is fine (a repeated assignment after a crash).
      */
-    void createNetwork(String name, String jobRunUuid);
+    void createNetwork(String name, String jobRunUuid, String nodeUuid);
 
     /**
      * Removes a network. One already gone is fine; one that still has containers attached is refused
@@ -95,6 +99,6 @@ public interface ContainerRuntime {
      */
     void removeNetwork(String name);
 
-    /** Every network carrying {@value #LABEL_MANAGED}{@code =true}. */
+    /** Every network carrying {@value #LABEL_MANAGED}{@code =true}, whichever node's agent made it. */
     List<ManagedNetwork> listManagedNetworks();
 }

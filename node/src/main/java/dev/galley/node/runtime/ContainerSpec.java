@@ -9,12 +9,15 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * What to start: the image, which run it belongs to, its limits and its network. Limits and network are
- * required: no container starts without a memory, CPU and pids limit or on a network it shares with
- * other runs by accident (spec §8).
+ * What to start: the image, which run and node it belongs to, its limits and its network. Limits and
+ * network are required: no container starts without a memory, CPU and pids limit or on a network it
+ * shares with other runs by accident (spec §8). So is the node: a container without it could be taken
+ * for another agent's on a shared engine.
  *
  * @param image        full reference including tag, e.g. {@code ghcr.io/acme/train:1.2}
  * @param jobRunUuid   becomes the {@value ContainerRuntime#LABEL_JOB_RUN_UUID} label
+ * @param nodeUuid     the node whose agent starts it; becomes the {@value ContainerRuntime#LABEL_NODE_UUID}
+ *                     label, by which the agent tells its containers from other nodes' on a shared engine
  * @param name         container name, or null to let the runtime choose
  * @param command      arguments replacing the image's CMD; empty keeps the image's own
  * @param env          variables to set inside the container
@@ -29,6 +32,7 @@ import java.util.regex.Pattern;
 public record ContainerSpec(
         String image,
         String jobRunUuid,
+        String nodeUuid,
         String name,
         List<String> command,
         Map<String, String> env,
@@ -59,6 +63,7 @@ public record ContainerSpec(
         Objects.requireNonNull(limits, "limits: every container needs memory, CPU and pids limits");
         if (network == null || !OBJECT_NAME.matcher(network).matches()) throw new IllegalArgumentException("invalid network name '" + network + "'");
         if (network.equals("host")) throw new IllegalArgumentException("network 'host' would give the container the node's own network");
+        if (nodeUuid == null || nodeUuid.isBlank()) throw new IllegalArgumentException("nodeUuid must not be blank: every container is labelled with its node");
         command = List.copyOf(command);
         env = Map.copyOf(new LinkedHashMap<>(env));
         for (var e : env.entrySet()) {
@@ -86,6 +91,7 @@ public record ContainerSpec(
     public static final class Builder {
         private final String image;
         private final String jobRunUuid;
+        private String nodeUuid;
         private String name;
         private List<String> command = List.of();
         private final Map<String, String> env = new LinkedHashMap<>();
@@ -101,6 +107,7 @@ public record ContainerSpec(
             this.jobRunUuid = jobRunUuid;
         }
 
+        public Builder nodeUuid(String nodeUuid) { this.nodeUuid = nodeUuid; return this; }
         public Builder name(String name) { this.name = name; return this; }
         public Builder command(List<String> command) { this.command = Objects.requireNonNull(command); return this; }
         public Builder command(String... command) { return command(List.of(command)); }
@@ -115,7 +122,7 @@ public record ContainerSpec(
         public Builder imageMount(String image, String destination) { imageMounts.add(new ImageMount(image, destination)); return this; }
 
         public ContainerSpec build() {
-            return new ContainerSpec(image, jobRunUuid, name, command, env, extraLabels, limits,
+            return new ContainerSpec(image, jobRunUuid, nodeUuid, name, command, env, extraLabels, limits,
                     gpuDevices, ports, network, imageMounts);
         }
     }

@@ -31,4 +31,12 @@ public record ContainerState(
     public String jobRunUuid() {
         return labels.get(ContainerRuntime.LABEL_JOB_RUN_UUID);
     }
+
+    /**
+     * The node whose agent started this container, from its {@value ContainerRuntime#LABEL_NODE_UUID} label;
+     * null for a container started by an agent from before that label.
+     */
+    public String nodeUuid() {
+        return labels.get(ContainerRuntime.LABEL_NODE_UUID);
+    }
 }

@@ -80,8 +80,9 @@ final class InspectOutput {
         JsonNode network = root.get(0);
         String name = either(network, "Name", "name").asText("");
         if (name.isEmpty()) return Optional.empty();
-        String run = labels(either(network, "Labels", "labels")).get(ContainerRuntime.LABEL_JOB_RUN_UUID);
-        return Optional.of(new ManagedNetwork(name, run, time(either(network, "Created", "created").asText(null))));
+        Map<String, String> labels = labels(either(network, "Labels", "labels"));
+        return Optional.of(new ManagedNetwork(name, labels.get(ContainerRuntime.LABEL_JOB_RUN_UUID),
+                labels.get(ContainerRuntime.LABEL_NODE_UUID), time(either(network, "Created", "created").asText(null))));
     }
 
     private static JsonNode either(JsonNode node, String dockerName, String podmanName) {

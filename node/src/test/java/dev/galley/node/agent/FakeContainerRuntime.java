@@ -47,12 +47,13 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         volatile Instant startedAt;
         volatile Instant finishedAt;
 
-        FakeContainer(String id, ContainerSpec spec) {
+        FakeContainer(String id, ContainerSpec spec, boolean nodeLabel) {
             this.id = id;
             this.spec = spec;
             Map<String, String> all = new LinkedHashMap<>(spec.extraLabels());
             all.put(LABEL_MANAGED, "true");
             all.put(LABEL_JOB_RUN_UUID, spec.jobRunUuid());
+            if (nodeLabel) all.put(LABEL_NODE_UUID, spec.nodeUuid());
             this.labels = Map.copyOf(all);
         }
 
@@ -160,10 +161,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public void createNetwork(String name, String jobRunUuid) {
+    public void createNetwork(String name, String jobRunUuid, String nodeUuid) {
         if (networkCreateFailure != null) throw new ContainerRuntimeException(networkCreateFailure);
         networksCreated.add(name);
-        networks.putIfAbsent(name, new ManagedNetwork(name, jobRunUuid, Instant.now()));
+        networks.putIfAbsent(name, new ManagedNetwork(name, jobRunUuid, nodeUuid, Instant.now()));
     }
 
     @Override
@@ -182,6 +183,10 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     @Override
     public String start(ContainerSpec spec) {
+        return start(spec, true);
+    }
+
+    private String start(ContainerSpec spec, boolean nodeLabel) {
         if (!presentImages.contains(spec.image())) throw new ContainerRuntimeException("image " + spec.image() + " is not present (--pull=never)");
         if (startFailure != null) throw new ContainerRuntimeException(startFailure);
         if (!networks.containsKey(spec.network())) throw new ContainerRuntimeException("unable to find network with name or ID " + spec.network() + ": network not found");
@@ -190,7 +195,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         }
         starts.add(spec);
         String id = String.format("%064x", ids.incrementAndGet());
-        FakeContainer c = new FakeContainer(id, spec);
+        FakeContainer c = new FakeContainer(id, spec, nodeLabel);
         for (int port : spec.ports()) c.ports.put(port, nextHostPort.getAndIncrement());
         c.started = true;
         c.startedAt = Instant.now();
@@ -203,10 +208,22 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     /** Puts a container in place as if a previous agent had started it (for re-attach tests). */
     public FakeContainer adopt(ContainerSpec spec) {
+        return leaveContainer(spec, true);
+    }
+
+    /**
+     * Puts a container in place as if an agent from before the node label had started it: neither it nor
+     * its network carries {@value #LABEL_NODE_UUID} ({@code spec.nodeUuid()} is ignored).
+     */
+    public FakeContainer adoptUnlabelled(ContainerSpec spec) {
+        return leaveContainer(spec, false);
+    }
+
+    private FakeContainer leaveContainer(ContainerSpec spec, boolean nodeLabel) {
         presentImages.add(spec.image());
-        networks.putIfAbsent(spec.network(), new ManagedNetwork(spec.network(), spec.jobRunUuid(), Instant.now()));
+        networks.putIfAbsent(spec.network(), new ManagedNetwork(spec.network(), spec.jobRunUuid(), nodeLabel ? spec.nodeUuid() : null, Instant.now()));
         behaviours.putIfAbsent(spec.image(), new Behaviour("", null));
-        String id = start(spec);
+        String id = start(spec, nodeLabel);
         return get(id);
     }
 

@@ -40,8 +40,8 @@ public final class FakeControlPlane implements AutoCloseable {
     public static final String NODE_UUID = "00000000-0000-4000-8000-00000000000a";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** One request as received. */
-    public record Call(String method, String path, String contentType, String body) {
+    /** One request as received; {@code query} decoded, or null. */
+    public record Call(String method, String path, String contentType, String body, String query) {
         public JsonNode json() {
             try {
                 return MAPPER.readTree(body);
@@ -51,11 +51,14 @@ public final class FakeControlPlane implements AutoCloseable {
         }
     }
 
+    private final String nodeUuid;
     private final HttpServer server;
     public final List<Call> calls = new CopyOnWriteArrayList<>();
     public final List<String> signatureProblems = new CopyOnWriteArrayList<>();
     private final Map<String, JsonNode> assignments = new ConcurrentHashMap<>();
     private final Map<String, RunStatus> statuses = new ConcurrentHashMap<>();
+    /** The node each known run is placed on: this fake's own unless {@link #knowRunOn} said otherwise. */
+    private final Map<String, String> nodeOfRun = new ConcurrentHashMap<>();
     private final Map<String, List<JsonNode>> acceptedUpdates = new ConcurrentHashMap<>();
     private final Map<String, StringBuffer> logs = new ConcurrentHashMap<>();
     private final Queue<ObjectNode> commands = new ConcurrentLinkedQueue<>();
@@ -64,9 +67,16 @@ public final class FakeControlPlane implements AutoCloseable {
     private final java.util.Set<String> rejected = ConcurrentHashMap.newKeySet();
     public final List<Integer> logBatchSizes = new CopyOnWriteArrayList<>();
     private volatile int registerStatus = 201;
+    private volatile int runListStatus = 200;
     private volatile long preparingDelayMillis;
 
     public FakeControlPlane() throws IOException {
+        this(NODE_UUID);
+    }
+
+    /** A server whose registration answers with {@code nodeUuid}, for several agents on one engine. */
+    public FakeControlPlane(String nodeUuid) throws IOException {
+        this.nodeUuid = nodeUuid;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
@@ -75,6 +85,11 @@ public final class FakeControlPlane implements AutoCloseable {
 
     public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** The uuid the agent registers as. */
+    public String nodeUuid() {
+        return nodeUuid;
     }
 
     /** A client with quick retries, as the agent tests use it. */
@@ -92,9 +107,15 @@ public final class FakeControlPlane implements AutoCloseable {
         assignments.put(run, assignment);
     }
 
-    /** A run the agent did not get from this server but that the server knows in this status. */
+    /** A run the agent did not get from this server but that the server knows in this status, on this node. */
     public void knowRun(String runUuid, RunStatus status) {
+        knowRunOn(runUuid, status, nodeUuid);
+    }
+
+    /** A run the server knows in this status on another node (of the same account). */
+    public void knowRunOn(String runUuid, RunStatus status, String node) {
         statuses.put(runUuid, status);
+        nodeOfRun.put(runUuid, node);
     }
 
     public void stopRun(String runUuid, String reason) {
@@ -110,6 +131,11 @@ public final class FakeControlPlane implements AutoCloseable {
     /** PATCHes of {@code runUuid} to {@code status} answer 409, as if the server had moved the run on. */
     public void rejectPatches(String runUuid, RunStatus status) {
         rejected.add(runUuid + ":" + status);
+    }
+
+    /** {@code GET /v1/job-runs} answers this status (say 503: the agent cannot ask which runs are its). */
+    public void runListAnswers(int status) {
+        runListStatus = status;
     }
 
     public void registerAnswers(int status) {
@@ -168,7 +194,7 @@ public final class FakeControlPlane implements AutoCloseable {
         String path = uri.getRawPath();
         String text = new String(body, StandardCharsets.UTF_8);
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-        calls.add(new Call(method, path, contentType, text));
+        calls.add(new Call(method, path, contentType, text, uri.getQuery()));
         try {
             String problem = signatureProblem(exchange, method, uri, body);
             if (problem != null) {
@@ -178,20 +204,22 @@ public final class FakeControlPlane implements AutoCloseable {
             }
             if (method.equals("POST") && path.equals("/v1/nodes/register")) {
                 JsonNode request = MAPPER.readTree(body);
-                ObjectNode node = MAPPER.createObjectNode().put("uuid", NODE_UUID).put("object", "node")
+                ObjectNode node = MAPPER.createObjectNode().put("uuid", nodeUuid).put("object", "node")
                         .put("name", request.path("name").asText()).put("region_code", request.path("region_code").asText())
                         .put("status", "ONLINE");
                 int status = registerStatus;
                 if (status == 201) registerStatus = 200;
                 respond(exchange, status, status < 300 ? node : error("unauthenticated", "unknown key"));
-            } else if (method.equals("POST") && path.equals("/v1/nodes/" + NODE_UUID + "/heartbeat")) {
+            } else if (method.equals("POST") && path.equals("/v1/nodes/" + nodeUuid + "/heartbeat")) {
                 ArrayNode list = MAPPER.createArrayNode();
                 for (ObjectNode c; (c = commands.poll()) != null; ) list.add(c);
                 ObjectNode response = MAPPER.createObjectNode();
                 response.set("commands", list);
                 respond(exchange, 200, response);
-            } else if (method.equals("GET") && path.equals("/v1/nodes/" + NODE_UUID + "/assignments")) {
+            } else if (method.equals("GET") && path.equals("/v1/nodes/" + nodeUuid + "/assignments")) {
                 poll(exchange, uri.getRawQuery());
+            } else if (method.equals("GET") && path.equals("/v1/job-runs")) {
+                listRuns(exchange, uri.getQuery());
             } else if (method.equals("PATCH") && path.startsWith("/v1/job-runs/")) {
                 patch(exchange, path.substring("/v1/job-runs/".length()), MAPPER.readTree(body));
             } else if (method.equals("POST") && path.startsWith("/v1/job-runs/") && path.endsWith("/logs")) {
@@ -221,6 +249,31 @@ public final class FakeControlPlane implements AutoCloseable {
         ObjectNode response = MAPPER.createObjectNode();
         response.set("assignments", list);
         respond(exchange, 200, response);
+    }
+
+    /** {@code GET /v1/job-runs} with the {@code filter[node_uuid]} and {@code filter[uuid]} the agent sends. */
+    private void listRuns(HttpExchange exchange, String query) throws IOException {
+        if (runListStatus != 200) {
+            respond(exchange, runListStatus, error("internal", "scripted outage"));
+            return;
+        }
+        Map<String, String> params = new java.util.HashMap<>();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) params.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        String node = params.get("filter[node_uuid]");
+        List<String> wanted = params.containsKey("filter[uuid]") ? List.of(params.get("filter[uuid]").split(",")) : null;
+        ArrayNode data = MAPPER.createArrayNode();
+        for (var e : statuses.entrySet()) {
+            String runNode = nodeOfRun.getOrDefault(e.getKey(), nodeUuid);
+            if ((node == null || node.equals(runNode)) && (wanted == null || wanted.contains(e.getKey()))) {
+                data.addObject().put("uuid", e.getKey()).put("object", "job_run").put("node_uuid", runNode).put("status", e.getValue().name());
+            }
+        }
+        ObjectNode page = MAPPER.createObjectNode().put("page", 1).put("limit", 50).put("total", data.size());
+        page.set("data", data);
+        respond(exchange, 200, page);
     }
 
     private void patch(HttpExchange exchange, String run, JsonNode update) throws IOException, InterruptedException {

@@ -68,7 +68,7 @@ class NodeAgentTest {
 
     /** The spec of a container a previous agent started for {@code run}. */
     private static ContainerSpec adoptedSpec(String run) {
-        return ContainerSpec.builder(IMAGE, run).name("galley-" + run)
+        return ContainerSpec.builder(IMAGE, run).nodeUuid(FakeControlPlane.NODE_UUID).name("galley-" + run)
                 .limits(RunLimitPolicy.defaults(8).limitsFor(0, 0)).network(RunNetworks.nameFor(run)).build();
     }
 
@@ -213,9 +213,9 @@ class NodeAgentTest {
         String alive = newRun();
         String young = newRun();
         server.knowRun(alive, RunStatus.RUNNING);
-        runtime.leaveNetwork(new ManagedNetwork(RunNetworks.nameFor(gone), gone, longAgo));
-        runtime.leaveNetwork(new ManagedNetwork(RunNetworks.nameFor(young), young, Instant.now()));
-        runtime.leaveNetwork(new ManagedNetwork("someone-elses-net", gone, longAgo));
+        runtime.leaveNetwork(new ManagedNetwork(RunNetworks.nameFor(gone), gone, FakeControlPlane.NODE_UUID, longAgo));
+        runtime.leaveNetwork(new ManagedNetwork(RunNetworks.nameFor(young), young, FakeControlPlane.NODE_UUID, Instant.now()));
+        runtime.leaveNetwork(new ManagedNetwork("someone-elses-net", gone, FakeControlPlane.NODE_UUID, longAgo));
         FakeContainer container = runtime.adopt(adoptedSpec(alive));
         startAgent();
 

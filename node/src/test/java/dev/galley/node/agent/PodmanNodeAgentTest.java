@@ -58,9 +58,9 @@ class PodmanNodeAgentTest {
     void stop() {
         agent.shutdown();
         server.close();
-        // Whatever a failed test left behind.
+        // Whatever a failed test left behind; only this node's: other test runs may share the engine.
         for (ManagedContainer c : podman.listManaged()) {
-            if (c.name() != null && c.name().startsWith("galley-") && c.state().labels().containsKey(ContainerLabels.TASK)) {
+            if (FakeControlPlane.NODE_UUID.equals(c.nodeUuid()) && c.state().labels().containsKey(ContainerLabels.TASK)) {
                 podman.remove(c.id());
                 podman.removeNetwork(RunNetworks.nameFor(c.jobRunUuid()));
             }

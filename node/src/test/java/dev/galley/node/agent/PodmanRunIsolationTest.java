@@ -177,7 +177,7 @@ class PodmanRunIsolationTest {
     void aRestartedAgentRemovesTheNetworkOfARunWhoseContainerIsGone() throws Exception {
         String gone = UUID.randomUUID().toString(); // as if an agent died between making the network and removing it
         runs.add(gone);
-        podman.createNetwork(RunNetworks.nameFor(gone), gone);
+        podman.createNetwork(RunNetworks.nameFor(gone), gone, FakeControlPlane.NODE_UUID);
         assertThat(podman.listManagedNetworks()).extracting(ManagedNetwork::name).contains(RunNetworks.nameFor(gone));
 
         agent.shutdown();

@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /** Which networks a starting agent collects: only its runs' networks whose container is gone. */
 class RunNetworksTest {
+    private static final String NODE = "00000000-0000-4000-8000-00000000000a";
     private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
     private static final Instant HOUR_AGO = NOW.minus(Duration.ofHours(1));
 
     private static ManagedNetwork networkOf(String run, Instant created) {
-        return new ManagedNetwork(RunNetworks.nameFor(run), run, created);
+        return new ManagedNetwork(RunNetworks.nameFor(run), run, NODE, created);
     }
 
     @Test
@@ -47,10 +48,10 @@ class RunNetworksTest {
     @Test
     void networksGalleyDidNotNameForTheirRunAreNeverTouched() {
         List<ManagedNetwork> networks = List.of(
-                new ManagedNetwork("podman", null, HOUR_AGO),
-                new ManagedNetwork("team-net", "some-run", HOUR_AGO),
-                new ManagedNetwork(RunNetworks.nameFor("a"), "b", HOUR_AGO),
-                new ManagedNetwork("galley-run-orphan", null, HOUR_AGO));
+                new ManagedNetwork("podman", null, null, HOUR_AGO),
+                new ManagedNetwork("team-net", "some-run", NODE, HOUR_AGO),
+                new ManagedNetwork(RunNetworks.nameFor("a"), "b", NODE, HOUR_AGO),
+                new ManagedNetwork("galley-run-orphan", null, NODE, HOUR_AGO));
         assertThat(RunNetworks.toCollect(networks, Set.of(), NOW)).isEmpty();
     }
 }

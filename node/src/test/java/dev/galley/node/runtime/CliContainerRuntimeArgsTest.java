@@ -15,11 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** What the adapter hands the CLI, checked with a recording fake executable (no engine needed). */
 class CliContainerRuntimeArgsTest {
     private static final String SECRET_TOKEN = "tok-3f9a secret value";
+    private static final String NODE = "0b0e0000-0000-4000-8000-00000000000b";
 
     @TempDir Path tmp;
 
     private ContainerSpec fullSpec(List<String> gpus) {
         return ContainerSpec.builder("ghcr.io/acme/train:1.2", "7d1c2f3a-0000-4000-8000-000000000001")
+                .nodeUuid(NODE)
                 .name("galley-run-7d1c")
                 .env("CONTAINER_ACCESS_TOKEN", SECRET_TOKEN)
                 .env("MULTI", "line1\nline2")
@@ -44,6 +46,7 @@ class CliContainerRuntimeArgsTest {
         assertThat(String.join(" ", args))
                 .contains("--label galley.managed=true")
                 .contains("--label galley.job_run_uuid=7d1c2f3a-0000-4000-8000-000000000001")
+                .contains("--label galley.node_uuid=" + NODE)
                 .contains("--label team=ml")
                 .contains("--cpus 1.5")
                 .contains("--memory 2147483648")
@@ -85,29 +88,32 @@ class CliContainerRuntimeArgsTest {
     @Test
     void runNetworksAreLabelledAndOnPodmanIsolatedFromEachOther() throws IOException {
         var podman = new FakeCli(tmp, "galley-run-7d1c\n", 0, "");
-        podman.runtime(CliFlavor.PODMAN).createNetwork("galley-run-7d1c", "7d1c");
+        podman.runtime(CliFlavor.PODMAN).createNetwork("galley-run-7d1c", "7d1c", NODE);
         assertThat(podman.args()).containsExactly("network", "create", "--driver", "bridge",
-                "--label", "galley.managed=true", "--label", "galley.job_run_uuid=7d1c",
+                "--label", "galley.managed=true", "--label", "galley.job_run_uuid=7d1c", "--label", "galley.node_uuid=" + NODE,
                 "--opt", "isolate=true", "--disable-dns", "galley-run-7d1c");
 
         var docker = new FakeCli(Files.createDirectories(tmp.resolve("docker")), "f00d\n", 0, "");
-        docker.runtime(CliFlavor.DOCKER).createNetwork("galley-run-7d1c", "7d1c");
+        docker.runtime(CliFlavor.DOCKER).createNetwork("galley-run-7d1c", "7d1c", NODE);
         assertThat(docker.args()).as("docker isolates bridge networks by itself and has no such options")
                 .containsExactly("network", "create", "--driver", "bridge",
-                        "--label", "galley.managed=true", "--label", "galley.job_run_uuid=7d1c", "galley-run-7d1c");
+                        "--label", "galley.managed=true", "--label", "galley.job_run_uuid=7d1c", "--label", "galley.node_uuid=" + NODE,
+                        "galley-run-7d1c");
 
-        assertThatThrownBy(() -> podman.runtime(CliFlavor.PODMAN).createNetwork("--opt=x", "r"))
+        assertThatThrownBy(() -> podman.runtime(CliFlavor.PODMAN).createNetwork("--opt=x", "r", NODE))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> podman.runtime(CliFlavor.PODMAN).createNetwork("galley-run-7d1c", "7d1c", " "))
+                .as("a network nobody could tell as this node's").isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aNetworkThatExistsAlreadyIsReusedButOtherCreateFailuresAreErrors() throws IOException {
         var exists = new FakeCli(tmp, "", 125, "Error: network name galley-run-1 already used: network already exists");
-        exists.runtime(CliFlavor.PODMAN).createNetwork("galley-run-1", "1");
+        exists.runtime(CliFlavor.PODMAN).createNetwork("galley-run-1", "1", NODE);
 
         var full = new FakeCli(Files.createDirectories(tmp.resolve("full")), "", 1,
                 "Error response from daemon: could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network");
-        assertThatThrownBy(() -> full.runtime(CliFlavor.DOCKER).createNetwork("galley-run-1", "1"))
+        assertThatThrownBy(() -> full.runtime(CliFlavor.DOCKER).createNetwork("galley-run-1", "1", NODE))
                 .isInstanceOf(ContainerRuntimeException.class)
                 .hasMessageContaining("creating network galley-run-1 failed")
                 .hasMessageContaining("non-overlapping IPv4 address pool");

@@ -85,7 +85,7 @@ class InspectOutputTest {
             [{"name":"galley-run-1","id":"2d3fc5c6","driver":"bridge","network_interface":"podman1",
               "created":"2026-11-29T18:26:55.576111329Z","subnets":[{"subnet":"10.89.0.0/24","gateway":"10.89.0.1"}],
               "internal":false,"dns_enabled":false,"options":{"isolate":"true"},
-              "labels":{"galley.job_run_uuid":"run-1","galley.managed":"true"}}]
+              "labels":{"galley.job_run_uuid":"run-1","galley.managed":"true","galley.node_uuid":"node-1"}}]
             """;
 
     /** The shape of `docker network inspect`: the same facts with Docker-API field names. */
@@ -98,10 +98,10 @@ class InspectOutputTest {
     @Test
     void readsNetworksOfBothClis() {
         assertThat(InspectOutput.network(PODMAN_NETWORK)).contains(
-                new ManagedNetwork("galley-run-1", "run-1", Instant.parse("2026-11-29T18:26:55.576111329Z")));
+                new ManagedNetwork("galley-run-1", "run-1", "node-1", Instant.parse("2026-11-29T18:26:55.576111329Z")));
         assertThat(InspectOutput.network(DOCKER_NETWORK)).contains(
-                new ManagedNetwork("galley-run-2", "run-2", Instant.parse("2024-05-01T10:00:00.123456789Z")));
-        assertThat(InspectOutput.network("[{\"name\":\"podman\"}]")).contains(new ManagedNetwork("podman", null, null));
+                new ManagedNetwork("galley-run-2", "run-2", null, Instant.parse("2024-05-01T10:00:00.123456789Z")));
+        assertThat(InspectOutput.network("[{\"name\":\"podman\"}]")).contains(new ManagedNetwork("podman", null, null, null));
         assertThat(InspectOutput.network("[]")).isEmpty();
         assertThatThrownBy(() -> InspectOutput.network("{not json")).isInstanceOf(ContainerRuntimeException.class);
     }

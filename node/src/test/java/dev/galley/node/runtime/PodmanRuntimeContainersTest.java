@@ -147,6 +147,7 @@ class PodmanRuntimeContainersTest {
         assertThat(managed).anySatisfy(c -> {
             assertThat(c.id()).isEqualTo(runningId);
             assertThat(c.jobRunUuid()).isEqualTo(runningRun);
+            assertThat(c.nodeUuid()).isEqualTo(TestSpecs.NODE_UUID);
             assertThat(c.state().running()).isTrue();
         });
         assertThat(managed).anySatisfy(c -> {
@@ -209,12 +210,13 @@ class PodmanRuntimeContainersTest {
     void aRunNetworkIsLabelledListedAndNeverRemovedUnderARunningContainer() {
         String run = UUID.randomUUID().toString();
         String network = "galley-it-net-" + run.substring(0, 8);
-        runtime.createNetwork(network, run);
+        runtime.createNetwork(network, run, TestSpecs.NODE_UUID);
         try {
-            runtime.createNetwork(network, run); // again: reused
+            runtime.createNetwork(network, run, TestSpecs.NODE_UUID); // again: reused
             assertThat(runtime.listManagedNetworks()).filteredOn(n -> n.name().equals(network)).singleElement()
                     .satisfies(n -> {
                         assertThat(n.jobRunUuid()).isEqualTo(run);
+                        assertThat(n.nodeUuid()).isEqualTo(TestSpecs.NODE_UUID);
                         assertThat(n.createdAt()).isNotNull().isBefore(Instant.now().plusSeconds(60));
                     });
             String id = start(spec("/bin/sleep", "300").network(network));
