@@ -130,8 +130,11 @@ public final class GalleyServer implements AutoCloseable {
         var waitReasons = new dev.galley.core.placement.WaitReasonHints();
         var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::jobsCreated, reconciler,
                 new dev.galley.server.auth.NonceClaim(nonces), groupCommit, waitReasons);
-        var runHandlers = new RunHandlers(jdbi, runs, reconciler, signals, clock);
-        var nodeHandlers = new NodeHandlers(jdbi, nodes, gpuRepo, gpuCatalog, runs, jobs, secrets, signals, clock);
+        var nodeKeys = new dev.galley.server.nodes.NodeKeys(jdbi, nodes);
+        var runHandlers = new RunHandlers(jdbi, runs, reconciler, signals, clock, nodeKeys,
+                new dev.galley.server.runs.LogFollowers(metrics.registry()), config.limits().logRetentionBytes());
+        var nodeHandlers = new NodeHandlers(jdbi, nodes, gpuRepo, gpuCatalog, runs, jobs, secrets, signals, clock, nodeKeys,
+                config.limits().maxNewGpuModelsPerNode());
         var accountHandlers = new AccountHandlers(jdbi, accounts, clock);
         var keyHandlers = new ApiKeyHandlers(jdbi, keys, accounts, box, clock, keyCache, signals);
         var gpuHandlers = new GpuHandlers(jdbi, gpuRepo);
@@ -147,6 +150,9 @@ public final class GalleyServer implements AutoCloseable {
             cfg.jetty.port = config.httpPort();
             // Assignment long-polls hold a request up to 60 s without I/O; the default 30 s idle timeout would cut them.
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(120_000));
+            // Bodies slower than the minimum data rate are cut off with 408 (spec §8); see RouteRegistrar.
+            cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new dev.galley.server.http.MinimumDataRate(
+                    config.limits().minRequestDataRate()), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
             cfg.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
                 @Override
                 public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {

@@ -38,12 +38,13 @@ public final class AssignLatencyBenchmark {
             String[] consumer = t.account("bench-assign", "preset:compute_consumer");
             String[] owner = t.account("bench-assign-nodes", "preset:compute_node");
             GalleyClient cooks = t.client(consumer[1]);
-            GalleyClient agent = t.client(owner[1]);
             JsonNode recipe = t.ok(cooks, "POST", "/v1/job-recipes", """
                     {"name":"bench small","visibility":"PRIVATE","payload":{"title":"small","task":"BATCH","cpu_count":1,
                      "min_ram_gb":1,"max_timeout_run_ms":600000,"parameters":{"parameters":{"image":"busybox"}}}}""", 201);
-            List<String> nodeIds = new ArrayList<>();
+            // One compute_node key per node, as real agents have (a key registers at most one node).
+            Map<String, GalleyClient> nodeClients = new java.util.LinkedHashMap<>();
             for (int i = 0; i < nodes; i++) {
+                String nodeKey = t.key(owner[0], "poller-" + i, "preset:compute_node");
                 ObjectNode body = BenchEnv.JSON.createObjectNode().put("name", "poller-" + i).put("region_code", "eu-west-1")
                         .put("public_host", "127.0.0.1").put("agent_version", "bench-1");
                 ObjectNode hw = body.putObject("hardware");
@@ -51,7 +52,9 @@ public final class AssignLatencyBenchmark {
                 hw.putArray("rams").addObject().put("memory_gb_max", 256).put("memory_gb_available", 256);
                 hw.putArray("hard_drives").addObject().put("name", "/").put("max_capacity_gb", 1000).put("available_capacity_gb", 1000);
                 hw.putArray("gpus");
-                nodeIds.add(t.ok(agent, "POST", "/v1/nodes/register", body.toString(), 201).get("uuid").asText());
+                GalleyClient agent = GalleyClient.builder(t.url, dev.galley.client.ApiKeyPair.parse(nodeKey))
+                        .requestTimeout(Duration.ofSeconds(40)).build();
+                nodeClients.put(t.ok(agent, "POST", "/v1/nodes/register", body.toString(), 201).get("uuid").asText(), agent);
             }
             env.log("assign-latency: %d nodes registered; long-polling", nodes);
 
@@ -61,10 +64,10 @@ public final class AssignLatencyBenchmark {
             AtomicLong nodeErrors = new AtomicLong();
             List<String> nodeErrorSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
             var stop = new java.util.concurrent.atomic.AtomicBoolean();
-            GalleyClient polls = GalleyClient.builder(t.url, dev.galley.client.ApiKeyPair.parse(owner[1]))
-                    .requestTimeout(Duration.ofSeconds(40)).build();
             ExecutorService pollers = Executors.newVirtualThreadPerTaskExecutor();
-            for (String node : nodeIds) {
+            for (var entry : nodeClients.entrySet()) {
+                String node = entry.getKey();
+                GalleyClient polls = entry.getValue();
                 pollers.submit(() -> {
                     long lastBeat = System.nanoTime();
                     while (!stop.get()) {

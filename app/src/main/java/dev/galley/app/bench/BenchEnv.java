@@ -111,6 +111,9 @@ public final class BenchEnv implements AutoCloseable {
                 "GALLEY_BOOTSTRAP_KEY", key,
                 "GALLEY_MASTER_KEY", Base64.getEncoder().encodeToString(randomBytes(32)),
                 "GALLEY_DATA_DIR", workDir.resolve("data-" + name).toString()));
+        // The benchmarks drive thousands of requests a second with a handful of keys: the per-key rate limit
+        // (on by default, 100/s) would measure itself. They measure the server, so it is off here.
+        env.put("GALLEY_RATE_LIMIT_RPS", "0");
         env.putAll(extraEnv);
         Path jfrFile = jfr ? workDir.resolve("server-" + name + ".jfr") : null;
         ServerProcess server = ServerProcess.spawn(workDir, name, env, opts.jvmOpts(), jfrFile);
@@ -229,6 +232,14 @@ public final class BenchEnv implements AutoCloseable {
             body.putArray("permissions").add(permission);
             JsonNode key = ok(operator, "POST", "/v1/api-keys", body.toString(), 201);
             return new String[]{acct.get("uuid").asText(), key.get("public_key").asText() + ":" + key.get("secret_key").asText()};
+        }
+
+        /** Another key of an existing account, as "pk_…:sk_…" (e.g. one compute_node key per simulated node). */
+        String key(String accountUuid, String name, String permission) {
+            ObjectNode body = JSON.createObjectNode().put("name", name).put("account_uuid", accountUuid);
+            body.putArray("permissions").add(permission);
+            JsonNode key = ok(operator, "POST", "/v1/api-keys", body.toString(), 201);
+            return key.get("public_key").asText() + ":" + key.get("secret_key").asText();
         }
 
         long queryLong(Connection c, String sql, Object... args) throws SQLException {

@@ -41,7 +41,8 @@ class RealContainersIT {
     static GalleyServer server;
     static String url;
     static Tenant consumer;
-    static String nodeKey;
+    /** One compute_node key per node name (a key registers at most one node); a restarted agent reuses its node's. */
+    static final java.util.Map<String, String> nodeKeys = new java.util.concurrent.ConcurrentHashMap<>();
     static Path work;
     static final List<AgentProcess> agents = new ArrayList<>();
     static String timeoutJob;
@@ -52,10 +53,6 @@ class RealContainersIT {
         server = TestServer.start(TestDatabase.fresh(), NODE_TTL_MS);
         url = "http://127.0.0.1:" + server.port();
         consumer = TestServer.newTenant(server, List.of("preset:compute_consumer"));
-        GalleyClient op = TestServer.client(server, TestServer.OPERATOR_KEY);
-        JsonNode key = TestServer.ok(TestServer.call(op, "POST", "/v1/api-keys",
-                "{\"name\":\"e2e nodes\",\"permissions\":[\"preset:compute_node\"],\"account_uuid\":\"" + consumer.accountUuid() + "\"}"), 201);
-        nodeKey = key.get("public_key").asText() + ":" + key.get("secret_key").asText();
         work = Files.createTempDirectory("galley-e2e");
         // The run-timeout job needs a minute (the smallest max_timeout_run_ms); it runs while the other tests do.
         agent("timeout-node", "ap-south-2");
@@ -94,9 +91,14 @@ class RealContainersIT {
     }
 
     static AgentProcess agent(String name, String region) throws Exception {
+        GalleyClient op = TestServer.client(server, TestServer.OPERATOR_KEY);
+        String nodeKey = nodeKeys.computeIfAbsent(name, n -> {
+            JsonNode key = TestServer.ok(TestServer.call(op, "POST", "/v1/api-keys", "{\"name\":\"e2e " + n
+                    + "\",\"permissions\":[\"preset:compute_node\"],\"account_uuid\":\"" + consumer.accountUuid() + "\"}"), 201);
+            return key.get("public_key").asText() + ":" + key.get("secret_key").asText();
+        });
         AgentProcess a = AgentProcess.start(url, nodeKey, name, region, work.resolve(name));
         agents.add(a);
-        GalleyClient op = TestServer.client(server, TestServer.OPERATOR_KEY);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             JsonNode nodes = TestServer.ok(TestServer.call(op, "GET", "/v1/nodes?filter[name]=" + name + "&filter[status]=ONLINE", null), 200);
             assertThat(nodes.get("total").asInt()).as("agent %s registered; its log:\n%s", name, a.output()).isEqualTo(1);

@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * characters; beyond that the oldest is dropped with a marker, because an agent must not run out of
  * memory over a chatty job. {@link #finish()} sends the tail: supervisors call it after the container
  * exited and before the final status, so the last lines (usually the error) are never lost.
+ *
+ * <p>A run the server has finished (it timed out, was cancelled, or its node was declared lost) takes no
+ * more output: the server answers 409 (404 for a run it does not know, or not on this node). Either is
+ * {@link Delivery#GONE}: the run is done, not the upload failed, so the rest is dropped at once and
+ * nothing is retried.
  */
 final class LogShipper implements LogSink {
     private static final Logger log = LoggerFactory.getLogger(LogShipper.class);
@@ -128,7 +133,7 @@ final class LogShipper implements LogSink {
                 try {
                     if (controlPlane.appendLogs(runUuid, batch) == Delivery.GONE) {
                         gone = true;
-                        log.info("run {}: the server refuses further output for it; dropping the rest", runUuid);
+                        log.info("run {}: the server takes no more output for it (the run is over there); dropping the rest", runUuid);
                         clear();
                         return true;
                     }

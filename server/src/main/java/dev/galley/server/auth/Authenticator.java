@@ -46,6 +46,18 @@ public final class Authenticator {
 
     /** @param deferNonce the route claims the nonce in its own transaction ({@link NonceClaim}) */
     public Caller authenticate(Context ctx, boolean deferNonce) {
+        return authenticate(ctx, checkHeaders(ctx), deferNonce);
+    }
+
+    /** What {@link #checkHeaders} found: the signing headers and the key they name. */
+    public record SignedHeaders(String publicKey, String time, String nonce, String signature, long now, ApiKeyCache.Entry entry) {}
+
+    /**
+     * The checks that need neither the body nor a write (spec §8): the signing headers are there and well
+     * formed, the timestamp is in the window, the key is known, not revoked and not expired. Routes run them
+     * before they read the body, so a request that cannot succeed is refused before it can upload anything.
+     */
+    public SignedHeaders checkHeaders(Context ctx) {
         String publicKey = header(ctx, "X-API-Key");
         String time = header(ctx, "X-Time");
         String nonce = header(ctx, "X-Nonce");
@@ -65,6 +77,18 @@ public final class Authenticator {
         if (key.expiresAt() != null && !key.expiresAt().isAfter(Instant.ofEpochMilli(now))) {
             throw ApiException.unauthenticated("API key " + publicKey + " expired at " + key.expiresAt());
         }
+        return new SignedHeaders(publicKey, time, nonce, signature, now, entry);
+    }
+
+    /** The rest, once the body is read: the signature over it, allowed IPs, the rate limit, the one-time nonce. */
+    public Caller authenticate(Context ctx, SignedHeaders headers, boolean deferNonce) {
+        String publicKey = headers.publicKey();
+        String time = headers.time();
+        String nonce = headers.nonce();
+        String signature = headers.signature();
+        long now = headers.now();
+        ApiKeyCache.Entry entry = headers.entry();
+        ApiKeyRow key = entry.row();
 
         var check = SignatureCheck.verify(publicKey, entry.secret(), time, nonce, ctx.method().name(), ctx.path(),
                 ctx.queryString(), ctx.bodyAsBytes(), signature);

@@ -20,7 +20,8 @@ public record ServerConfig(
         long nodeTtlMs,
         double rateLimitRps,
         int maxInFlight,
-        int schedulerRoundJobs) {
+        int schedulerRoundJobs,
+        TenantLimits limits) {
 
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         return new ServerConfig(
@@ -34,49 +35,59 @@ public record ServerConfig(
                 nonBlank(env.get("GALLEY_BOOTSTRAP_KEY")),
                 nonBlank(env.get("GALLEY_MASTER_KEY")),
                 intVar(env, "GALLEY_NODE_TTL_MS", 30_000, 1_000, Integer.MAX_VALUE),
-                intVar(env, "GALLEY_RATE_LIMIT_RPS", 0, 0, 1_000_000),
+                // On by default (spec §8), and generous: see docs/scheduling.md for what a node agent needs. 0 = off.
+                intVar(env, "GALLEY_RATE_LIMIT_RPS", DEFAULT_RATE_LIMIT_RPS, 0, 1_000_000),
                 intVar(env, "GALLEY_MAX_IN_FLIGHT", 256, 1, 1_000_000),
-                intVar(env, "GALLEY_SCHEDULER_ROUND_JOBS", 10_000, 10, 1_000_000));
+                intVar(env, "GALLEY_SCHEDULER_ROUND_JOBS", 10_000, 10, 1_000_000),
+                TenantLimits.fromEnvironment(env));
+    }
+
+    /** Requests per second per key (bursts of twice that) unless GALLEY_RATE_LIMIT_RPS says otherwise. */
+    public static final int DEFAULT_RATE_LIMIT_RPS = 100;
+
+    public ServerConfig withLimits(TenantLimits l) {
+        return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir, bootstrapKey,
+                masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, l);
     }
 
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(httpHost, port, databaseUrl, databaseUser, databasePassword, dataDir, bootstrapKey,
-                masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs);
+                masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(httpHost, httpPort, Optional.of(url), Optional.ofNullable(user),
-                Optional.ofNullable(password), dataDir, bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs);
+                Optional.ofNullable(password), dataDir, bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits);
     }
 
     public ServerConfig withBootstrapKey(String key) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                Optional.ofNullable(key), masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs);
+                Optional.ofNullable(key), masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits);
     }
 
     public ServerConfig withMasterKey(String base64) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, Optional.ofNullable(base64), nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs);
+                bootstrapKey, Optional.ofNullable(base64), nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits);
     }
 
     public ServerConfig withNodeTtlMs(long ttl) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, ttl, rateLimitRps, maxInFlight, schedulerRoundJobs);
+                bootstrapKey, masterKeyBase64, ttl, rateLimitRps, maxInFlight, schedulerRoundJobs, limits);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits);
     }
 
     public ServerConfig withMaxInFlight(int max) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, max, schedulerRoundJobs);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, max, schedulerRoundJobs, limits);
     }
 
     public ServerConfig withRateLimitRps(double rps) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rps, maxInFlight, schedulerRoundJobs);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rps, maxInFlight, schedulerRoundJobs, limits);
     }
 
     private static Optional<String> nonBlank(String s) {
@@ -84,12 +95,16 @@ public record ServerConfig(
     }
 
     private static int intVar(Map<String, String> env, String name, int def, int min, int max) {
+        return (int) longVar(env, name, def, min, max);
+    }
+
+    static long longVar(Map<String, String> env, String name, long def, long min, long max) {
         String raw = env.get(name);
         if (raw == null || raw.isBlank()) return def;
         try {
             long v = Long.parseLong(raw.trim());
             if (v < min || v > max) throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + raw);
-            return (int) v;
+            return v;
         } catch (NumberFormatException e) {
             throw new ConfigException(name + " must be a whole number, got '" + raw + "'");
         }

@@ -51,16 +51,25 @@ public final class GpuRepository {
         return sql.run(h, q, GpuRepository::map);
     }
 
-    /** Adds a model a node reported that the registry does not know yet; returns its uuid. */
-    public UUID ensure(Handle h, String name, double vramGb) {
+    /**
+     * Adds a model node {@code node} reported that the registry does not know yet; returns its uuid. The node is
+     * recorded as the one that added it (see {@link #countAddedBy}). A model another node added meanwhile is found.
+     */
+    public UUID ensure(Handle h, String name, double vramGb, UUID node) {
         return h.createQuery("""
                 WITH ins AS (
-                    INSERT INTO gpu_models (uuid, name, vendor, vram_gb) VALUES (:uuid, :name, :vendor, :vram)
+                    INSERT INTO gpu_models (uuid, name, vendor, vram_gb, added_by_node_uuid) VALUES (:uuid, :name, :vendor, :vram, :node)
                     ON CONFLICT (name) DO NOTHING RETURNING uuid)
                 SELECT uuid FROM ins UNION ALL SELECT uuid FROM gpu_models WHERE name = :name LIMIT 1""")
                 .bind("uuid", UUID.randomUUID()).bind("name", name)
                 .bind("vendor", name.toUpperCase().contains("NVIDIA") || name.startsWith("Tesla") ? "NVIDIA" : "unknown")
-                .bind("vram", vramGb).mapTo(UUID.class).one();
+                .bind("vram", vramGb).bind("node", node).mapTo(UUID.class).one();
+    }
+
+    /** How many models node {@code node} has added to the registry so far. */
+    public int countAddedBy(Handle h, UUID node) {
+        return h.createQuery("SELECT count(*) FROM gpu_models WHERE added_by_node_uuid = :node").bind("node", node)
+                .mapTo(Integer.class).one();
     }
 
     static GpuModel model(ResultSet rs) throws SQLException {

@@ -3,6 +3,8 @@ package dev.galley.server.nodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.error.FieldErrors;
+import dev.galley.core.gpu.GpuCatalog;
 import dev.galley.core.gpu.GpuModel;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class NodeHandlers {
     private static final Logger log = LoggerFactory.getLogger(NodeHandlers.class);
     public static final long MAX_WAIT_MS = 60_000;
+    public static final int MAX_METADATA_BYTES = 16 * 1024;
     private static final ListQueryParser LIST = new ListQueryParser(
             Map.of("status", FilterKind.WORD_SET, "region_code", FilterKind.SUBSTRING, "uuid", FilterKind.UUID_SET,
                     "name", FilterKind.SUBSTRING, "created_at", FilterKind.DATE_RANGE),
@@ -54,9 +58,14 @@ public final class NodeHandlers {
     private final SecretCodec secrets;
     private final Signals signals;
     private final Clock clock;
+    private final NodeKeys nodeKeys;
+    private final int maxNewGpuModelsPerNode;
 
     public NodeHandlers(Jdbi jdbi, NodeRepository nodes, GpuRepository gpuRepo, GpuCatalogCache gpus, RunRepository runs,
-                        JobRepository jobs, SecretCodec secrets, Signals signals, Clock clock) {
+                        JobRepository jobs, SecretCodec secrets, Signals signals, Clock clock, NodeKeys nodeKeys,
+                        int maxNewGpuModelsPerNode) {
+        this.nodeKeys = nodeKeys;
+        this.maxNewGpuModelsPerNode = maxNewGpuModelsPerNode;
         this.jdbi = jdbi;
         this.nodes = nodes;
         this.gpuRepo = gpuRepo;
@@ -72,31 +81,91 @@ public final class NodeHandlers {
         caller.require("nodes", "update");
         NodeRegistration reg = NodeRegistration.parse(Json.parseObject(ctx.bodyAsBytes(), false));
         Instant now = now();
-        List<NodeGpu> nodeGpus = new ArrayList<>();
-        boolean catalogChanged = false;
+        // Operator keys are bound to no node (see NodeKeys); every other key to the one node it registers.
+        UUID key = caller.canAll("nodes", "update") ? null : caller.keyUuid();
+        GpuCatalog catalog = catalogKnowing(reg.gpus());
+        Registered result;
+        try {
+            result = jdbi.inTransaction(h -> {
+                if (key != null) {
+                    var bound = nodes.boundTo(h, key);
+                    if (bound.isPresent() && !bound.get().getValue().equals(reg.name())) throw keyBoundElsewhere(bound.get().getValue());
+                }
+                var up = nodes.upsert(h, caller.accountUuid(), key, reg.name(), reg.regionCode(), reg.publicHost(),
+                        reg.agentVersion(), reg.hardware(), reg.cpuCores(), reg.ramGb(), reg.storageGb(), now)
+                        .orElseThrow(() -> ApiException.conflict("node '" + reg.name() + "' of this account is bound to another API key"
+                                + " that is still valid; a node keeps its key until that key is revoked or expires, so revoke it"
+                                + " to move the node to this key, or register this machine under another --name"));
+                List<NodeGpu> nodeGpus = gpusOf(h, reg, up.uuid(), catalog);
+                nodes.replaceGpus(h, up.uuid(), nodeGpus);
+                signals.jobsWaiting(h); // new capacity: let the scheduler look again
+                return new Registered(up, nodeGpus);
+            });
+        } catch (JdbiException e) {
+            if (!NodeKeys.isUniqueViolation(e)) throw e;
+            // This key registered another node at the same moment (the index allows one node per key).
+            throw keyBoundElsewhere(jdbi.withHandle(h -> nodes.boundTo(h, key)).map(Map.Entry::getValue).orElse("another node"));
+        }
+        if (result.gpus().stream().anyMatch(g -> catalog.byUuid(g.gpuUuid()).isEmpty())) gpus.reload();
+        log.info("node {} ({}) registered in {}: {} cores, {} GB RAM, {} GB storage, {} GPU(s)", reg.name(), result.node().uuid(),
+                reg.regionCode(), reg.cpuCores(), reg.ramGb(), reg.storageGb(), result.gpus().size());
+        Responses.json(ctx, result.node().created() ? 201 : 200, view(result.node().uuid()));
+    }
+
+    private record Registered(NodeRepository.Upserted node, List<NodeGpu> gpus) {}
+
+    private static ApiException keyBoundElsewhere(String node) {
+        return ApiException.conflict("this API key is already bound to node '" + node + "': a key registers at most one"
+                + " node. Create one compute_node key per node (galley keys create --name NODE --permission"
+                + " preset:compute_node) and start each node's agent with its own key");
+    }
+
+    /** The registry, reloaded first when a reported model is not in the cached copy (another replica may have added it). */
+    private GpuCatalog catalogKnowing(List<NodeRegistration.ReportedGpu> reported) {
+        GpuCatalog catalog = gpus.current();
+        boolean allKnown = reported.stream().allMatch(g -> catalog.byNameOrAlias(g.name()).isPresent());
+        return allKnown ? catalog : gpus.reload();
+    }
+
+    /**
+     * The node's GPUs, each matched to a registry model. A model the registry does not know is added, at most
+     * {@code maxNewGpuModelsPerNode} per node over its lifetime (the registry is shared by every tenant); a
+     * report that would add more is a 400 naming each GPU past the limit, and nothing is written.
+     */
+    private List<NodeGpu> gpusOf(org.jdbi.v3.core.Handle h, NodeRegistration reg, UUID node, GpuCatalog catalog) {
+        var unknown = new java.util.LinkedHashSet<String>(); // normalized names, in the order reported
+        for (var g : reg.gpus()) {
+            if (catalog.byNameOrAlias(g.name()).isEmpty()) unknown.add(GpuModel.normalize(g.name()));
+        }
+        if (!unknown.isEmpty()) {
+            int room = Math.max(0, maxNewGpuModelsPerNode - gpuRepo.countAddedBy(h, node));
+            var refused = unknown.stream().skip(room).collect(java.util.stream.Collectors.toSet());
+            var errors = new FieldErrors();
+            for (int i = 0; i < reg.gpus().size(); i++) {
+                if (refused.contains(GpuModel.normalize(reg.gpus().get(i).name()))) {
+                    errors.add("hardware.gpus[" + i + "].name", "is not in the GPU registry, and a node may add at most "
+                            + maxNewGpuModelsPerNode + " models to it (this node has no room left; the operator sets"
+                            + " GALLEY_MAX_NEW_GPU_MODELS_PER_NODE)");
+                }
+            }
+            errors.throwIfAny();
+        }
+        List<NodeGpu> out = new ArrayList<>();
+        var added = new java.util.HashMap<String, UUID>();
         for (int i = 0; i < reg.gpus().size(); i++) {
             var g = reg.gpus().get(i);
-            var known = gpus.current().byNameOrAlias(g.name());
-            if (known.isEmpty()) {
-                UUID added = jdbi.withHandle(h -> gpuRepo.ensure(h, g.name(), g.vramGb()));
-                nodeGpus.add(new NodeGpu(i, added, g.name(), g.vramGb()));
-                catalogChanged = true;
-                log.info("GPU model '{}' ({} GB) reported by node {} was added to the registry", g.name(), g.vramGb(), reg.name());
-            } else {
-                nodeGpus.add(new NodeGpu(i, known.get().uuid(), g.name(), vram(g.vramGb(), known.get())));
+            var known = catalog.byNameOrAlias(g.name());
+            if (known.isPresent()) {
+                out.add(new NodeGpu(i, known.get().uuid(), g.name(), vram(g.vramGb(), known.get())));
+                continue;
             }
+            UUID model = added.computeIfAbsent(GpuModel.normalize(g.name()), n -> {
+                log.info("GPU model '{}' ({} GB) reported by node {} was added to the registry", g.name(), g.vramGb(), reg.name());
+                return gpuRepo.ensure(h, g.name(), g.vramGb(), node);
+            });
+            out.add(new NodeGpu(i, model, g.name(), g.vramGb()));
         }
-        if (catalogChanged) gpus.reload();
-        var result = jdbi.inTransaction(h -> {
-            var up = nodes.upsert(h, caller.accountUuid(), reg.name(), reg.regionCode(), reg.publicHost(), reg.agentVersion(),
-                    reg.hardware(), reg.cpuCores(), reg.ramGb(), reg.storageGb(), now);
-            nodes.replaceGpus(h, up.uuid(), nodeGpus);
-            signals.jobsWaiting(h); // new capacity: let the scheduler look again
-            return up;
-        });
-        log.info("node {} ({}) registered in {}: {} cores, {} GB RAM, {} GB storage, {} GPU(s)", reg.name(), result.uuid(),
-                reg.regionCode(), reg.cpuCores(), reg.ramGb(), reg.storageGb(), nodeGpus.size());
-        Responses.json(ctx, result.created() ? 201 : 200, view(result.uuid()));
+        return out;
     }
 
     /**
@@ -113,6 +182,10 @@ public final class NodeHandlers {
         var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), true), Set.of("metadata", "active_run_uuids"));
         JsonNode metadata = f.raw("metadata");
         if (metadata != null && !metadata.isNull() && !metadata.isObject()) f.errors().add("metadata", "must be an object");
+        else if (metadata != null && Json.bytes(metadata).length > MAX_METADATA_BYTES) {
+            // Stored on every heartbeat (every few seconds per node): kept small.
+            f.errors().add("metadata", "must be at most " + MAX_METADATA_BYTES + " bytes as JSON");
+        }
         List<String> active = f.strings("active_run_uuids", false, 10_000, 64);
         Set<UUID> reported = new HashSet<>();
         if (active != null) {
@@ -133,15 +206,11 @@ public final class NodeHandlers {
                 commands.addObject().put("type", "stop_run").put("job_run_uuid", r.uuid().toString())
                         .put("reason", r.statusReason() != null ? r.statusReason() : "stop requested");
             }
-            // Runs the agent still runs that the server already finished (timed out, job failed): stop them.
-            if (!reported.isEmpty()) {
-                var finished = h.createQuery("SELECT uuid, status_reason FROM job_runs WHERE uuid = ANY(:ids) AND NOT is_active")
-                        .bind("ids", reported.toArray(UUID[]::new))
-                        .map((rs, c) -> new Object[]{rs.getObject(1, UUID.class), rs.getString(2)}).list();
-                for (Object[] row : finished) {
-                    commands.addObject().put("type", "stop_run").put("job_run_uuid", row[0].toString())
-                            .put("reason", row[1] == null ? "the run is no longer active" : (String) row[1]);
-                }
+            // Runs the agent still runs that the server already finished (timed out, job failed): stop them. Only
+            // this node's runs: a uuid of another node's run is nothing to this node, it hears nothing about it.
+            for (RunRow r : runs.finishedOn(h, node, reported)) {
+                commands.addObject().put("type", "stop_run").put("job_run_uuid", r.uuid().toString())
+                        .put("reason", r.statusReason() == null ? "the run is no longer active" : r.statusReason());
             }
         });
         ObjectNode body = Json.object();
@@ -222,12 +291,10 @@ public final class NodeHandlers {
         return jdbi.withHandle(h -> NodeView.of(nodes.byUuid(h, uuid).orElseThrow(), nodes.gpus(h, uuid)));
     }
 
-    /** The path's node, which must belong to the caller's account (agents act only for their own nodes). */
+    /** The path's node, which must be the one the caller's key is bound to (see {@link NodeKeys}); else 404. */
     private UUID ownNode(Context ctx, Caller caller) {
         UUID uuid = Responses.pathUuid(ctx, "node");
-        UUID owner = jdbi.withHandle(h -> h.createQuery("SELECT account_uuid FROM nodes WHERE uuid = :u").bind("u", uuid)
-                .mapTo(UUID.class).findOne()).orElseThrow(() -> ApiException.notFound("node"));
-        if (!caller.owns(owner) && !caller.canAll("nodes", "update")) throw ApiException.notFound("node");
+        if (!nodeKeys.actsForNode(caller, uuid)) throw ApiException.notFound("node");
         return uuid;
     }
 

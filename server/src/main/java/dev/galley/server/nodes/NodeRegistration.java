@@ -3,6 +3,7 @@ package dev.galley.server.nodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.error.FieldErrors;
+import dev.galley.core.gpu.GpuModelName;
 import dev.galley.core.spec.RegionCodes;
 import dev.galley.server.http.Json;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ public record NodeRegistration(String name, String regionCode, String publicHost
     public record ReportedGpu(String name, double vramGb) {}
 
     private static final Set<String> FIELDS = Set.of("name", "region_code", "public_host", "agent_version", "hardware");
+    /** The hardware object is stored as sent and shown in every node object: it is held to a size. */
+    public static final int MAX_HARDWARE_BYTES = 64 * 1024;
     private static final Set<String> HARDWARE = Set.of("cpus", "gpus", "hard_drives", "rams");
 
     public static NodeRegistration parse(ObjectNode body) {
@@ -36,6 +39,8 @@ public record NodeRegistration(String name, String regionCode, String publicHost
         List<ReportedGpu> gpus = new ArrayList<>();
         if (hw == null || !hw.isObject()) {
             errors.add("hardware", "is required (an object with cpus, gpus, rams, hard_drives)");
+        } else if (Json.bytes(hw).length > MAX_HARDWARE_BYTES) {
+            errors.add("hardware", "must be at most " + MAX_HARDWARE_BYTES + " bytes as JSON");
         } else {
             hw.fieldNames().forEachRemaining(n -> { if (!HARDWARE.contains(n)) errors.add("hardware." + n, "is not a known field"); });
             JsonNode cpus = array(hw, "cpus", errors);
@@ -53,9 +58,10 @@ public record NodeRegistration(String name, String regionCode, String publicHost
                 JsonNode g = gs.get(i);
                 String path = "hardware.gpus[" + i + "]";
                 String gname = g.path("name").isTextual() ? g.path("name").asText().trim() : null;
-                if (gname == null || gname.isEmpty() || gname.length() > 200) errors.add(path + ".name", "is required (the model as nvidia-smi reports it)");
+                var problem = GpuModelName.problem(gname);
+                problem.ifPresent(p -> errors.add(path + ".name", p));
                 double vram = number(g, "vram_gb_max", path, errors, 10_000);
-                if (gname != null && !gname.isEmpty()) gpus.add(new ReportedGpu(gname, vram));
+                if (problem.isEmpty()) gpus.add(new ReportedGpu(gname, vram));
             }
         }
         errors.throwIfAny();

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -35,23 +36,70 @@ public final class NodeRepository {
     /** Inserts or (same account + name) updates a node; returns its uuid and whether it was new. */
     public record Upserted(UUID uuid, boolean created) {}
 
-    public Upserted upsert(Handle h, UUID account, String name, String region, String publicHost, String agentVersion,
-                           JsonNode hardware, int cpu, double ram, double storage, Instant now) {
+    /**
+     * Inserts or (same account + name) updates a node, bound to {@code key} (null for an operator key, which
+     * leaves the binding as it is). Empty when the node exists and is bound to another key that is still
+     * valid: a node moves to a new key only once its old key is revoked or expired (key rotation).
+     */
+    public Optional<Upserted> upsert(Handle h, UUID account, UUID key, String name, String region, String publicHost,
+                                     String agentVersion, JsonNode hardware, int cpu, double ram, double storage, Instant now) {
         return h.createQuery("""
                 INSERT INTO nodes (uuid, account_uuid, name, region_code, public_host, agent_version, status, hardware,
-                                   cpu_cores, ram_gb, storage_gb, last_seen_at, created_at, updated_at)
-                VALUES (:uuid, :account, :name, :region, :host, :agent, 'ONLINE', CAST(:hw AS jsonb), :cpu, :ram, :storage, :now, :now, :now)
+                                   cpu_cores, ram_gb, storage_gb, last_seen_at, created_at, updated_at, api_key_uuid)
+                VALUES (:uuid, :account, :name, :region, :host, :agent, 'ONLINE', CAST(:hw AS jsonb), :cpu, :ram, :storage,
+                        :now, :now, :now, :key)
                 ON CONFLICT (account_uuid, name) DO UPDATE SET
                     region_code = EXCLUDED.region_code, public_host = EXCLUDED.public_host,
                     agent_version = EXCLUDED.agent_version, hardware = EXCLUDED.hardware,
                     cpu_cores = EXCLUDED.cpu_cores, ram_gb = EXCLUDED.ram_gb, storage_gb = EXCLUDED.storage_gb,
                     status = CASE WHEN nodes.status = 'DRAINING' THEN 'DRAINING' ELSE 'ONLINE' END,
-                    last_seen_at = EXCLUDED.last_seen_at, updated_at = EXCLUDED.updated_at
+                    last_seen_at = EXCLUDED.last_seen_at, updated_at = EXCLUDED.updated_at,
+                    api_key_uuid = COALESCE(EXCLUDED.api_key_uuid, nodes.api_key_uuid)
+                WHERE EXCLUDED.api_key_uuid IS NULL OR nodes.api_key_uuid IS NULL OR nodes.api_key_uuid = EXCLUDED.api_key_uuid
+                   OR EXISTS (SELECT 1 FROM api_keys k WHERE k.uuid = nodes.api_key_uuid AND (k.is_revoked OR k.expires_at <= :now))
                 RETURNING uuid, (xmax = 0) AS created""")
-                .bind("uuid", UUID.randomUUID()).bind("account", account).bind("name", name).bind("region", region)
-                .bind("host", publicHost).bind("agent", agentVersion).bind("hw", Json.text(hardware))
+                .bind("uuid", UUID.randomUUID()).bind("account", account).bind("key", key).bind("name", name)
+                .bind("region", region).bind("host", publicHost).bind("agent", agentVersion).bind("hw", Json.text(hardware))
                 .bind("cpu", cpu).bind("ram", ram).bind("storage", storage).bind("now", now)
-                .map((rs, ctx) -> new Upserted(rs.getObject("uuid", UUID.class), rs.getBoolean("created"))).one();
+                .map((rs, ctx) -> new Upserted(rs.getObject("uuid", UUID.class), rs.getBoolean("created"))).findOne();
+    }
+
+    /** A node's owner and the key it is bound to (null: none yet). */
+    public record Binding(UUID nodeUuid, UUID accountUuid, UUID apiKeyUuid) {}
+
+    public Optional<Binding> binding(Handle h, UUID node) {
+        return h.createQuery("SELECT uuid, account_uuid, api_key_uuid FROM nodes WHERE uuid = :n").bind("n", node)
+                .map(NodeRepository::mapBinding).findOne();
+    }
+
+    /** The binding of the node that runs {@code run}. */
+    public Optional<Binding> bindingOfRun(Handle h, UUID run) {
+        return h.createQuery("""
+                SELECT n.uuid, n.account_uuid, n.api_key_uuid FROM job_runs r JOIN nodes n ON n.uuid = r.node_uuid
+                WHERE r.uuid = :r""").bind("r", run).map(NodeRepository::mapBinding).findOne();
+    }
+
+    private static Binding mapBinding(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Binding(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class));
+    }
+
+    /** The node {@code key} is bound to, as (uuid, name). */
+    public Optional<Map.Entry<UUID, String>> boundTo(Handle h, UUID key) {
+        return h.createQuery("SELECT uuid, name FROM nodes WHERE api_key_uuid = :k").bind("k", key)
+                .map((rs, ctx) -> Map.entry(rs.getObject(1, UUID.class), rs.getString(2))).findOne();
+    }
+
+    /**
+     * Binds a node that has no key yet to {@code key}, if the node belongs to {@code account} and the key is bound
+     * to no other node. Returns false when either is not so. A concurrent claim by the same key of another node
+     * can still fail on the unique index; callers run this in a transaction of its own.
+     */
+    public boolean claim(Handle h, UUID node, UUID account, UUID key) {
+        return h.createUpdate("""
+                UPDATE nodes SET api_key_uuid = :k
+                WHERE uuid = :n AND account_uuid = :a AND api_key_uuid IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM nodes WHERE api_key_uuid = :k)""")
+                .bind("n", node).bind("a", account).bind("k", key).execute() == 1;
     }
 
     /** Replaces the node's GPUs; device indexes still held by active runs keep their rows' meaning. */

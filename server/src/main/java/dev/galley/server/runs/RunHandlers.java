@@ -7,7 +7,10 @@ import dev.galley.core.lifecycle.ReasonCode;
 import dev.galley.core.lifecycle.RunStatus;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
+import dev.galley.core.logs.LogRetention;
 import dev.galley.server.auth.Caller;
+import dev.galley.server.http.ClientConnection;
+import dev.galley.server.nodes.NodeKeys;
 import dev.galley.server.http.ApiException;
 import dev.galley.server.http.Json;
 import dev.galley.server.http.JsonFields;
@@ -43,8 +46,15 @@ public final class RunHandlers {
     private final JobReconciler reconciler;
     private final dev.galley.server.scheduler.Signals signals;
     private final Clock clock;
+    private final NodeKeys nodeKeys;
+    private final LogFollowers followers;
+    private final long logRetentionBytes;
 
-    public RunHandlers(Jdbi jdbi, RunRepository runs, JobReconciler reconciler, dev.galley.server.scheduler.Signals signals, Clock clock) {
+    public RunHandlers(Jdbi jdbi, RunRepository runs, JobReconciler reconciler, dev.galley.server.scheduler.Signals signals, Clock clock,
+                       NodeKeys nodeKeys, LogFollowers followers, long logRetentionBytes) {
+        this.nodeKeys = nodeKeys;
+        this.followers = followers;
+        this.logRetentionBytes = logRetentionBytes;
         this.jdbi = jdbi;
         this.runs = runs;
         this.reconciler = reconciler;
@@ -56,64 +66,91 @@ public final class RunHandlers {
         caller.require("job_runs", "read");
         var q = LIST.parse(ctx.queryParamMap());
         UUID me = caller.canAll("job_runs", "read") ? null : caller.accountUuid();
-        Responses.page(ctx, q, jdbi.withHandle(h -> runs.list(h, me, q)), RunView::of);
+        // A node agent's key sees, of its account's nodes, only the runs of the node it is bound to.
+        var nodeSide = me == null || !NodeKeys.isAgentKey(caller) ? RunRepository.NodeSide.ALL_NODES
+                : nodeKeys.agentNode(caller).map(RunRepository.NodeSide::only).orElse(RunRepository.NodeSide.NONE);
+        Responses.page(ctx, q, jdbi.withHandle(h -> runs.list(h, me, nodeSide, q)), RunView::of);
     }
 
+    /** The run with the last 1 MiB of its output: reads the tail only, never the whole log. */
     public void get(Context ctx, Caller caller) {
         RunRow run = readable(ctx, caller);
-        ObjectNode o = RunView.of(run);
-        var tail = jdbi.withHandle(h -> runs.tail(h, run.uuid(), LOG_TAIL_BYTES));
-        String text = join(tail);
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        boolean truncated = run.logBytes() > bytes.length || bytes.length > LOG_TAIL_BYTES;
-        if (bytes.length > LOG_TAIL_BYTES) text = lastBytes(text, LOG_TAIL_BYTES);
-        o.put("logs", text).put("logs_truncated", truncated);
-        Responses.json(ctx, 200, o);
+        Tail tail = tail(run);
+        Responses.json(ctx, 200, RunView.of(run).put("logs", tail.text()).put("logs_truncated", tail.truncated()));
     }
 
-    /** Plain-text logs; {@code follow=true} streams new output until the run ends (or the client goes away). */
-    public void logs(Context ctx, Caller caller) throws IOException {
+    /**
+     * The last 1 MiB of a run's output: {@code truncated} when it is not everything the run printed. When output was
+     * dropped to keep the run under its cap and the text starts where the kept output starts, it begins with a
+     * marker line saying how much was dropped.
+     */
+    private record Tail(String text, boolean truncated, long end) {}
+
+    private Tail tail(RunRow run) {
+        var chunks = jdbi.withHandle(h -> runs.tail(h, run.uuid(), run.logBytes(), LOG_TAIL_BYTES));
+        String all = join(chunks);
+        String text = lastBytes(all, LOG_TAIL_BYTES);
+        boolean fromKeptStart = !chunks.isEmpty() && text.length() == all.length() && chunks.getFirst().start() <= run.logStartOffset();
+        long dropped = chunks.isEmpty() ? run.logStartOffset() : Math.max(run.logStartOffset(), chunks.getFirst().start());
+        boolean truncated = dropped > 0 || text.length() < all.length();
+        if (fromKeptStart && dropped > 0) text = LogRetention.droppedMarker(dropped) + text;
+        return new Tail(text, truncated, chunks.isEmpty() ? run.logStartOffset() : chunks.getLast().end());
+    }
+
+    /**
+     * Plain-text logs; {@code follow=true} streams new output until the run ends or the client goes away. A follower
+     * waits for a wake-up (see {@link LogFollowers}), not in a polling loop, and ends as soon as its client closes
+     * the connection, even while the run is quiet.
+     */
+    public void logs(Context ctx, Caller caller) throws IOException, InterruptedException {
         RunRow run = readable(ctx, caller);
         LOGS.parse(ctx.queryParamMap());
         String follow = ctx.queryParam("follow");
         if (follow != null && !follow.equals("true") && !follow.equals("false")) throw ApiException.badRequest("follow", "must be true or false");
-        var tail = jdbi.withHandle(h -> runs.tail(h, run.uuid(), LOG_TAIL_BYTES));
-        ctx.status(200).contentType("text/plain; charset=utf-8");
         if (!"true".equals(follow)) {
-            ctx.result(lastBytes(join(tail), LOG_TAIL_BYTES));
+            ctx.status(200).contentType("text/plain; charset=utf-8").result(tail(run).text());
             return;
         }
-        ctx.header("Cache-Control", "no-cache");
-        OutputStream out = ctx.res().getOutputStream();
-        long seq = tail.isEmpty() ? 0 : tail.getLast().seq();
-        out.write(lastBytes(join(tail), LOG_TAIL_BYTES).getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        while (true) {
-            long from = seq;
-            var more = jdbi.withHandle(h -> runs.after(h, run.uuid(), from));
-            for (var chunk : more) {
-                out.write(chunk.text().getBytes(StandardCharsets.UTF_8));
-                seq = chunk.seq();
-            }
-            if (!more.isEmpty()) {
-                out.flush();
+        try (LogFollowers.Follower follower = followers.open(run.uuid(), caller.publicKey())) {
+            ctx.status(200).contentType("text/plain; charset=utf-8");
+            ctx.header("Cache-Control", "no-cache");
+            // The end point is watched for the client's FIN (ClientConnection): the connection ends with the stream.
+            ctx.header("Connection", "close");
+            ClientConnection.onClientGone(ctx, follower::clientGone);
+            OutputStream out = ctx.res().getOutputStream();
+            Tail tail = tail(run);
+            out.write(tail.text().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            stream(run.uuid(), tail.end(), follower, out);
+        }
+    }
+
+    private void stream(UUID run, long from, LogFollowers.Follower follower, OutputStream out) throws IOException, InterruptedException {
+        long sent = from;
+        while (!follower.isClientGone()) {
+            long seen = follower.version();
+            var state = jdbi.withHandle(h -> runs.logState(h, run)).orElseThrow();
+            if (state.total() > sent) {
+                long next = send(run, sent, out);
+                sent = next > sent ? next : state.total(); // nothing left to send past `sent`: never spin on it
                 continue;
             }
-            boolean finished = jdbi.withHandle(h -> runs.byUuid(h, run.uuid())).map(r -> !r.active()).orElse(true);
-            if (finished) {
-                long last = seq;
-                var rest = jdbi.withHandle(h -> runs.after(h, run.uuid(), last)); // output that raced the final status
-                for (var chunk : rest) out.write(chunk.text().getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                return;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            if (!state.active()) return; // finished, and everything it printed was sent
+            follower.await(seen, LogFollowers.RECHECK_MS);
         }
+    }
+
+    /** Sends the chunks after {@code sent} (a marker first when the cap dropped some before they were sent). */
+    private long send(UUID run, long sent, OutputStream out) throws IOException {
+        long from = sent;
+        var chunks = jdbi.withHandle(h -> runs.after(h, run, from, 1000));
+        for (var chunk : chunks) {
+            if (chunk.start() > sent) out.write(LogRetention.droppedMarker(chunk.start() - sent).getBytes(StandardCharsets.UTF_8));
+            out.write(chunk.text().getBytes(StandardCharsets.UTF_8));
+            sent = chunk.end();
+        }
+        out.flush();
+        return sent;
     }
 
     /** PATCH /v1/job-runs/{uuid}: a node reports progress; only legal transitions are accepted. */
@@ -149,9 +186,10 @@ public final class RunHandlers {
         String code = codeText;
         if (next == RunStatus.FAILED && code == null && exitCode != null && exitCode != 0) code = ReasonCode.EXIT_NONZERO.name();
         String finalCode = code;
+        // Only the node the run is on (the key bound to it) may report on it; for every other key it does not exist.
+        if (!nodeKeys.actsForRun(caller, uuid)) throw ApiException.notFound("job run");
         RunRow updated = jdbi.inTransaction(h -> {
             RunRow run = runs.lockByUuid(h, uuid).orElseThrow(() -> ApiException.notFound("job run"));
-            if (!caller.owns(run.nodeAccountUuid()) && !caller.canAll("job_runs", "update")) throw ApiException.notFound("job run");
             RunStatus current = RunStatus.valueOf(run.status());
             if (!current.canMoveTo(next)) {
                 throw ApiException.conflict("job run " + uuid + " is " + current + " and cannot become " + next
@@ -177,21 +215,35 @@ public final class RunHandlers {
             if (verdict != null && !verdict.retries().isEmpty()) signals.jobsWaiting(h); // a retry wants a node
             return runs.byUuid(h, uuid).orElseThrow();
         });
+        followers.wake(uuid); // a follow stream ends promptly when its run does
         Responses.json(ctx, 200, RunView.of(updated));
     }
 
-    /** POST /v1/job-runs/{uuid}/logs: the node appends output (text, at most 256 KiB a call). */
+    /**
+     * POST /v1/job-runs/{uuid}/logs: the node appends output (text, at most 256 KiB a call). Only the node the run is
+     * on; a finished run takes no more (409). Past the run's cap the oldest output is dropped (see LogRetention).
+     */
     public void appendLogs(Context ctx, Caller caller) {
         caller.require("job_runs", "update");
         UUID uuid = Responses.pathUuid(ctx, "job run");
         byte[] body = ctx.bodyAsBytes();
         if (body.length > LOG_CHUNK_LIMIT) throw ApiException.payloadTooLarge("a log chunk may be at most 256 KiB; send it in several calls");
+        if (!nodeKeys.actsForRun(caller, uuid)) throw ApiException.notFound("job run");
         String text = new String(body, StandardCharsets.UTF_8).replace("\u0000", "");
-        jdbi.useTransaction(h -> {
-            RunRow run = runs.byUuid(h, uuid).orElseThrow(() -> ApiException.notFound("job run"));
-            if (!caller.owns(run.nodeAccountUuid()) && !caller.canAll("job_runs", "update")) throw ApiException.notFound("job run");
-            if (!text.isEmpty()) runs.appendLog(h, uuid, text);
+        long bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        boolean appended = jdbi.inTransaction(h -> {
+            if (bytes == 0) return runs.logState(h, uuid).map(RunRepository.LogState::active).orElse(false);
+            var state = runs.appendLog(h, uuid, text, bytes);
+            if (state.isEmpty()) return false;
+            long target = LogRetention.trimTarget(state.get().start(), state.get().total(), logRetentionBytes);
+            if (target > state.get().start()) runs.dropLogBefore(h, uuid, target);
+            return true;
         });
+        if (!appended) {
+            String status = jdbi.withHandle(h -> runs.byUuid(h, uuid)).map(RunRow::status).orElse("finished");
+            throw ApiException.conflict("job run " + uuid + " is " + status + " and takes no more output");
+        }
+        followers.wake(uuid);
         ctx.status(204);
     }
 
@@ -199,9 +251,15 @@ public final class RunHandlers {
         caller.require("job_runs", "read");
         UUID uuid = Responses.pathUuid(ctx, "job run");
         RunRow run = jdbi.withHandle(h -> runs.byUuid(h, uuid)).orElseThrow(() -> ApiException.notFound("job run"));
-        boolean ok = caller.owns(run.accountUuid()) || caller.owns(run.nodeAccountUuid()) || caller.canAll("job_runs", "read");
+        boolean ok = caller.owns(run.accountUuid()) || caller.canAll("job_runs", "read")
+                || (caller.owns(run.nodeAccountUuid()) && seesNodeSide(caller, run.nodeUuid()));
         if (!ok) throw ApiException.notFound("job run");
         return run;
+    }
+
+    /** Runs on its account's nodes: a node agent's key sees those of its own node only, other keys all of them. */
+    private boolean seesNodeSide(Caller caller, UUID node) {
+        return !NodeKeys.isAgentKey(caller) || nodeKeys.agentNode(caller).filter(node::equals).isPresent();
     }
 
     private static Integer integer(JsonFields f, String name, long min, long max) {

@@ -20,7 +20,7 @@ public final class RunRepository {
     static final String COLUMNS = """
             uuid, job_uuid, account_uuid, node_uuid, node_account_uuid, node_index, attempt, status, status_reason,
             status_reason_code, exit_code, cpu_count, ram_gb, storage_gb, gpu_devices, node_urls, is_active,
-            stop_requested, created_at, updated_at, assigned_at, started_at, completed_at, log_bytes""";
+            stop_requested, created_at, updated_at, assigned_at, started_at, completed_at, log_bytes, log_start_offset""";
 
     /** A new run as the plan applier inserts it. */
     public record NewRun(UUID uuid, UUID jobUuid, UUID accountUuid, UUID nodeUuid, UUID nodeAccountUuid, int nodeIndex,
@@ -144,40 +144,103 @@ public final class RunRepository {
         return held;
     }
 
+    /** Which of {@code runs} are on {@code node} and finished: the node still runs them and must stop them. */
+    public List<RunRow> finishedOn(Handle h, UUID node, java.util.Collection<UUID> runs) {
+        if (runs.isEmpty()) return List.of();
+        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE uuid = ANY(:ids) AND node_uuid = :node AND NOT is_active")
+                .bind("ids", runs.toArray(UUID[]::new)).bind("node", node).map(RunRepository::map).list();
+    }
+
     public List<UUID> activeOnNodes(Handle h, List<UUID> nodes) {
         return h.createQuery("SELECT uuid FROM job_runs WHERE node_uuid = ANY(:nodes) AND is_active")
                 .bind("nodes", nodes.toArray(UUID[]::new)).mapTo(UUID.class).list();
     }
 
     // --- logs ---------------------------------------------------------------------------------
+    // A run's output is addressed by byte offsets into everything it printed (see LogRetention): each chunk
+    // stores where it ends; the run stores how much it printed (log_bytes) and where its kept output starts.
 
-    public void appendLog(Handle h, UUID run, String chunk) {
-        h.createUpdate("INSERT INTO job_run_logs (job_run_uuid, chunk) VALUES (:run, :chunk)").bind("run", run).bind("chunk", chunk).execute();
-        h.createUpdate("UPDATE job_runs SET log_bytes = log_bytes + :n WHERE uuid = :run")
-                .bind("run", run).bind("n", (long) chunk.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).execute();
+    /** A run's output counters: {@code total} bytes printed, kept from offset {@code start}; and whether it is active. */
+    public record LogState(long total, long start, boolean active) {}
+
+    /** A stored chunk of output: bytes {@code [start, end)} of the run's output. */
+    public record LogChunk(long start, long end, String text) {}
+
+    /**
+     * Appends a chunk of {@code bytes} UTF-8 bytes to an active run, under the run row's lock (appends to one run
+     * are serialized, so offsets never collide). Empty, and nothing written, when the run is not active.
+     */
+    public Optional<LogState> appendLog(Handle h, UUID run, String chunk, long bytes) {
+        Optional<LogState> state = h.createQuery("""
+                UPDATE job_runs SET log_bytes = log_bytes + :n WHERE uuid = :run AND is_active
+                RETURNING log_bytes, log_start_offset, is_active""")
+                .bind("run", run).bind("n", bytes).map(RunRepository::mapLogState).findOne();
+        state.ifPresent(s -> h.createUpdate("INSERT INTO job_run_logs (job_run_uuid, end_offset, chunk) VALUES (:run, :end, :chunk)")
+                .bind("run", run).bind("end", s.total()).bind("chunk", chunk).execute());
+        return state;
     }
 
-    public record LogChunk(long seq, String text) {}
+    /**
+     * Drops the oldest chunks so that the kept output starts at or after {@code target}: every chunk up to and
+     * including the first one that ends at or past it (two index range scans). Returns the new start offset.
+     */
+    public long dropLogBefore(Handle h, UUID run, long target) {
+        Long start = h.createQuery("""
+                WITH cut AS (SELECT min(end_offset) AS e FROM job_run_logs WHERE job_run_uuid = :run AND end_offset >= :target),
+                     gone AS (DELETE FROM job_run_logs WHERE job_run_uuid = :run AND end_offset <= (SELECT e FROM cut)
+                              RETURNING end_offset)
+                SELECT max(end_offset) FROM gone""")
+                .bind("run", run).bind("target", target).mapTo(Long.class).one();
+        if (start == null) return target;
+        h.createUpdate("UPDATE job_runs SET log_start_offset = :start WHERE uuid = :run AND log_start_offset < :start")
+                .bind("run", run).bind("start", start).execute();
+        return start;
+    }
 
-    /** The newest chunks, newest last, adding up to at least {@code maxBytes} (or everything). */
-    public List<LogChunk> tail(Handle h, UUID run, long maxBytes) {
+    public Optional<LogState> logState(Handle h, UUID run) {
+        return h.createQuery("SELECT log_bytes, log_start_offset, is_active FROM job_runs WHERE uuid = :run")
+                .bind("run", run).map(RunRepository::mapLogState).findOne();
+    }
+
+    /** The newest chunks covering at least the last {@code maxBytes} of {@code total} printed bytes, oldest first. */
+    public List<LogChunk> tail(Handle h, UUID run, long total, long maxBytes) {
+        return after(h, run, Math.max(0, total - maxBytes), Integer.MAX_VALUE);
+    }
+
+    /** Chunks ending after offset {@code from}, oldest first, at most {@code limit}. */
+    public List<LogChunk> after(Handle h, UUID run, long from, int limit) {
         return h.createQuery("""
-                SELECT seq, chunk FROM (
-                    SELECT seq, chunk, sum(octet_length(chunk)) OVER (ORDER BY seq DESC) AS upto
-                    FROM job_run_logs WHERE job_run_uuid = :run) t
-                WHERE upto - octet_length(chunk) < :max ORDER BY seq""")
-                .bind("run", run).bind("max", maxBytes)
-                .map((rs, ctx) -> new LogChunk(rs.getLong(1), rs.getString(2))).list();
+                SELECT end_offset - octet_length(chunk) AS start_offset, end_offset, chunk FROM job_run_logs
+                WHERE job_run_uuid = :run AND end_offset > :from ORDER BY end_offset LIMIT :limit""")
+                .bind("run", run).bind("from", from).bind("limit", limit)
+                .map((rs, ctx) -> new LogChunk(rs.getLong(1), rs.getLong(2), rs.getString(3))).list();
     }
 
-    public List<LogChunk> after(Handle h, UUID run, long seq) {
-        return h.createQuery("SELECT seq, chunk FROM job_run_logs WHERE job_run_uuid = :run AND seq > :seq ORDER BY seq LIMIT 1000")
-                .bind("run", run).bind("seq", seq).map((rs, ctx) -> new LogChunk(rs.getLong(1), rs.getString(2))).list();
+    private static LogState mapLogState(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new LogState(rs.getLong(1), rs.getLong(2), rs.getBoolean(3));
     }
 
-    public ListSql.Page<RunRow> list(Handle h, UUID callerOrNull, ListQuery q) {
+    /** Which runs on an account's nodes a caller of that account lists: all, those of one node, or none. */
+    public record NodeSide(UUID node, boolean all) {
+        public static final NodeSide ALL_NODES = new NodeSide(null, true);
+        public static final NodeSide NONE = new NodeSide(null, false);
+
+        public static NodeSide only(UUID node) {
+            return new NodeSide(node, false);
+        }
+    }
+
+    /** Runs of {@code callerOrNull}'s account (null: every account) and, of its nodes' runs, those {@code nodeSide} allows. */
+    public ListSql.Page<RunRow> list(Handle h, UUID callerOrNull, NodeSide nodeSide, ListQuery q) {
         var sql = new ListSql("job_runs", COLUMNS);
-        if (callerOrNull != null) sql.where("(account_uuid = :me OR node_account_uuid = :me)", "me", callerOrNull);
+        if (callerOrNull != null && nodeSide.all()) {
+            sql.where("(account_uuid = :me OR node_account_uuid = :me)", "me", callerOrNull);
+        } else if (callerOrNull != null && nodeSide.node() != null) {
+            sql.where("(account_uuid = :me OR (node_account_uuid = :me AND node_uuid = :mynode))", "me", callerOrNull);
+            sql.bind("mynode", nodeSide.node());
+        } else if (callerOrNull != null) {
+            sql.where("account_uuid = :me", "me", callerOrNull);
+        }
         for (Filter f : q.filters()) {
             switch (f) {
                 case Filter.UuidSet u -> sql.uuidSet(f.field(), u);   // job_uuid, node_uuid, uuid
@@ -199,6 +262,6 @@ public final class RunRepository {
                 Arrays.asList((Integer[]) rs.getArray("gpu_devices").getArray()), Json.read(rs.getString("node_urls")),
                 rs.getBoolean("is_active"), rs.getBoolean("stop_requested"), ListSql.instant(rs, "created_at"),
                 ListSql.instant(rs, "updated_at"), ListSql.instant(rs, "assigned_at"), ListSql.instant(rs, "started_at"),
-                ListSql.instant(rs, "completed_at"), rs.getLong("log_bytes"));
+                ListSql.instant(rs, "completed_at"), rs.getLong("log_bytes"), rs.getLong("log_start_offset"));
     }
 }

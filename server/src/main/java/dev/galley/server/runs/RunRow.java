@@ -30,4 +30,7 @@ public record RunRow(
         Instant assignedAt,
         Instant startedAt,
         Instant completedAt,
-        long logBytes) {}
+        /** Bytes of output the run ever printed. */
+        long logBytes,
+        /** Where its kept output starts: the bytes dropped from the front to keep it under the cap. */
+        long logStartOffset) {}

@@ -26,7 +26,6 @@ class SchedulingIT {
     static String db;
     static GalleyServer server;
     static Tenant consumer;
-    static GalleyClient nodeKey;
     static final AtomicInteger regionCounter = new AtomicInteger();
     static final List<String> REGIONS = dev.galley.core.spec.RegionCodes.ALL;
 
@@ -35,7 +34,6 @@ class SchedulingIT {
         db = TestDatabase.fresh();
         server = TestServer.start(db, TTL_MS);
         consumer = TestServer.newTenant(server, List.of("preset:compute_consumer"));
-        nodeKey = SimulatedNode.nodeKey(server, consumer);
     }
 
     @AfterAll
@@ -71,7 +69,9 @@ class SchedulingIT {
 
     static SimulatedNode node(String region, int cores, List<String[]> gpus) {
         // Live nodes heartbeat: with a 2 s TTL a slow machine would otherwise see them go OFFLINE mid-test.
-        return SimulatedNode.register(nodeKey, "node-" + TestServer.randomHex(8), region, cores, 64, 500, gpus).keepAlive();
+        // One compute_node key per node: a key registers at most one node (spec §8).
+        return SimulatedNode.register(SimulatedNode.nodeKey(server, consumer), "node-" + TestServer.randomHex(8), region, cores,
+                64, 500, gpus).keepAlive();
     }
 
     @Test
@@ -136,7 +136,7 @@ class SchedulingIT {
     void aLongPollOnOneReplicaWakesForAPlacementMadeByAnother() throws Exception {
         String region = region();
         try (GalleyServer second = TestServer.start(db, TTL_MS)) {
-            GalleyClient nodeOnSecond = TestServer.client(second, extractPair(nodeKey));
+            GalleyClient nodeOnSecond = SimulatedNode.nodeKey(second, consumer);
             SimulatedNode n = SimulatedNode.register(nodeOnSecond, "x-" + TestServer.randomHex(6), region, 2, 8, 50, List.of()).keepAlive();
             var waiter = java.util.concurrent.CompletableFuture.supplyAsync(() -> n.poll(20_000));
             Thread.sleep(300);
@@ -145,17 +145,6 @@ class SchedulingIT {
             assertThat(waiter.get(15, java.util.concurrent.TimeUnit.SECONDS)).hasSize(1);
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
             n.fallSilent();
-        }
-    }
-
-    private static String extractPair(GalleyClient c) {
-        try {
-            var f = GalleyClient.class.getDeclaredField("key");
-            f.setAccessible(true);
-            var pair = (dev.galley.client.ApiKeyPair) f.get(c);
-            return pair.publicKey() + ":" + pair.secretKey();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
         }
     }
 

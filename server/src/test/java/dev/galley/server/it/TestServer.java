@@ -33,7 +33,9 @@ public final class TestServer {
 
     public static synchronized GalleyServer server() {
         if (server == null) {
-            server = start(TestDatabase.jdbcUrl(), 30_000);
+            // The shared server runs without the per-key rate limit: suites such as JobsIT create thousands of
+            // objects with one key. Servers a test starts for itself keep the default (RateLimitIT checks it).
+            server = start(TestDatabase.jdbcUrl(), 30_000, c -> c.withRateLimitRps(0));
             contract = OpenApiContract.load();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         }
@@ -43,7 +45,7 @@ public final class TestServer {
     /** A further replica on the same database (for cross-process tests); the caller closes it. */
     public static GalleyServer start(int port) {
         server();
-        return start(TestDatabase.jdbcUrl(), 30_000);
+        return start(TestDatabase.jdbcUrl(), 30_000, c -> c.withRateLimitRps(0));
     }
 
     /** A server on the given database with the given node TTL; the caller closes it. */
