@@ -42,6 +42,12 @@ public final class ListSql {
         return this;
     }
 
+    /** A named value for a condition added with {@link #where(String)}; every bound name must be used (JDBI refuses unused ones). */
+    public ListSql bind(String name, Object value) {
+        binds.put(name, value);
+        return this;
+    }
+
     public void uuidSet(String column, Filter.UuidSet f) {
         String p = next();
         conditions.add(column + " = ANY(:" + p + ")");
