@@ -80,19 +80,18 @@ public final class GalleyServer implements AutoCloseable {
     public static GalleyServer start(ServerConfig config) {
         long t0 = System.nanoTime();
         EmbeddedPostgresLauncher embedded = null;
-        String url;
-        if (config.databaseUrl().isPresent()) {
-            url = config.databaseUrl().get();
-        } else {
+        ServerConfig c = config;
+        if (config.databaseUrl().isEmpty()) {
             embedded = EmbeddedPostgresLauncher.start(config.dataDir());
-            url = embedded.jdbcUrl();
+            c = config.withDatabase(embedded.jdbcUrl(), embedded.user(), embedded.password());
         }
+        String url = c.databaseUrl().orElseThrow();
         Database db = null;
         try {
-            db = Database.connect(url, config.databaseUser().orElse(null), config.databasePassword().orElse(null), 16);
+            db = Database.connect(url, c.databaseUser().orElse(null), c.databasePassword().orElse(null), 16);
             db.migrate();
             byte[] masterKey = MasterKeys.resolve(config.masterKeyBase64(), config.dataDir(), embedded != null);
-            GalleyServer server = wire(config, embedded, db, url, new SecretBox(masterKey), Clock.systemUTC());
+            GalleyServer server = wire(c, embedded, db, url, new SecretBox(masterKey), Clock.systemUTC());
             log.info("galley server ready on port {} in {} ms", server.port(), (System.nanoTime() - t0) / 1_000_000);
             return server;
         } catch (RuntimeException e) {
