@@ -9,6 +9,7 @@ import dev.galley.server.crypto.MasterKeys;
 import dev.galley.server.crypto.SecretBox;
 import dev.galley.server.crypto.SecretCodec;
 import dev.galley.server.db.Database;
+import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.db.EmbeddedPostgresLauncher;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.gpus.GpuHandlers;
@@ -157,9 +158,8 @@ public final class GalleyServer implements AutoCloseable {
             cfg.routes.before(RequestIds::assign);
             var r = new RouteRegistrar(cfg.routes, authenticator, metrics, config.maxInFlight());
             r.open(HandlerType.GET, "/health", ctx -> {
-                boolean ok = db.isHealthy();
-                ctx.status(ok ? 200 : 503).contentType("application/json")
-                        .result(Json.bytes(Json.object().put("status", ok ? "ok" : "database unavailable")));
+                if (!db.isHealthy()) throw ApiException.unavailable();
+                ctx.contentType("application/json").result(Json.bytes(Json.object().put("status", "ok")));
             });
             r.open(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             r.open(HandlerType.GET, "/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
@@ -181,14 +181,14 @@ public final class GalleyServer implements AutoCloseable {
             try {
                 jdbi.useHandle(jobCounts::compact);
             } catch (RuntimeException e) {
-                log.warn("compacting job counts failed, will retry: {}", e.getMessage());
+                logLoopFailure("compacting job counts", e);
             }
         }, 1, 1, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(() -> {
             try {
                 gauges.refresh();
             } catch (RuntimeException e) {
-                log.warn("refreshing status gauges failed: {}", e.getMessage());
+                logLoopFailure("refreshing status gauges", e);
             }
         }, 0, 10, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(() -> {
@@ -198,13 +198,19 @@ public final class GalleyServer implements AutoCloseable {
                 int k = jdbi.withHandle(h -> idempotency.sweep(h, now.minus(JobService.IDEMPOTENCY_WINDOW)));
                 if (n + k > 0) log.debug("housekeeping removed {} nonces and {} idempotency keys", n, k);
             } catch (RuntimeException e) {
-                log.warn("housekeeping failed, will retry: {}", e.getMessage());
+                logLoopFailure("housekeeping", e);
             }
         }, 60, 60, TimeUnit.SECONDS);
         var scheduler = new SchedulingLoop(jdbi, new SnapshotLoader(runs), new PlanApplier(jdbi, runs, reconciler, signals),
                 gpuCatalog, signals, metrics, clock, waitReasons, config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
         return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, signals));
+    }
+
+    /** A housekeeping failure; while the database is away that is expected, and the pool has said so once already. */
+    private static void logLoopFailure(String what, RuntimeException e) {
+        if (DatabaseOutage.isCause(e)) log.debug("{} failed: the database is unavailable; will retry", what, e);
+        else log.warn("{} failed, will retry: {}", what, e.getMessage());
     }
 
     private static byte[] resource(String path) {
