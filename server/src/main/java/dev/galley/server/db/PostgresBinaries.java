@@ -115,9 +115,12 @@ public final class PostgresBinaries {
         for (Path dir : candidates) {
             try {
                 PrivateFiles.ensurePrivateDirectory(dir);
-                var owner = Files.getOwner(dir);
-                if (!owner.getName().equals(System.getProperty("user.name"))) {
-                    problems.add(dir + " belongs to " + owner.getName());
+                // Ours if a file we create in it has the directory's owner (no user-name lookup: containers often have none).
+                Path probe = Files.createTempFile(dir, ".owner", "");
+                var us = Files.getOwner(probe);
+                Files.delete(probe);
+                if (!Files.getOwner(dir).equals(us)) {
+                    problems.add(dir + " belongs to " + Files.getOwner(dir).getName());
                     continue;
                 }
                 return dir;
