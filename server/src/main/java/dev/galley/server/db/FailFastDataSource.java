@@ -1,5 +1,6 @@
 package dev.galley.server.db;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,14 +22,14 @@ final class FailFastDataSource implements DataSource {
     private static final org.slf4j.Logger log = LoggerFactory.getLogger(FailFastDataSource.class);
     static final Duration RECHECK_AFTER = Duration.ofSeconds(1);
 
-    private final DataSource pool;
+    private final HikariDataSource pool;
     private final AtomicBoolean probing = new AtomicBoolean();
     /** 0 while up; else when the database was marked down (System.nanoTime). */
     private volatile long downSince;
     private volatile long recheckAt;
     private volatile SQLException lastFailure;
 
-    FailFastDataSource(DataSource pool) {
+    FailFastDataSource(HikariDataSource pool) {
         this.pool = pool;
     }
 
@@ -38,6 +39,8 @@ final class FailFastDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
+        // A request still running while the server shuts down (a long-poll, say): unavailable here, not a bug.
+        if (pool.isClosed()) throw new SQLTransientConnectionException("the server is shutting down", "08003");
         if (downSince == 0) return connect(false);
         if (System.nanoTime() - recheckAt < 0 || !probing.compareAndSet(false, true)) {
             throw new SQLTransientConnectionException("the database is unavailable", "08001", lastFailure);
