@@ -8,13 +8,11 @@ import dev.galley.node.runtime.ContainerRuntimeException;
 import dev.galley.node.runtime.ContainerRuntimes;
 import dev.galley.server.GalleyServer;
 import dev.galley.server.config.ServerConfig;
+import dev.galley.server.crypto.PrivateFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -56,19 +54,15 @@ public final class LocalNode {
         out.println();
     }
 
-    /** A compute_node key for the operator account, made once and kept next to the operator key. */
+    /** A compute_node key for the operator account, made once and kept next to the operator key (0600 from its first byte). */
     static String nodeKey(Path dataDir, String url, String operatorKey) throws IOException {
         Path file = dataDir.resolve("local-node.key");
-        if (Files.exists(file)) return Files.readString(file).trim();
+        var existing = PrivateFiles.read(file);
+        if (existing.isPresent()) return existing.get();
         GalleyClient operator = new GalleyClient(URI.create(url), ApiKeyPair.parse(operatorKey));
         JsonNode key = operator.post("/v1/api-keys", Map.of("name", "local node", "permissions", java.util.List.of("preset:compute_node")));
         String pair = key.get("public_key").asText() + ":" + key.get("secret_key").asText();
-        Files.writeString(file, pair + "\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-        }
+        PrivateFiles.create(file, pair);
         return pair;
     }
 

@@ -9,6 +9,7 @@ import dev.galley.server.crypto.MasterKeys;
 import dev.galley.server.crypto.SecretBox;
 import dev.galley.server.crypto.SecretCodec;
 import dev.galley.server.db.Database;
+import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.db.EmbeddedPostgresLauncher;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.gpus.GpuHandlers;
@@ -80,19 +81,18 @@ public final class GalleyServer implements AutoCloseable {
     public static GalleyServer start(ServerConfig config) {
         long t0 = System.nanoTime();
         EmbeddedPostgresLauncher embedded = null;
-        String url;
-        if (config.databaseUrl().isPresent()) {
-            url = config.databaseUrl().get();
-        } else {
+        ServerConfig c = config;
+        if (config.databaseUrl().isEmpty()) {
             embedded = EmbeddedPostgresLauncher.start(config.dataDir());
-            url = embedded.jdbcUrl();
+            c = config.withDatabase(embedded.jdbcUrl(), embedded.user(), embedded.password());
         }
+        String url = c.databaseUrl().orElseThrow();
         Database db = null;
         try {
-            db = Database.connect(url, config.databaseUser().orElse(null), config.databasePassword().orElse(null), 16);
+            db = Database.connect(url, c.databaseUser().orElse(null), c.databasePassword().orElse(null), 16);
             db.migrate();
             byte[] masterKey = MasterKeys.resolve(config.masterKeyBase64(), config.dataDir(), embedded != null);
-            GalleyServer server = wire(config, embedded, db, url, new SecretBox(masterKey), Clock.systemUTC());
+            GalleyServer server = wire(c, embedded, db, url, new SecretBox(masterKey), Clock.systemUTC());
             log.info("galley server ready on port {} in {} ms", server.port(), (System.nanoTime() - t0) / 1_000_000);
             return server;
         } catch (RuntimeException e) {
@@ -164,9 +164,8 @@ public final class GalleyServer implements AutoCloseable {
             cfg.routes.before(RequestIds::assign);
             var r = new RouteRegistrar(cfg.routes, authenticator, metrics, config.maxInFlight());
             r.open(HandlerType.GET, "/health", ctx -> {
-                boolean ok = db.isHealthy();
-                ctx.status(ok ? 200 : 503).contentType("application/json")
-                        .result(Json.bytes(Json.object().put("status", ok ? "ok" : "database unavailable")));
+                if (!db.isHealthy()) throw ApiException.unavailable();
+                ctx.contentType("application/json").result(Json.bytes(Json.object().put("status", "ok")));
             });
             r.open(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             r.open(HandlerType.GET, "/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
@@ -188,14 +187,14 @@ public final class GalleyServer implements AutoCloseable {
             try {
                 jdbi.useHandle(jobCounts::compact);
             } catch (RuntimeException e) {
-                log.warn("compacting job counts failed, will retry: {}", e.getMessage());
+                logLoopFailure("compacting job counts", e);
             }
         }, 1, 1, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(() -> {
             try {
                 gauges.refresh();
             } catch (RuntimeException e) {
-                log.warn("refreshing status gauges failed: {}", e.getMessage());
+                logLoopFailure("refreshing status gauges", e);
             }
         }, 0, 10, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(() -> {
@@ -205,13 +204,19 @@ public final class GalleyServer implements AutoCloseable {
                 int k = jdbi.withHandle(h -> idempotency.sweep(h, now.minus(JobService.IDEMPOTENCY_WINDOW)));
                 if (n + k > 0) log.debug("housekeeping removed {} nonces and {} idempotency keys", n, k);
             } catch (RuntimeException e) {
-                log.warn("housekeeping failed, will retry: {}", e.getMessage());
+                logLoopFailure("housekeeping", e);
             }
         }, 60, 60, TimeUnit.SECONDS);
         var scheduler = new SchedulingLoop(jdbi, new SnapshotLoader(runs), new PlanApplier(jdbi, runs, reconciler, signals),
                 gpuCatalog, signals, metrics, clock, waitReasons, config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
         return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, signals));
+    }
+
+    /** A housekeeping failure; while the database is away that is expected, and the pool has said so once already. */
+    private static void logLoopFailure(String what, RuntimeException e) {
+        if (DatabaseOutage.isCause(e)) log.debug("{} failed: the database is unavailable; will retry", what, e);
+        else log.warn("{} failed, will retry: {}", what, e.getMessage());
     }
 
     private static byte[] resource(String path) {

@@ -96,7 +96,7 @@ public final class BenchEnv implements AutoCloseable {
         }
         ensurePostgres();
         String db = "bench_" + name.replace('-', '_');
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/postgres", "postgres", null);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/postgres", postgres.user(), postgres.password());
              Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + db);
             st.execute("CREATE DATABASE " + db);
@@ -107,7 +107,8 @@ public final class BenchEnv implements AutoCloseable {
         String key = randomKey();
         var env = new java.util.HashMap<String, String>(Map.of(
                 "GALLEY_DATABASE_URL", jdbc,
-                "GALLEY_DATABASE_USER", "postgres",
+                "GALLEY_DATABASE_USER", postgres.user(),
+                "GALLEY_DATABASE_PASSWORD", postgres.password(),
                 "GALLEY_BOOTSTRAP_KEY", key,
                 "GALLEY_MASTER_KEY", Base64.getEncoder().encodeToString(randomBytes(32)),
                 "GALLEY_DATA_DIR", workDir.resolve("data-" + name).toString()));
@@ -120,7 +121,7 @@ public final class BenchEnv implements AutoCloseable {
         open.add(server);
         double took = server.awaitHealthy(Duration.ofSeconds(120));
         log("%s: server pid %d on %s healthy after %.1f s (log %s)", name, server.pid(), server.url(), took, server.log());
-        return new Target(this, server.url(), key, jdbc, "postgres", null, server, server.pid(), jfrFile);
+        return new Target(this, server.url(), key, jdbc, postgres.user(), postgres.password(), server, server.pid(), jfrFile);
     }
 
     /** A fresh PostgreSQL data directory-less server start for the footprint benchmark (embedded mode). */

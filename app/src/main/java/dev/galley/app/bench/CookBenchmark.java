@@ -97,7 +97,11 @@ public final class CookBenchmark {
             // pgbench last: its rows are not the server's own, and the scheduler digesting them must not land in the open loop.
             double tps = Double.NaN;
             try (Connection db = t.connect()) {
-                env.log("cook: pgbench, %d clients, %d s", pgbenchClients, pgbenchSeconds);
+                // pgbench commits on the same PostgreSQL with its defaults, as the server does: same durability.
+                String durability = "synchronous_commit=" + t.queryString(db, "SHOW synchronous_commit")
+                        + ", fsync=" + t.queryString(db, "SHOW fsync") + ", commit_delay=" + t.queryString(db, "SHOW commit_delay");
+                result.detail("durability of the server's and pgbench's commits", durability);
+                env.log("cook: pgbench, %d clients, %d s (%s)", pgbenchClients, pgbenchSeconds, durability);
                 var pgCpu = t.cpuMeter();
                 tps = pgbench(env, t, db, recipe.get("uuid").asText(), tenant[1].substring(0, tenant[1].indexOf(':')), result);
                 double[] p = pgCpu.stop();

@@ -34,7 +34,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Spawns the server; {@code env} holds the GALLEY_* variables (the port is chosen here). */
     public static ServerProcess spawn(Path workDir, String name, Map<String, String> env, String jvmOpts, Path jfrFile) {
-        int port = freePort();
+        return spawn(workDir, name, env, jvmOpts, jfrFile, freePort(), List.of());
+    }
+
+    /** Spawns {@code galley server ARGS} on {@code port} (a restart test runs the same command again on the same port). */
+    public static ServerProcess spawn(Path workDir, String name, Map<String, String> env, String jvmOpts, Path jfrFile, int port,
+                                      List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (jvmOpts != null && !jvmOpts.isBlank()) cmd.addAll(Arrays.asList(jvmOpts.trim().split("\\s+")));
@@ -43,6 +48,7 @@ public final class ServerProcess implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.galley.app.Main");
         cmd.add("server");
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("GALLEY_"));
         pb.environment().putAll(env);
@@ -58,7 +64,7 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -86,6 +92,20 @@ public final class ServerProcess implements AutoCloseable {
             sleep(20);
         }
         throw new IllegalStateException("the server was not healthy within " + timeout.toSeconds() + " s:\n" + logTail());
+    }
+
+    /** SIGKILL, like a crash or the OOM killer: no shutdown hooks run. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public int port() {
+        return port;
     }
 
     public URI url() {

@@ -2,16 +2,12 @@ package dev.galley.server.crypto;
 
 import dev.galley.server.config.ConfigException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 
-/** Finds the master key: GALLEY_MASTER_KEY, else (embedded mode) a generated 0600 key file in the data dir. */
+/** Finds the master key: GALLEY_MASTER_KEY, else (embedded mode) a key file in the data dir, generated once (0600 from its first byte). */
 public final class MasterKeys {
     private MasterKeys() {}
 
@@ -23,21 +19,17 @@ public final class MasterKeys {
         }
         Path file = dataDir.resolve("master.key");
         try {
-            if (Files.exists(file)) return decode(Files.readString(file).trim(), file.toString());
-            Files.createDirectories(dataDir);
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // Not a POSIX file system; nothing more we can do.
-            }
-            return key;
+            var key = PrivateFiles.readOrCreate(file, MasterKeys::newKey);
+            return decode(key.value(), file.toString());
         } catch (IOException e) {
             throw new ConfigException("cannot read or create the master key file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String newKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 
     private static byte[] decode(String base64, String source) {

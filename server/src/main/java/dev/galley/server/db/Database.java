@@ -2,21 +2,40 @@ package dev.galley.server.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The connection pool, the JDBI handle factory, and the schema migrations that run at start. */
+/**
+ * The connection pool, the JDBI handle factory, and the schema migrations that run at start. While the database
+ * is out of reach, callers fail within seconds with an error {@link DatabaseOutage} recognises (a 503), and the
+ * pool reconnects by itself when it is back.
+ */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
-    private final HikariDataSource dataSource;
+    /** How long a request waits for a connection. Under load one is free within milliseconds; longer means trouble. */
+    static final long CONNECTION_TIMEOUT_MS = 3_000;
+    private final HikariDataSource pool;
+    private final FailFastDataSource dataSource;
     private final Jdbi jdbi;
 
-    private Database(HikariDataSource dataSource) {
-        this.dataSource = dataSource;
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+        this.dataSource = new FailFastDataSource(pool);
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+        this.jdbi.setSqlLogger(new SqlLogger() {
+            @Override
+            public void logException(StatementContext context, SQLException ex) {
+                // One broken connection means the server restarted or went away: all the others are broken too.
+                // Evicting them now spares the requests that would each have found out on their own.
+                if (DatabaseOutage.isCause(ex)) pool.getHikariPoolMXBean().softEvictConnections();
+            }
+        });
     }
 
     public static Database connect(String jdbcUrl, String user, String password, int poolSize) {
@@ -26,7 +45,10 @@ public final class Database implements AutoCloseable {
         if (password != null) cfg.setPassword(password);
         cfg.setMaximumPoolSize(poolSize);
         cfg.setPoolName("galley");
-        cfg.setConnectionTimeout(10_000);
+        cfg.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        cfg.setValidationTimeout(1_000);
+        // An unreachable host (no answer at all) fails a connection attempt after this many seconds, not the OS's minutes.
+        cfg.addDataSourceProperty("connectTimeout", "2");
         // Prepared statements are cached server-side after a few uses; saves parse time on hot queries.
         cfg.addDataSourceProperty("prepareThreshold", "3");
         cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -35,7 +57,7 @@ public final class Database implements AutoCloseable {
 
     /** Applies every pending migration of {@code db/migration} on the classpath. */
     public void migrate() {
-        var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+        var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration")
                 .load().migrate();
         log.info("database schema at version {} ({} migration(s) applied)", result.targetSchemaVersion,
                 result.migrationsExecuted);
@@ -55,6 +77,6 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        pool.close();
     }
 }

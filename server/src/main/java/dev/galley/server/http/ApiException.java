@@ -64,6 +64,19 @@ public final class ApiException extends RuntimeException {
                 List.of(), Map.of(), Map.of("Retry-After", "1"));
     }
 
+    /**
+     * The database is out of reach (stopped, restarting, unreachable): a 503 the SDK retries after Retry-After
+     * for requests that are safe to repeat. A write that failed while committing may or may not have been
+     * applied, which is what Idempotency-Key is for.
+     */
+    public static ApiException unavailable() {
+        return new ApiException(503, "unavailable", "the database is unavailable; retry after " + UNAVAILABLE_RETRY_AFTER_S + " s",
+                List.of(), Map.of(), Map.of("Retry-After", Integer.toString(UNAVAILABLE_RETRY_AFTER_S)));
+    }
+
+    /** A database restart takes a few seconds; clients that come back every second see it return promptly. */
+    public static final int UNAVAILABLE_RETRY_AFTER_S = 1;
+
     public int status() { return status; }
     public String type() { return type; }
     public List<FieldError> errors() { return errors; }

@@ -3,6 +3,7 @@ package dev.galley.server.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.error.FieldError;
 import dev.galley.core.error.ValidationException;
+import dev.galley.server.db.DatabaseOutage;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
@@ -30,6 +31,23 @@ public final class ErrorResponses {
         ctx.status(api.status()).contentType("application/json").result(Json.bytes(body));
     }
 
+    /** When the last outage line was written: one line every few seconds says it all, thousands would bury the log. */
+    private static final java.util.concurrent.atomic.AtomicLong lastOutageLog = new java.util.concurrent.atomic.AtomicLong();
+    private static final long OUTAGE_LOG_EVERY_NANOS = 5_000_000_000L;
+
+    private static void logOutage(String requestId, Context ctx, Throwable e) {
+        long now = System.nanoTime();
+        long last = lastOutageLog.get();
+        if (last != 0 && now - last < OUTAGE_LOG_EVERY_NANOS || !lastOutageLog.compareAndSet(last, now)) {
+            log.debug("request {} {} {} answered 503: database unavailable", requestId, ctx.method(), ctx.path(), e);
+            return;
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        log.warn("request {} {} {} answered 503: database unavailable ({}); further ones for 5 s are logged at DEBUG",
+                requestId, ctx.method(), ctx.path(), root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
+    }
+
     private static ApiException toApi(Context ctx, Throwable e) {
         if (e instanceof ApiException api) return api;
         if (e instanceof ValidationException v) {
@@ -52,6 +70,10 @@ public final class ErrorResponses {
             if (status < 500) return new ApiException(status, type, h.getMessage(), java.util.List.of(), java.util.Map.of(), java.util.Map.of());
         }
         String requestId = RequestIds.of(ctx);
+        if (DatabaseOutage.isCause(e) || (e instanceof HttpResponseException h && h.getStatus() == 503)) {
+            logOutage(requestId, ctx, e);
+            return ApiException.unavailable();
+        }
         log.error("request {} {} {} failed", requestId, ctx.method(), ctx.path(), e);
         return new ApiException(500, "internal", "internal error; request id " + requestId + " (details are in the server log)",
                 java.util.List.of(), java.util.Map.of(), java.util.Map.of());

@@ -6,6 +6,7 @@ import dev.galley.core.placement.PlacementPipeline;
 import dev.galley.core.placement.PlacementPlan;
 import dev.galley.core.placement.RoundMemory;
 import dev.galley.core.placement.WaitReasonHints;
+import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.metrics.Metrics;
 import java.time.Clock;
@@ -80,7 +81,8 @@ public final class SchedulingLoop implements AutoCloseable {
             } catch (Throwable t) {
                 memory.forget(); // jobs handed over for this round may not have been read: the next one loads all
                 metrics.registry().counter("galley_scheduler_errors_total").increment();
-                log.error("scheduling round failed; retrying", t);
+                if (DatabaseOutage.isCause(t)) log.debug("scheduling round failed: the database is unavailable; retrying", t);
+                else log.error("scheduling round failed; retrying", t);
             }
             if (!more) {
                 try {

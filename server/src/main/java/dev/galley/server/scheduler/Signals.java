@@ -148,6 +148,7 @@ public final class Signals implements AutoCloseable {
     }
 
     private void listen() {
+        boolean lost = false;
         while (running) {
             try (Connection c = DriverManager.getConnection(url, user, password)) {
                 try (Statement st = c.createStatement()) {
@@ -156,6 +157,8 @@ public final class Signals implements AutoCloseable {
                     st.execute("LISTEN " + KEYS);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
+                if (lost) log.info("notification listener reconnected");
+                lost = false;
                 // After (re)connecting, wake everyone once: a signal may have been missed meanwhile.
                 wakeScheduler();
                 nodeVersions.keySet().forEach(this::wakeNode);
@@ -180,7 +183,10 @@ public final class Signals implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 if (!running) return;
-                log.warn("notification listener lost its connection ({}); reconnecting in 1 s", e.getMessage());
+                // Once per outage at WARN; the attempts after it (one a second until the database is back) at DEBUG.
+                if (lost) log.debug("notification listener still cannot connect ({}); retrying in 1 s", e.getMessage());
+                else log.warn("notification listener lost its connection ({}); reconnecting every second", e.getMessage());
+                lost = true;
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException ie) {

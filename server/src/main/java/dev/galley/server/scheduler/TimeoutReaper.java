@@ -1,5 +1,6 @@
 package dev.galley.server.scheduler;
 
+import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.metrics.Metrics;
 import dev.galley.server.nodes.NodeRepository;
 import dev.galley.server.runs.JobReconciler;
@@ -52,7 +53,8 @@ public final class TimeoutReaper implements AutoCloseable {
                 sweep();
             } catch (Throwable t) {
                 metrics.registry().counter("galley_reaper_errors_total").increment();
-                log.error("timeout sweep failed; retrying", t);
+                if (DatabaseOutage.isCause(t)) log.debug("timeout sweep failed: the database is unavailable; retrying", t);
+                else log.error("timeout sweep failed; retrying", t);
             }
             try {
                 Thread.sleep(PERIOD_MS);

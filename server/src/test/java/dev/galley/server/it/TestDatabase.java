@@ -15,7 +15,7 @@ public final class TestDatabase {
     public static String fresh() {
         EmbeddedPostgresLauncher pg = EmbeddedPostgresLauncher.start(null);
         Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
-        return pg.jdbcUrl();
+        return pg.jdbcUrlWithCredentials();
     }
 
     public static synchronized String jdbcUrl() {
@@ -26,7 +26,7 @@ public final class TestDatabase {
             } else {
                 EmbeddedPostgresLauncher pg = EmbeddedPostgresLauncher.start(null);
                 Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
-                url = pg.jdbcUrl();
+                url = pg.jdbcUrlWithCredentials();
             }
         }
         return url;
