@@ -1,15 +1,15 @@
 package dev.galley.app;
 
 import dev.galley.app.bench.BenchCommand;
-import dev.galley.client.cli.ApiCommand;
-import dev.galley.client.cli.CookCommand;
-import dev.galley.client.cli.GpusCommand;
-import dev.galley.client.cli.JobsCommand;
-import dev.galley.client.cli.KeysCommand;
-import dev.galley.client.cli.LoginCommand;
-import dev.galley.client.cli.NodesCommand;
-import dev.galley.client.cli.RecipesCommand;
-import dev.galley.client.cli.RunsCommand;
+import dev.galley.cli.ApiCommand;
+import dev.galley.cli.CookCommand;
+import dev.galley.cli.GpusCommand;
+import dev.galley.cli.JobsCommand;
+import dev.galley.cli.KeysCommand;
+import dev.galley.cli.LoginCommand;
+import dev.galley.cli.NodesCommand;
+import dev.galley.cli.RecipesCommand;
+import dev.galley.cli.RunsCommand;
 import dev.galley.node.NodeCommand;
 import dev.galley.server.ServerCommand;
 import picocli.CommandLine;

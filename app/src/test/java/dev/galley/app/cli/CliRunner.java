@@ -1,16 +1,16 @@
 package dev.galley.app.cli;
 
-import dev.galley.client.cli.ApiCommand;
-import dev.galley.client.cli.CliContext;
-import dev.galley.client.cli.CliFactory;
-import dev.galley.client.cli.CookCommand;
-import dev.galley.client.cli.GpusCommand;
-import dev.galley.client.cli.JobsCommand;
-import dev.galley.client.cli.KeysCommand;
-import dev.galley.client.cli.LoginCommand;
-import dev.galley.client.cli.NodesCommand;
-import dev.galley.client.cli.RecipesCommand;
-import dev.galley.client.cli.RunsCommand;
+import dev.galley.cli.ApiCommand;
+import dev.galley.cli.CliContext;
+import dev.galley.cli.CliFactory;
+import dev.galley.cli.CookCommand;
+import dev.galley.cli.GpusCommand;
+import dev.galley.cli.JobsCommand;
+import dev.galley.cli.KeysCommand;
+import dev.galley.cli.LoginCommand;
+import dev.galley.cli.NodesCommand;
+import dev.galley.cli.RecipesCommand;
+import dev.galley.cli.RunsCommand;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
