@@ -9,9 +9,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.galley.client.ApiKeyPair;
 import dev.galley.client.GalleyClient;
 import dev.galley.client.RequestSigning;
+import dev.galley.client.RetryPolicy;
 import dev.galley.core.auth.CanonicalRequest;
 import dev.galley.core.lifecycle.RunStatus;
-import dev.galley.node.protocol.Backoff;
 import dev.galley.node.protocol.ControlPlaneClient;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -77,10 +77,12 @@ public final class FakeControlPlane implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** Quick retries, for the agent tests' protocol client and the agent's own loops alike. */
+    public static final RetryPolicy QUICK_RETRIES = new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1));
+
     /** A client with quick retries, as the agent tests use it. */
     public ControlPlaneClient client() {
-        return new ControlPlaneClient(GalleyClient.builder(url(), KEY).requestTimeout(Duration.ofSeconds(20)).build(),
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), 2);
+        return new ControlPlaneClient(GalleyClient.builder(url(), KEY).requestTimeout(Duration.ofSeconds(20)).build(), QUICK_RETRIES);
     }
 
     // --- scripting ----------------------------------------------------------------------------------------

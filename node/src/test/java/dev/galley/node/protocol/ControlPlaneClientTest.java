@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.galley.client.ApiKeyPair;
 import dev.galley.client.GalleyClient;
+import dev.galley.client.RetryPolicy;
 import dev.galley.core.lifecycle.ReasonCode;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -63,7 +64,8 @@ class ControlPlaneClientTest {
     }
 
     private static ControlPlaneClient client(URI url) {
-        return new ControlPlaneClient(GalleyClient.builder(url, KEY).build(), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)), 3);
+        return new ControlPlaneClient(GalleyClient.builder(url, KEY).build(),
+                new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(1)));
     }
 
     @Test
@@ -97,6 +99,14 @@ class ControlPlaneClientTest {
         assertThatThrownBy(() -> client().updateRun("r-1", RunUpdate.preparing()))
                 .isInstanceOf(ControlPlaneUnavailableException.class).hasMessageContaining("503");
         assertThat(requests).hasSize(3);
+    }
+
+    @Test
+    void theLongPollIsTriedOnceBecauseItsLoopBacksOffItself() {
+        failFirst.set(1);
+        assertThatThrownBy(() -> client().pollAssignments("n-1", Duration.ZERO))
+                .isInstanceOf(ControlPlaneUnavailableException.class).hasMessageContaining("GET /v1/nodes/n-1/assignments");
+        assertThat(requests).hasSize(1);
     }
 
     @Test
@@ -177,14 +187,5 @@ class ControlPlaneClientTest {
             assertThat(c.env()).containsEntry("A", "1");
             assertThat(a.env()).containsEntry("CONTAINER_ACCESS_TOKEN", "t");
         });
-    }
-
-    @Test
-    void backoffGrowsAndStaysWithinItsBounds() {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-        assertThat(backoff.delay(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
-        assertThat(backoff.delay(3)).isBetween(Duration.ofMillis(400), Duration.ofMillis(800));
-        assertThat(backoff.delay(50)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
-        assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
     }
 }
