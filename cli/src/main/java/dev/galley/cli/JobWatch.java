@@ -5,6 +5,8 @@ import dev.galley.client.GalleyApiException;
 import dev.galley.client.Job;
 import dev.galley.client.JobRun;
 import dev.galley.client.JobWaitTimeoutException;
+import dev.galley.core.lifecycle.JobStatus;
+import dev.galley.core.lifecycle.ReasonCode;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,13 +55,13 @@ final class JobWatch {
             endLiveLine();
             Job last = e.lastSeen();
             return new Outcome(last, ExitCodes.WAIT_TIMEOUT, "timed out after " + Cells.elapsed(timeout)
-                    + " waiting for job " + jobUuid + "; it is still " + last.status() + reasonSuffix(last)
+                    + " waiting for job " + jobUuid + "; it is still " + statusText(last) + reasonSuffix(last)
                     + " (the job goes on: galley jobs watch " + jobUuid + ")");
         }
         endLiveLine();
-        return switch (job.status()) {
-            case "COMPLETED" -> new Outcome(job, ExitCodes.OK, null);
-            case "FAILED" -> new Outcome(job, ExitCodes.JOB_FAILED, "job " + jobUuid + " FAILED" + reasonSuffix(job));
+        return switch (job.status()) { // final, so never null
+            case COMPLETED -> new Outcome(job, ExitCodes.OK, null);
+            case FAILED -> new Outcome(job, ExitCodes.JOB_FAILED, "job " + jobUuid + " FAILED" + reasonSuffix(job));
             default -> new Outcome(job, ExitCodes.JOB_CANCELLED, "job " + jobUuid + " was CANCELLED" + reasonSuffix(job));
         };
     }
@@ -99,15 +101,20 @@ final class JobWatch {
     }
 
     static String statusLine(Job job, Duration elapsed, String nodes) {
-        StringBuilder s = new StringBuilder("job ").append(job.uuid()).append("  ").append(job.status());
+        StringBuilder s = new StringBuilder("job ").append(job.uuid()).append("  ").append(statusText(job));
         if (elapsed != null) s.append("  ").append(Cells.elapsed(elapsed));
         if (nodes != null) s.append("  node ").append(nodes);
-        if ("PENDING".equals(job.status()) || job.isFinal()) s.append(reasonSuffix(job));
+        if (job.status() == JobStatus.PENDING || job.isFinal()) s.append(reasonSuffix(job));
         return s.toString();
     }
 
+    /** The status as the server wrote it, also one this CLI does not know yet. */
+    private static String statusText(Job job) {
+        return job.json().path("status").asText("?");
+    }
+
     private static String reasonSuffix(Job job) {
-        String code = job.statusReasonCode();
+        ReasonCode code = job.statusReasonCode();
         String reason = job.statusReason();
         if (code == null && reason == null) return "";
         if (reason == null) return " (" + code + ")";
@@ -116,7 +123,7 @@ final class JobWatch {
 
     /** The nodes holding the job's runs; the job object does not name them, its runs do. */
     private String nodesOf(Job job) {
-        if (runsUnavailable || "PENDING".equals(job.status())) return null;
+        if (runsUnavailable || job.status() == JobStatus.PENDING) return null;
         try {
             List<JobRun> runs = galley.runs().listForJob(job.uuid()).data();
             String nodes = runs.stream().filter(r -> !r.isFinal() || job.isFinal()).map(JobRun::nodeUuid)

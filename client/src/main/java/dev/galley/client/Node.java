@@ -1,6 +1,7 @@
 package dev.galley.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.core.lifecycle.NodeStatus;
 import java.util.Objects;
 
 /** A node (a machine running the Galley agent); {@link #json()} is the whole object. */
@@ -17,9 +18,9 @@ public record Node(JsonNode json) {
         return JsonText.text(json, "name");
     }
 
-    /** ONLINE, OFFLINE or DRAINING. */
-    public String status() {
-        return JsonText.text(json, "status");
+    /** Null when absent or not a status this SDK knows; {@link #json()} has the text. */
+    public NodeStatus status() {
+        return JsonText.enumValue(json, "status", NodeStatus.class);
     }
 
     public String regionCode() {

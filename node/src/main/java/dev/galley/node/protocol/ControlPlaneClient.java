@@ -10,9 +10,11 @@ import dev.galley.client.GalleyConnectionException;
 import dev.galley.client.RetryPolicy;
 import dev.galley.client.RetryingTransport;
 import dev.galley.core.json.CanonicalJson;
+import dev.galley.core.lifecycle.NodeStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -68,7 +70,7 @@ public final class ControlPlaneClient {
         String uuid = node.path("uuid").asText(null);
         if (uuid == null || uuid.isBlank()) throw new ControlPlaneException(response.status(), "the server's node object has no uuid");
         return new RegisteredNode(uuid, node.path("name").asText(registration.name()),
-                node.path("region_code").asText(registration.regionCode()), node.path("status").asText(null),
+                node.path("region_code").asText(registration.regionCode()), nodeStatus(node.path("status").asText("")),
                 response.status() == 201);
     }
 
@@ -143,6 +145,10 @@ public final class ControlPlaneClient {
         }
         throw new ControlPlaneUnavailableException(method + " " + pathOnly(path) + " on " + serverUrl() + " failed: "
                 + failure.getMessage(), failure);
+    }
+
+    private static NodeStatus nodeStatus(String text) {
+        return Arrays.stream(NodeStatus.values()).filter(s -> s.name().equals(text)).findFirst().orElse(null);
     }
 
     private static boolean isTransient(int status) {

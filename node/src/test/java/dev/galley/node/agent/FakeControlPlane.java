@@ -11,6 +11,7 @@ import dev.galley.client.GalleyClient;
 import dev.galley.client.RequestSigning;
 import dev.galley.client.RetryPolicy;
 import dev.galley.core.auth.CanonicalRequest;
+import dev.galley.core.lifecycle.NodeStatus;
 import dev.galley.core.lifecycle.RunStatus;
 import dev.galley.node.protocol.ControlPlaneClient;
 import java.io.IOException;
@@ -182,7 +183,7 @@ public final class FakeControlPlane implements AutoCloseable {
                 JsonNode request = MAPPER.readTree(body);
                 ObjectNode node = MAPPER.createObjectNode().put("uuid", NODE_UUID).put("object", "node")
                         .put("name", request.path("name").asText()).put("region_code", request.path("region_code").asText())
-                        .put("status", "ONLINE");
+                        .put("status", NodeStatus.ONLINE.name());
                 int status = registerStatus;
                 if (status == 201) registerStatus = 200;
                 respond(exchange, status, status < 300 ? node : error("unauthenticated", "unknown key"));

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.galley.client.ApiKeyPair;
 import dev.galley.client.GalleyClient;
 import dev.galley.client.RetryPolicy;
+import dev.galley.core.lifecycle.NodeStatus;
 import dev.galley.core.lifecycle.ReasonCode;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -74,7 +75,7 @@ class ControlPlaneClientTest {
         responseBody = "{\"uuid\":\"n-1\",\"object\":\"node\",\"name\":\"box\",\"region_code\":\"eu-west-1\",\"status\":\"ONLINE\"}";
         RegisteredNode node = client().register(new NodeRegistration("box", "eu-west-1", "box.example", "galley-node dev",
                 dev.galley.node.agent.NodeAgentTestHardware.HARDWARE));
-        assertThat(node).isEqualTo(new RegisteredNode("n-1", "box", "eu-west-1", "ONLINE", true));
+        assertThat(node).isEqualTo(new RegisteredNode("n-1", "box", "eu-west-1", NodeStatus.ONLINE, true));
         assertThat(requests.getFirst()).startsWith("POST /v1/nodes/register application/json")
                 .contains("\"hard_drives\"").contains("\"num_cores\":8").doesNotContain("simulated");
         status = 200;
