@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,7 +42,22 @@ final class CliRunner {
     byte[] stdin = new byte[0];
 
     Result run(String... args) {
+        return execute(new ByteArrayOutputStream(), args);
+    }
+
+    /** A command running on a thread of its own; {@link #outSoFar()} is what it printed up to now. */
+    record Running(ByteArrayOutputStream out, CompletableFuture<Result> result) {
+        String outSoFar() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    Running start(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        return new Running(out, CompletableFuture.supplyAsync(() -> execute(out, args), Thread.ofVirtual()::start));
+    }
+
+    private Result execute(ByteArrayOutputStream out, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);

@@ -218,7 +218,7 @@ public final class FakeControlPlane implements AutoCloseable {
                 if (statuses.get(e.getKey()) == RunStatus.ASSIGNED) list.add(e.getValue());
             }
             if (!list.isEmpty()) break;
-            Thread.sleep(10);
+            Thread.sleep(10); // the fake long-poll's own wait (the real server waits for a signal), not the test's sync
         } while (System.currentTimeMillis() < deadline);
         deliveries.addAndGet(list.size());
         ObjectNode response = MAPPER.createObjectNode();
@@ -245,6 +245,7 @@ public final class FakeControlPlane implements AutoCloseable {
             respond(exchange, 409, error("conflict", "scripted conflict"));
             return;
         }
+        // A slow answer is the thing under test here: polls redeliver the assignment meanwhile.
         if (next == RunStatus.PREPARING && preparingDelayMillis > 0) Thread.sleep(preparingDelayMillis);
         synchronized (this) {
             RunStatus current = statuses.get(run);
