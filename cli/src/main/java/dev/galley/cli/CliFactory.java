@@ -1,12 +1,11 @@
 package dev.galley.cli;
 
-import java.lang.reflect.Constructor;
 import picocli.CommandLine;
 
 /**
- * Creates command objects for picocli, handing each command that wants one the {@link CliContext} (a constructor
- * taking it), so subcommands declared by class still run against the test's environment and streams. Classes
- * without such a constructor are made by picocli's default factory.
+ * Creates command objects for picocli and hands the commands that read the environment or write output the
+ * {@link CliContext}, so subcommands declared by class still run against the test's environment and streams.
+ * Made by picocli's default factory instead (the real root), they keep the process's.
  *
  * <pre>{@code new CommandLine(new Root(), new CliFactory(CliContext.system()))}</pre>
  */
@@ -20,12 +19,9 @@ public final class CliFactory implements CommandLine.IFactory {
 
     @Override
     public <K> K create(Class<K> cls) throws Exception {
-        try {
-            Constructor<K> constructor = cls.getDeclaredConstructor(CliContext.class);
-            constructor.setAccessible(true);
-            return constructor.newInstance(context);
-        } catch (NoSuchMethodException noContextConstructor) {
-            return fallback.create(cls);
-        }
+        K command = fallback.create(cls);
+        if (command instanceof ClientCommand client) client.ctx = context;
+        if (command instanceof LoginCommand login) login.ctx = context;
+        return command;
     }
 }

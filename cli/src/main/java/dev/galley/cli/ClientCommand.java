@@ -21,11 +21,8 @@ public abstract class ClientCommand implements Callable<Integer> {
     @Mixin
     protected ClientOptions options = new ClientOptions();
 
-    protected final CliContext ctx;
-
-    protected ClientCommand(CliContext ctx) {
-        this.ctx = ctx;
-    }
+    /** Environment and streams: the process's, or a test's when {@link CliFactory} made the command. */
+    protected CliContext ctx = CliContext.system();
 
     /** Does the work; returns the exit code. */
     protected abstract int run(Galley galley);

@@ -51,14 +51,6 @@ public final class CookCommand extends ClientCommand {
             description = "reuse a key so that re-running this exact command returns the same job (default: a fresh one)")
     String idempotencyKey;
 
-    public CookCommand() {
-        this(CliContext.system());
-    }
-
-    public CookCommand(CliContext ctx) {
-        super(ctx);
-    }
-
     @Override
     protected int run(Galley galley) {
         if (timeout != null && !await) throw new UsageException("--timeout needs --wait");

@@ -22,14 +22,6 @@ public final class GpusCommand extends ClientCommand {
     @Option(names = "--name", paramLabel = "TEXT", description = "names containing TEXT")
     String name;
 
-    public GpusCommand() {
-        this(CliContext.system());
-    }
-
-    public GpusCommand(CliContext ctx) {
-        super(ctx);
-    }
-
     @Override
     protected int run(Galley galley) {
         var query = paging.query().filter("only_available", available ? "true" : null).filter("name", name);

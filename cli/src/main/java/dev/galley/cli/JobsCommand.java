@@ -47,14 +47,6 @@ public final class JobsCommand implements Runnable {
         @Option(names = "--recipe", paramLabel = "RECIPE", description = "only jobs cooked from this recipe (uuid or name)")
         String recipe;
 
-        ListJobs() {
-            this(CliContext.system());
-        }
-
-        ListJobs(CliContext ctx) {
-            super(ctx);
-        }
-
         @Override
         protected int run(Galley galley) {
             ListQuery query = paging.query().filter("status", status == null ? null : status.toUpperCase(Locale.ROOT));
@@ -68,14 +60,6 @@ public final class JobsCommand implements Runnable {
     static final class GetJob extends ClientCommand {
         @Parameters(paramLabel = "JOB", description = "job uuid")
         String job;
-
-        GetJob() {
-            this(CliContext.system());
-        }
-
-        GetJob(CliContext ctx) {
-            super(ctx);
-        }
 
         @Override
         protected int run(Galley galley) {
@@ -92,14 +76,6 @@ public final class JobsCommand implements Runnable {
 
         @Option(names = "--reason", paramLabel = "TEXT", description = "why; shown as the job's status_reason")
         String reason;
-
-        CancelJob() {
-            this(CliContext.system());
-        }
-
-        CancelJob(CliContext ctx) {
-            super(ctx);
-        }
 
         @Override
         protected int run(Galley galley) {
@@ -123,14 +99,6 @@ public final class JobsCommand implements Runnable {
         @Option(names = "--poll", paramLabel = "DURATION", converter = DurationConverter.class, hidden = true,
                 description = "how often to ask for the job's status (default 2s)")
         Duration poll = JobWatch.DEFAULT_POLL;
-
-        WatchJob() {
-            this(CliContext.system());
-        }
-
-        WatchJob(CliContext ctx) {
-            super(ctx);
-        }
 
         @Override
         protected int run(Galley galley) {

@@ -55,14 +55,6 @@ public final class KeysCommand implements Runnable {
         @Option(names = "--expires-at", paramLabel = "TIME", description = "RFC 3339 time after which the key stops working")
         String expiresAt;
 
-        CreateKey() {
-            this(CliContext.system());
-        }
-
-        CreateKey(CliContext ctx) {
-            super(ctx);
-        }
-
         @Override
         protected int run(Galley galley) {
             ObjectNode body = JsonPrinter.MAPPER.createObjectNode().put("name", name);
@@ -97,14 +89,6 @@ public final class KeysCommand implements Runnable {
         @Option(names = "--active", description = "only keys not revoked")
         boolean active;
 
-        ListKeys() {
-            this(CliContext.system());
-        }
-
-        ListKeys(CliContext ctx) {
-            super(ctx);
-        }
-
         @Override
         protected int run(Galley galley) {
             if (revoked && active) throw new UsageException("--revoked and --active exclude each other");
@@ -119,14 +103,6 @@ public final class KeysCommand implements Runnable {
     static final class RevokeKey extends ClientCommand {
         @Parameters(paramLabel = "KEY", description = "key uuid")
         String key;
-
-        RevokeKey() {
-            this(CliContext.system());
-        }
-
-        RevokeKey(CliContext ctx) {
-            super(ctx);
-        }
 
         @Override
         protected int run(Galley galley) {

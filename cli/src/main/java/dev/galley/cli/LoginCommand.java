@@ -41,15 +41,8 @@ public final class LoginCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
-    private final CliContext ctx;
-
-    public LoginCommand() {
-        this(CliContext.system());
-    }
-
-    public LoginCommand(CliContext ctx) {
-        this.ctx = ctx;
-    }
+    /** Environment and streams: the process's, or a test's when {@link CliFactory} made the command. */
+    CliContext ctx = CliContext.system();
 
     @Override
     public Integer call() {

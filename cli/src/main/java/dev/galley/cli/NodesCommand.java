@@ -42,14 +42,6 @@ public final class NodesCommand implements Runnable {
         @Option(names = "--region", paramLabel = "CODE", description = "region code, e.g. eu-west-1")
         String region;
 
-        ListNodes() {
-            this(CliContext.system());
-        }
-
-        ListNodes(CliContext ctx) {
-            super(ctx);
-        }
-
         @Override
         protected int run(Galley galley) {
             var query = paging.query().filter("status", status).filter("region_code", region);
@@ -63,14 +55,6 @@ public final class NodesCommand implements Runnable {
     static final class GetNode extends ClientCommand {
         @Parameters(paramLabel = "NODE", description = "node uuid")
         String node;
-
-        GetNode() {
-            this(CliContext.system());
-        }
-
-        GetNode(CliContext ctx) {
-            super(ctx);
-        }
 
         @Override
         protected int run(Galley galley) {

@@ -68,14 +68,6 @@ public final class RecipesCommand implements Runnable {
         @Option(names = "--official", description = "only official recipes")
         boolean official;
 
-        ListRecipes() {
-            this(CliContext.system());
-        }
-
-        ListRecipes(CliContext ctx) {
-            super(ctx);
-        }
-
         @Override
         protected int run(Galley galley) {
             ListQuery query = paging.query().filter("name", name).filter("visibility", visibility)
@@ -93,14 +85,6 @@ public final class RecipesCommand implements Runnable {
 
         @Option(names = "--as-file", description = "print the editable fields as a YAML recipe file (for create -f / edit -f)")
         boolean asFile;
-
-        GetRecipe() {
-            this(CliContext.system());
-        }
-
-        GetRecipe(CliContext ctx) {
-            super(ctx);
-        }
 
         @Override
         protected int run(Galley galley) {
@@ -122,14 +106,6 @@ public final class RecipesCommand implements Runnable {
     static final class CreateRecipe extends ClientCommand {
         @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "recipe file (.yaml, .yml, .json; - for stdin)")
         String file;
-
-        CreateRecipe() {
-            this(CliContext.system());
-        }
-
-        CreateRecipe(CliContext ctx) {
-            super(ctx);
-        }
 
         @Override
         protected int run(Galley galley) {
@@ -154,14 +130,6 @@ public final class RecipesCommand implements Runnable {
 
         @Option(names = "--set", paramLabel = "PATH=VALUE", description = "change one field, e.g. payload.gpu_count=2 (repeatable)")
         List<String> sets = new ArrayList<>();
-
-        EditRecipe() {
-            this(CliContext.system());
-        }
-
-        EditRecipe(CliContext ctx) {
-            super(ctx);
-        }
 
         @Override
         protected int run(Galley galley) {
@@ -223,14 +191,6 @@ public final class RecipesCommand implements Runnable {
         @Parameters(paramLabel = "RECIPE", description = "uuid or unique name")
         String recipe;
 
-        DeleteRecipe() {
-            this(CliContext.system());
-        }
-
-        DeleteRecipe(CliContext ctx) {
-            super(ctx);
-        }
-
         @Override
         protected int run(Galley galley) {
             String uuid = RecipeLookup.uuidOf(galley, recipe, true);
@@ -251,14 +211,6 @@ public final class RecipesCommand implements Runnable {
         @Option(names = "--name", paramLabel = "NAME", description = "name of the copy (default: the same name)")
         String name;
 
-        ForkRecipe() {
-            this(CliContext.system());
-        }
-
-        ForkRecipe(CliContext ctx) {
-            super(ctx);
-        }
-
         @Override
         protected int run(Galley galley) {
             Recipe fork = galley.recipes().fork(RecipeLookup.uuidOf(galley, recipe, false), name);
@@ -273,14 +225,6 @@ public final class RecipesCommand implements Runnable {
     static final class ArchiveRecipe extends ClientCommand {
         @Parameters(paramLabel = "RECIPE", description = "uuid or unique name")
         String recipe;
-
-        ArchiveRecipe() {
-            this(CliContext.system());
-        }
-
-        ArchiveRecipe(CliContext ctx) {
-            super(ctx);
-        }
 
         @Override
         protected int run(Galley galley) {

@@ -38,14 +38,6 @@ public final class RunsCommand implements Runnable {
         @Option(names = "--job", required = true, paramLabel = "JOB", description = "job uuid")
         String job;
 
-        ListRuns() {
-            this(CliContext.system());
-        }
-
-        ListRuns(CliContext ctx) {
-            super(ctx);
-        }
-
         @Override
         protected int run(Galley galley) {
             printPage(galley.runs().listForJob(job), JobRun::json, table(), r -> row(r.json()));
@@ -58,14 +50,6 @@ public final class RunsCommand implements Runnable {
     static final class GetRun extends ClientCommand {
         @Parameters(paramLabel = "RUN", description = "run uuid")
         String run;
-
-        GetRun() {
-            this(CliContext.system());
-        }
-
-        GetRun(CliContext ctx) {
-            super(ctx);
-        }
 
         @Override
         protected int run(Galley galley) {
@@ -90,14 +74,6 @@ public final class RunsCommand implements Runnable {
 
         @Option(names = {"-f", "--follow"}, description = "keep printing output until the run ends")
         boolean follow;
-
-        RunLogs() {
-            this(CliContext.system());
-        }
-
-        RunLogs(CliContext ctx) {
-            super(ctx);
-        }
 
         @Override
         protected int run(Galley galley) {
