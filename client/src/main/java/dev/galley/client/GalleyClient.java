@@ -197,7 +197,7 @@ public final class GalleyClient {
      * against a server that checks only the canonical-JSON body hash. {@code byte[]} is sent as is;
      * a {@code String} is taken as JSON text. {@code null} means no body.
      */
-    static byte[] toJsonBytes(Object body) {
+    public static byte[] toJsonBytes(Object body) {
         if (body == null) return null;
         if (body instanceof byte[] bytes) return bytes;
         try {

@@ -1,22 +1,19 @@
 package dev.galley.node.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.galley.client.ApiResponse;
 import dev.galley.client.GalleyApiException;
 import dev.galley.client.GalleyClient;
 import dev.galley.client.GalleyConnectionException;
+import dev.galley.client.Node;
 import dev.galley.client.RetryPolicy;
 import dev.galley.client.RetryingTransport;
-import dev.galley.core.json.CanonicalJson;
-import dev.galley.core.lifecycle.NodeStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlPlaneClient {
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneClient.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     /** The server refuses log batches above 256 KiB. */
     public static final int MAX_LOG_BYTES = 256 * 1024;
     /**
@@ -64,14 +60,12 @@ public final class ControlPlaneClient {
 
     /** {@code POST /v1/nodes/register}: 201 for a new node, 200 when this account already had one of that name. */
     public RegisteredNode register(NodeRegistration registration) {
-        ApiResponse response = exchange("POST", "/v1/nodes/register", json(registration), Map.of());
+        ApiResponse response = exchange("POST", "/v1/nodes/register", registration, Map.of());
         requireSuccess(response, "registering the node");
-        JsonNode node = response.json();
-        String uuid = node.path("uuid").asText(null);
-        if (uuid == null || uuid.isBlank()) throw new ControlPlaneException(response.status(), "the server's node object has no uuid");
-        return new RegisteredNode(uuid, node.path("name").asText(registration.name()),
-                node.path("region_code").asText(registration.regionCode()), nodeStatus(node.path("status").asText("")),
-                response.status() == 201);
+        Node node = new Node(response.json());
+        if (node.uuid() == null || node.uuid().isBlank()) throw new ControlPlaneException(response.status(), "the server's node object has no uuid");
+        return new RegisteredNode(node.uuid(), Objects.requireNonNullElse(node.name(), registration.name()),
+                Objects.requireNonNullElse(node.regionCode(), registration.regionCode()), node.status(), response.status() == 201);
     }
 
     /**
@@ -79,7 +73,7 @@ public final class ControlPlaneClient {
      * A 404 (the node was deleted) is a {@link ControlPlaneException} with status 404: register again.
      */
     public List<NodeCommand> heartbeat(String nodeUuid, Heartbeat heartbeat) {
-        ApiResponse response = exchange("POST", "/v1/nodes/" + nodeUuid + "/heartbeat", json(heartbeat), Map.of());
+        ApiResponse response = exchange("POST", "/v1/nodes/" + nodeUuid + "/heartbeat", heartbeat, Map.of());
         requireSuccess(response, "heartbeat");
         List<NodeCommand> commands = new ArrayList<>();
         for (JsonNode command : response.json().path("commands")) {
@@ -112,7 +106,7 @@ public final class ControlPlaneClient {
 
     /** {@code PATCH /v1/job-runs/{uuid}}. */
     public Delivery updateRun(String runUuid, RunUpdate update) {
-        ApiResponse response = exchange("PATCH", "/v1/job-runs/" + runUuid, json(update), Map.of());
+        ApiResponse response = exchange("PATCH", "/v1/job-runs/" + runUuid, update, Map.of());
         return runScoped(response, "reporting " + update.status() + " for run " + runUuid);
     }
 
@@ -129,8 +123,10 @@ public final class ControlPlaneClient {
         return runScoped(response, "sending output of run " + runUuid);
     }
 
-    private ApiResponse exchange(String method, String path, byte[] body, Map<String, String> headers) {
-        return answer(method, path, () -> transport.sendRepeatable(method, path, body, headers).response());
+    /** Sends {@code body} as is (bytes) or as canonical JSON, the bytes the official clients send. */
+    private ApiResponse exchange(String method, String path, Object body, Map<String, String> headers) {
+        byte[] bytes = GalleyClient.toJsonBytes(body);
+        return answer(method, path, () -> transport.sendRepeatable(method, path, bytes, headers).response());
     }
 
     /** The server's answer, unless it is a transient failure or none came: then the server is unavailable. */
@@ -145,10 +141,6 @@ public final class ControlPlaneClient {
         }
         throw new ControlPlaneUnavailableException(method + " " + pathOnly(path) + " on " + serverUrl() + " failed: "
                 + failure.getMessage(), failure);
-    }
-
-    private static NodeStatus nodeStatus(String text) {
-        return Arrays.stream(NodeStatus.values()).filter(s -> s.name().equals(text)).findFirst().orElse(null);
     }
 
     private static boolean isTransient(int status) {
@@ -167,15 +159,6 @@ public final class ControlPlaneClient {
     private static void requireSuccess(ApiResponse response, String what) {
         if (!response.isSuccess()) {
             throw new ControlPlaneException(response.status(), what + " was refused: " + new GalleyApiException(response).getMessage());
-        }
-    }
-
-    /** Canonical JSON, the bytes the official clients send, so servers that hash the canonical form agree. */
-    private static byte[] json(Object body) {
-        try {
-            return CanonicalJson.canonicalize(MAPPER.writeValueAsString(body)).getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write the request as JSON: " + e.getOriginalMessage(), e);
         }
     }
 
