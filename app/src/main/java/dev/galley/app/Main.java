@@ -33,6 +33,8 @@ public final class Main implements Runnable {
         cli.addSubcommand("server", new ServerCommand(System.getenv(), System.out, LocalNode::start));
         // picocli would otherwise expand "@file" arguments itself, before `galley api --data @job.json` sees them.
         cli.setExpandAtFiles(false);
+        // --status pending works as well as --status PENDING (statuses are core's enums).
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
     }
 

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.galley.client.Galley;
 import dev.galley.client.Job;
 import dev.galley.client.ListQuery;
+import dev.galley.core.lifecycle.JobStatus;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,15 +18,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {JobsCommand.ListJobs.class, JobsCommand.GetJob.class, JobsCommand.CancelJob.class, JobsCommand.WatchJob.class},
         footer = {"", "Examples:", "  galley jobs list --status PENDING,RUNNING", "  galley jobs watch 7d1c… --timeout 1h",
                 "  galley jobs cancel 7d1c… --reason 'wrong input'"})
-public final class JobsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class JobsCommand extends CommandGroup {
     static Table table() {
         return new Table("UUID", "TITLE", "STATUS", "TASK", "GPUS", "CREATED", "REASON");
     }
@@ -41,15 +34,15 @@ public final class JobsCommand implements Runnable {
     static final class ListJobs extends ClientCommand {
         @Mixin PageOptions paging = new PageOptions();
 
-        @Option(names = "--status", paramLabel = "S[,S…]", description = "PENDING, ASSIGNED, RUNNING, COMPLETED, FAILED, CANCELLING, CANCELLED")
-        String status;
+        @Option(names = "--status", paramLabel = "S[,S…]", split = ",", description = "any of ${COMPLETION-CANDIDATES}")
+        List<JobStatus> statuses;
 
         @Option(names = "--recipe", paramLabel = "RECIPE", description = "only jobs cooked from this recipe (uuid or name)")
         String recipe;
 
         @Override
         protected int run(Galley galley) {
-            ListQuery query = paging.query().filter("status", status == null ? null : status.toUpperCase(Locale.ROOT));
+            ListQuery query = paging.query().filterAnyOf("status", statuses);
             if (recipe != null) query = query.filter("source_recipe_uuid", RecipeLookup.uuidOf(galley, recipe, true));
             printPage(galley.jobs().list(query), Job::json, table(), j -> row(j.json()));
             return ExitCodes.OK;

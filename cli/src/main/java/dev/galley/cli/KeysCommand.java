@@ -17,15 +17,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {KeysCommand.CreateKey.class, KeysCommand.ListKeys.class, KeysCommand.RevokeKey.class},
         footer = {"", "Examples:", "  galley keys create --name ci", "  galley keys create --name node-1 --permission preset:compute_node",
                 "  galley keys revoke 5e0d…"})
-public final class KeysCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class KeysCommand extends CommandGroup {
     static Table table() {
         return new Table("UUID", "NAME", "PUBLIC KEY", "PERMISSIONS", "REVOKED", "EXPIRES", "LAST USED");
     }

@@ -3,6 +3,8 @@ package dev.galley.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.galley.client.Galley;
 import dev.galley.client.Node;
+import dev.galley.core.lifecycle.NodeStatus;
+import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,15 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "nodes", mixinStandardHelpOptions = true, description = "List and show nodes.",
         subcommands = {NodesCommand.ListNodes.class, NodesCommand.GetNode.class},
         footer = {"", "Examples:", "  galley nodes list --status ONLINE", "  galley nodes get 3f9a…"})
-public final class NodesCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class NodesCommand extends CommandGroup {
     static Object[] row(JsonNode n) {
         int cores = 0;
         for (JsonNode cpu : n.path("cpus")) cores += cpu.path("num_cores").asInt();
@@ -36,15 +30,15 @@ public final class NodesCommand implements Runnable {
     static final class ListNodes extends ClientCommand {
         @Mixin PageOptions paging = new PageOptions();
 
-        @Option(names = "--status", paramLabel = "S[,S…]", description = "ONLINE, OFFLINE or DRAINING")
-        String status;
+        @Option(names = "--status", paramLabel = "S[,S…]", split = ",", description = "any of ${COMPLETION-CANDIDATES}")
+        List<NodeStatus> statuses;
 
         @Option(names = "--region", paramLabel = "CODE", description = "region code, e.g. eu-west-1")
         String region;
 
         @Override
         protected int run(Galley galley) {
-            var query = paging.query().filter("status", status).filter("region_code", region);
+            var query = paging.query().filterAnyOf("status", statuses).filter("region_code", region);
             printPage(galley.nodes().list(query), Node::json,
                     new Table("UUID", "NAME", "STATUS", "REGION", "CPUS", "GPUS", "RAM GB", "LAST SEEN"), n -> row(n.json()));
             return ExitCodes.OK;

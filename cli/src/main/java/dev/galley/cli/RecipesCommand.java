@@ -27,19 +27,11 @@ import picocli.CommandLine.Parameters;
                 RecipesCommand.ArchiveRecipe.class},
         footer = {"", "Examples:", "  galley recipes list --mine", "  galley recipes create -f render.yaml",
                 "  galley recipes edit render --set payload.gpu_count=2", "  galley recipes fork community-sd --name my-sd"})
-public final class RecipesCommand implements Runnable {
+public final class RecipesCommand extends CommandGroup {
     /** Fields a recipe file may hold, i.e. those create and update accept. */
     static final List<String> EDITABLE = List.of("name", "description", "visibility", "payload", "input_schema",
             "quickstart_md", "thumbnail_url");
     static final String MASK = "********";
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     static Table table() {
         return new Table("UUID", "NAME", "VISIBILITY", "OWNER", "OFFICIAL", "LAST USED", "CREATED");

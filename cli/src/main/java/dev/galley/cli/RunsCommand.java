@@ -13,15 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Show job runs and their logs.",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.GetRun.class, RunsCommand.RunLogs.class},
         footer = {"", "Examples:", "  galley runs list --job 7d1c…", "  galley runs logs 91ae… --follow"})
-public final class RunsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class RunsCommand extends CommandGroup {
     static Table table() {
         return new Table("UUID", "JOB", "INDEX", "ATTEMPT", "STATUS", "NODE", "EXIT", "CREATED", "REASON");
     }

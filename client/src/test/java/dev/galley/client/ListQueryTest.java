@@ -3,6 +3,8 @@ package dev.galley.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.galley.core.lifecycle.JobStatus;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ListQueryTest {
@@ -17,6 +19,13 @@ class ListQueryTest {
                 .toQueryString();
         assertThat(q).isEqualTo("?page=2&limit=50&sort=-created_at&filter%5Bname%5D=a%26b%3Dc%20d%2Be%23f"
                 + "&filter%5Bstatus%5D=PENDING%2CRUNNING");
+    }
+
+    @Test
+    void aSetOfStatusesIsSentAsACommaList() {
+        assertThat(ListQuery.defaults().filterAnyOf("status", List.of(JobStatus.PENDING, JobStatus.RUNNING)).toQueryString())
+                .isEqualTo("?filter%5Bstatus%5D=PENDING%2CRUNNING");
+        assertThat(ListQuery.defaults().filter("status", "X").filterAnyOf("status", List.<JobStatus>of()).toQueryString()).isEmpty();
     }
 
     @Test

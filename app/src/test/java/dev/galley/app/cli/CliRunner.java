@@ -62,7 +62,7 @@ final class CliRunner {
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         CliContext ctx = new CliContext(env, o, e, new ByteArrayInputStream(stdin), terminal);
-        CommandLine cli = new CommandLine(new Root(), new CliFactory(ctx)).setExpandAtFiles(false);
+        CommandLine cli = new CommandLine(new Root(), new CliFactory(ctx)).setExpandAtFiles(false).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setOut(new PrintWriter(o, true));
         cli.setErr(new PrintWriter(e, true));
         int code = cli.execute(args);
