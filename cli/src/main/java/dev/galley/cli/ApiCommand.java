@@ -1,17 +1,12 @@
 package dev.galley.cli;
 
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.galley.client.ApiKeyPair;
 import dev.galley.client.ApiResponse;
 import dev.galley.client.GalleyApiException;
 import dev.galley.client.GalleyClient;
 import dev.galley.client.GalleyConnectionException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,13 +41,7 @@ import picocli.CommandLine.Parameters;
                 "  galley api GET '/v1/jobs?filter[status]=RUNNING'",
                 "  galley api POST /v1/jobs --data @job.json",
                 "  echo '{}' | galley api POST /v1/job-recipes/UUID/cook --data @- -H 'Idempotency-Key: k1'"})
-public final class ApiCommand implements Callable<Integer> {
-    static final int OK = 0;
-    static final int API_ERROR = 1;
-    static final int USAGE = 2;
-    static final String DEFAULT_URL = "http://localhost:8080";
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+public final class ApiCommand extends CliCommand {
 
     @Parameters(index = "0", paramLabel = "METHOD", description = "GET, POST, PUT, PATCH or DELETE")
     String method;
@@ -81,24 +69,6 @@ public final class ApiCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
-    private final Map<String, String> env;
-    private final PrintStream out;
-    private final PrintStream err;
-    private final InputStream in;
-
-    /** Reads the real environment and uses the process's standard streams. */
-    public ApiCommand() {
-        this(System.getenv(), System.out, System.err, System.in);
-    }
-
-    /** For tests and embedding: the environment and streams to use instead of the process's. */
-    public ApiCommand(Map<String, String> env, PrintStream out, PrintStream err, InputStream in) {
-        this.env = Map.copyOf(env);
-        this.out = out;
-        this.err = err;
-        this.in = in;
-    }
-
     @Override
     public Integer call() {
         try {
@@ -108,45 +78,46 @@ public final class ApiCommand implements Callable<Integer> {
             Map<String, String> extra = extraHeaders();
             ApiResponse response = client.send(method, path, body, extra);
             print(response);
-            if (response.isSuccess()) return OK;
-            err.println("galley api: " + new GalleyApiException(response).getMessage());
-            return API_ERROR;
-        } catch (UsageProblem e) {
-            err.println("galley api: " + e.getMessage());
-            return USAGE;
+            if (response.isSuccess()) return ExitCodes.OK;
+            ctx.err().println("galley api: " + new GalleyApiException(response).getMessage());
+            return ExitCodes.ERROR;
+        } catch (UsageException e) {
+            ctx.err().println("galley api: " + e.getMessage());
+            return ExitCodes.USAGE;
         } catch (GalleyConnectionException e) {
-            err.println("galley api: " + e.getMessage() + "; check GALLEY_URL or --url");
-            return API_ERROR;
+            ctx.err().println("galley api: " + e.getMessage() + "; check GALLEY_URL or --url");
+            return ExitCodes.ERROR;
         } catch (IllegalArgumentException e) {
             // Bad method, path or header, rejected while building the request.
-            err.println("galley api: " + e.getMessage());
-            return USAGE;
+            ctx.err().println("galley api: " + e.getMessage());
+            return ExitCodes.USAGE;
         } catch (RuntimeException e) {
-            err.println("galley api: unexpected error: " + e);
-            return API_ERROR;
+            ctx.err().println("galley api: unexpected error: " + e);
+            return ExitCodes.ERROR;
         }
     }
 
     private GalleyClient client(ApiKeyPair key) {
+        Map<String, String> env = ctx.env();
         String source = url != null ? "--url" : env.containsKey("GALLEY_URL") ? "GALLEY_URL" : "the default URL";
-        String text = (url != null ? url : env.getOrDefault("GALLEY_URL", DEFAULT_URL)).strip();
+        String text = (url != null ? url : env.getOrDefault("GALLEY_URL", ClientOptions.DEFAULT_URL)).strip();
         try {
             return new GalleyClient(new URI(text), key);
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new UsageProblem(source + " '" + text + "' is not usable: " + e.getMessage());
+            throw new UsageException(source + " '" + text + "' is not usable: " + e.getMessage());
         }
     }
 
     private ApiKeyPair keyPair() {
-        String text = apiKey != null ? apiKey : env.get("GALLEY_API_KEY");
+        String text = apiKey != null ? apiKey : ctx.env().get("GALLEY_API_KEY");
         if (text == null || text.isBlank()) {
-            throw new UsageProblem("GALLEY_API_KEY is not set; export GALLEY_API_KEY=pk_…:sk_… (your public and"
+            throw new UsageException("GALLEY_API_KEY is not set; export GALLEY_API_KEY=pk_…:sk_… (your public and"
                     + " secret key joined by ':') or pass --api-key");
         }
         try {
             return ApiKeyPair.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new UsageProblem((apiKey != null ? "--api-key" : "GALLEY_API_KEY") + ": " + e.getMessage());
+            throw new UsageException((apiKey != null ? "--api-key" : "GALLEY_API_KEY") + ": " + e.getMessage());
         }
     }
 
@@ -154,11 +125,11 @@ public final class ApiCommand implements Callable<Integer> {
         if (data == null) return null;
         if (!data.startsWith("@")) return data.getBytes(StandardCharsets.UTF_8);
         String source = data.substring(1);
-        if (source.isEmpty()) throw new UsageProblem("--data @ needs a file name, or @- for standard input");
+        if (source.isEmpty()) throw new UsageException("--data @ needs a file name, or @- for standard input");
         try {
-            return source.equals("-") ? in.readAllBytes() : Files.readAllBytes(Path.of(source));
+            return source.equals("-") ? ctx.in().readAllBytes() : Files.readAllBytes(Path.of(source));
         } catch (IOException | InvalidPathException e) {
-            throw new UsageProblem("cannot read the --data file '" + source + "': " + e.getMessage());
+            throw new UsageException("cannot read the --data file '" + source + "': " + e.getMessage());
         }
     }
 
@@ -168,7 +139,7 @@ public final class ApiCommand implements Callable<Integer> {
             int colon = header.indexOf(':');
             String name = colon < 0 ? "" : header.substring(0, colon).strip();
             if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
-                throw new UsageProblem("bad header '" + header + "': expected 'Name: value'");
+                throw new UsageException("bad header '" + header + "': expected 'Name: value'");
             }
             extra.put(name, header.substring(colon + 1).strip());
         }
@@ -176,43 +147,20 @@ public final class ApiCommand implements Callable<Integer> {
     }
 
     private void print(ApiResponse response) {
+        PrintStream out = ctx.out();
         if (include) {
             out.println("HTTP/1.1 " + response.status());
             response.headers().forEach((name, values) -> values.forEach(v -> out.println(name + ": " + v)));
             out.println();
         }
         if (response.body().length == 0) return;
-        String pretty = prettyJson(response.body());
-        if (pretty != null) {
-            out.println(pretty);
-        } else {
-            out.write(response.body(), 0, response.body().length);
-            out.flush();
-        }
-    }
-
-    /** Two-space indented JSON with {@code "key": value}; null when the body is not JSON. */
-    private static String prettyJson(byte[] body) {
         try {
-            JsonNode node = MAPPER.readTree(body);
-            if (node == null || node.isMissingNode()) return null;
-            DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-            DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                    .withObjectEmptySeparator("")
-                    .withArrayEmptySeparator(""))
-                    .withObjectIndenter(indenter)
-                    .withArrayIndenter(indenter);
-            return MAPPER.writer(printer).writeValueAsString(node);
+            JsonNode json = JsonPrinter.MAPPER.readTree(response.body());
+            if (json != null && !json.isMissingNode()) out.println(JsonPrinter.pretty(json));
+            else out.write(response.body(), 0, response.body().length);
         } catch (IOException notJson) {
-            return null;
+            out.write(response.body(), 0, response.body().length);
         }
-    }
-
-    /** A usage or configuration mistake: exit code 2 with a one-line message. */
-    private static final class UsageProblem extends RuntimeException {
-        UsageProblem(String message) {
-            super(message);
-        }
+        out.flush();
     }
 }

@@ -20,8 +20,7 @@ public final class CliFactory implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {
         K command = fallback.create(cls);
-        if (command instanceof ClientCommand client) client.ctx = context;
-        if (command instanceof LoginCommand login) login.ctx = context;
+        if (command instanceof CliCommand cli) cli.ctx = context;
         return command;
     }
 }

@@ -8,7 +8,6 @@ import dev.galley.client.JobWaitTimeoutException;
 import dev.galley.client.Page;
 import dev.galley.core.error.FieldError;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 
@@ -17,12 +16,9 @@ import picocli.CommandLine.Mixin;
  * {@link #run(Galley)}, and turns every failure into a one-line message (plus the API's field errors) and an
  * exit code from {@link ExitCodes}. A Java stack trace appears only with {@code --debug}.
  */
-public abstract class ClientCommand implements Callable<Integer> {
+public abstract class ClientCommand extends CliCommand {
     @Mixin
     protected ClientOptions options = new ClientOptions();
-
-    /** Environment and streams: the process's, or a test's when {@link CliFactory} made the command. */
-    protected CliContext ctx = CliContext.system();
 
     /** Does the work; returns the exit code. */
     protected abstract int run(Galley galley);

@@ -7,7 +7,6 @@ import dev.galley.client.GalleyConnectionException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,7 +21,7 @@ import picocli.CommandLine.Option;
                 "Examples:", "  galley login --url https://galley.example.com --api-key pk_…:sk_…",
                 "  galley login --profile staging --url http://staging:8080 --api-key pk_…:sk_…",
                 "  GALLEY_API_KEY=pk_…:sk_… galley login --url http://localhost:8080   # keeps the key out of the process list"})
-public final class LoginCommand implements Callable<Integer> {
+public final class LoginCommand extends CliCommand {
     @Option(names = "--url", required = true, paramLabel = "URL", description = "server URL, e.g. http://localhost:8080")
     String url;
 
@@ -40,9 +39,6 @@ public final class LoginCommand implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
-
-    /** Environment and streams: the process's, or a test's when {@link CliFactory} made the command. */
-    CliContext ctx = CliContext.system();
 
     @Override
     public Integer call() {

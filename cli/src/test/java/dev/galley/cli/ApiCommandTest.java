@@ -40,7 +40,7 @@ class ApiCommandTest {
     private int run(String... args) {
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        CommandLine cli = new CommandLine(new ApiCommand(env, o, e, new ByteArrayInputStream(stdin)));
+        CommandLine cli = new CommandLine(ApiCommand.class, new CliFactory(new CliContext(env, o, e, new ByteArrayInputStream(stdin), false)));
         // As the root galley command must: picocli would otherwise expand "@file" itself (see ApiCommand).
         cli.setExpandAtFiles(false);
         cli.setOut(new java.io.PrintWriter(o, true));
