@@ -28,7 +28,12 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return commandLine(CommandLine.defaultFactory());
+    }
+
+    /** The root with {@code factory} making the subcommands (tests pass a CliFactory with their own streams). */
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
+        CommandLine cli = new CommandLine(new Main(), factory);
         // `galley server` also starts a local node (embedded mode), so the README's first command runs jobs.
         cli.addSubcommand("server", new ServerCommand(System.getenv(), System.out, LocalNode::start));
         // picocli would otherwise expand "@file" arguments itself, before `galley api --data @job.json` sees them.

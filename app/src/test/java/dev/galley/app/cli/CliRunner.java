@@ -1,16 +1,8 @@
 package dev.galley.app.cli;
 
-import dev.galley.cli.ApiCommand;
+import dev.galley.app.Main;
 import dev.galley.cli.CliContext;
 import dev.galley.cli.CliFactory;
-import dev.galley.cli.CookCommand;
-import dev.galley.cli.GpusCommand;
-import dev.galley.cli.JobsCommand;
-import dev.galley.cli.KeysCommand;
-import dev.galley.cli.LoginCommand;
-import dev.galley.cli.NodesCommand;
-import dev.galley.cli.RecipesCommand;
-import dev.galley.cli.RunsCommand;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,21 +12,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
- * Runs {@code galley …} in-process with its own environment and captured output, through a root command that
- * registers the consumer commands the way the real root does.
+ * Runs {@code galley …} in-process through the real root command ({@link Main}), with its own environment and
+ * captured output: {@link CliFactory} hands every command the test's {@link CliContext}.
  */
 final class CliRunner {
-    @Command(name = "galley", mixinStandardHelpOptions = true,
-            subcommands = {LoginCommand.class, RecipesCommand.class, CookCommand.class, JobsCommand.class, RunsCommand.class,
-                    KeysCommand.class, GpusCommand.class, NodesCommand.class, ApiCommand.class})
-    static final class Root implements Runnable {
-        @Override
-        public void run() {}
-    }
-
     record Result(int exitCode, String out, String err) {}
 
     final Map<String, String> env = new HashMap<>();
@@ -62,7 +45,7 @@ final class CliRunner {
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         CliContext ctx = new CliContext(env, o, e, new ByteArrayInputStream(stdin), terminal);
-        CommandLine cli = new CommandLine(new Root(), new CliFactory(ctx)).setExpandAtFiles(false).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cli = Main.commandLine(new CliFactory(ctx));
         cli.setOut(new PrintWriter(o, true));
         cli.setErr(new PrintWriter(e, true));
         int code = cli.execute(args);
