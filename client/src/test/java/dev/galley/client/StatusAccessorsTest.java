@@ -3,21 +3,18 @@ package dev.galley.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.lifecycle.NodeStatus;
 import dev.galley.core.lifecycle.ReasonCode;
 import dev.galley.core.lifecycle.RunStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Statuses and reason codes read as core's types, so callers branch on the same constants the server uses. */
 class StatusAccessorsTest {
     private static JsonNode json(String text) {
-        try {
-            return new ObjectMapper().readTree(text);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return new ApiResponse(200, Map.of(), text.getBytes(StandardCharsets.UTF_8)).json();
     }
 
     @Test
