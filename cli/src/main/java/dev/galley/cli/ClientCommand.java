@@ -1,6 +1,7 @@
 package dev.galley.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.client.ApiObject;
 import dev.galley.client.Galley;
 import dev.galley.client.GalleyApiException;
 import dev.galley.client.GalleyConnectionException;
@@ -90,13 +91,13 @@ public abstract class ClientCommand extends CliCommand {
      * A list: the envelope exactly as received with --json, ids with --quiet, else a table with a hint on
      * stderr (so pipes see only rows) when more pages exist.
      */
-    protected <T> void printPage(Page<T> page, Function<T, JsonNode> json, Table table, Function<T, Object[]> row) {
+    protected void printPage(Page<? extends ApiObject> page, Table table, Function<JsonNode, Object[]> row) {
         if (options.json()) {
             ctx.out().println(JsonPrinter.pretty(page.json()));
         } else if (options.quiet()) {
-            for (T item : page.data()) ctx.out().println(json.apply(item).path("uuid").asText());
+            for (ApiObject item : page.data()) ctx.out().println(item.json().path("uuid").asText());
         } else {
-            for (T item : page.data()) table.row(row.apply(item));
+            for (ApiObject item : page.data()) table.row(row.apply(item.json()));
             if (table.isEmpty() && page.page() == 1) {
                 ctx.err().println("(none)");
             } else {

@@ -2,7 +2,6 @@ package dev.galley.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.galley.client.Galley;
-import dev.galley.client.Gpu;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,8 +25,7 @@ public final class GpusCommand extends ClientCommand {
     protected int run(Galley galley) {
         var query = paging.query().filter("only_available", available ? "true" : null).filter("name", name);
         if (minVram != null) query = query.filter("min_vram_gb", minVram + ",1000000");
-        printPage(galley.gpus().list(query), Gpu::json,
-                new Table("NAME", "VENDOR", "VRAM GB", "AVAILABLE", "TOTAL", "UUID"), g -> row(g.json()));
+        printPage(galley.gpus().list(query), new Table("NAME", "VENDOR", "VRAM GB", "AVAILABLE", "TOTAL", "UUID"), GpusCommand::row);
         return ExitCodes.OK;
     }
 

@@ -44,7 +44,7 @@ public final class JobsCommand extends CommandGroup {
         protected int run(Galley galley) {
             ListQuery query = paging.query().filterAnyOf("status", statuses);
             if (recipe != null) query = query.filter("source_recipe_uuid", RecipeLookup.uuidOf(galley, recipe, true));
-            printPage(galley.jobs().list(query), Job::json, table(), j -> row(j.json()));
+            printPage(galley.jobs().list(query), table(), JobsCommand::row);
             return ExitCodes.OK;
         }
     }

@@ -85,7 +85,7 @@ public final class KeysCommand extends CommandGroup {
         protected int run(Galley galley) {
             if (revoked && active) throw new UsageException("--revoked and --active exclude each other");
             String filter = revoked ? "true" : active ? "false" : null;
-            printPage(galley.keys().list(paging.query().filter("is_revoked", filter)), ApiKey::json, table(), k -> row(k.json()));
+            printPage(galley.keys().list(paging.query().filter("is_revoked", filter)), table(), KeysCommand::row);
             return ExitCodes.OK;
         }
     }

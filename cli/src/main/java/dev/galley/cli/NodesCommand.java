@@ -2,7 +2,6 @@ package dev.galley.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.galley.client.Galley;
-import dev.galley.client.Node;
 import dev.galley.core.lifecycle.NodeStatus;
 import java.util.List;
 import java.util.Set;
@@ -39,8 +38,8 @@ public final class NodesCommand extends CommandGroup {
         @Override
         protected int run(Galley galley) {
             var query = paging.query().filterAnyOf("status", statuses).filter("region_code", region);
-            printPage(galley.nodes().list(query), Node::json,
-                    new Table("UUID", "NAME", "STATUS", "REGION", "CPUS", "GPUS", "RAM GB", "LAST SEEN"), n -> row(n.json()));
+            printPage(galley.nodes().list(query),
+                    new Table("UUID", "NAME", "STATUS", "REGION", "CPUS", "GPUS", "RAM GB", "LAST SEEN"), NodesCommand::row);
             return ExitCodes.OK;
         }
     }

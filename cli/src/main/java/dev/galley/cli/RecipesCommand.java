@@ -64,7 +64,7 @@ public final class RecipesCommand extends CommandGroup {
         protected int run(Galley galley) {
             ListQuery query = paging.query().filter("name", name).filter("visibility", visibility)
                     .filter("is_owner", mine ? "true" : null).filter("is_official", official ? "true" : null);
-            printPage(galley.recipes().list(query), Recipe::json, table(), r -> row(r.json()));
+            printPage(galley.recipes().list(query), table(), RecipesCommand::row);
             return ExitCodes.OK;
         }
     }

@@ -32,7 +32,7 @@ public final class RunsCommand extends CommandGroup {
 
         @Override
         protected int run(Galley galley) {
-            printPage(galley.runs().listForJob(job), JobRun::json, table(), r -> row(r.json()));
+            printPage(galley.runs().listForJob(job), table(), RunsCommand::row);
             return ExitCodes.OK;
         }
     }

@@ -10,13 +10,9 @@ import java.util.Objects;
  * A job as the API returned it. The accessors cover what callers usually branch on; {@link #json()} is the whole
  * object, unchanged, for everything else.
  */
-public record Job(JsonNode json) {
+public record Job(JsonNode json) implements ApiObject {
     public Job {
         Objects.requireNonNull(json, "json");
-    }
-
-    public String uuid() {
-        return JsonText.text(json, "uuid");
     }
 
     public String title() {

@@ -5,13 +5,9 @@ import dev.galley.core.lifecycle.RunStatus;
 import java.util.Objects;
 
 /** One run of a job on one node, as the API returned it; {@link #json()} is the whole object. */
-public record JobRun(JsonNode json) {
+public record JobRun(JsonNode json) implements ApiObject {
     public JobRun {
         Objects.requireNonNull(json, "json");
-    }
-
-    public String uuid() {
-        return JsonText.text(json, "uuid");
     }
 
     public String jobUuid() {

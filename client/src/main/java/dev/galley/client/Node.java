@@ -5,13 +5,9 @@ import dev.galley.core.lifecycle.NodeStatus;
 import java.util.Objects;
 
 /** A node (a machine running the Galley agent); {@link #json()} is the whole object. */
-public record Node(JsonNode json) {
+public record Node(JsonNode json) implements ApiObject {
     public Node {
         Objects.requireNonNull(json, "json");
-    }
-
-    public String uuid() {
-        return JsonText.text(json, "uuid");
     }
 
     public String name() {
