@@ -6,7 +6,6 @@ import dev.galley.client.Job;
 import dev.galley.client.JobRun;
 import dev.galley.client.JobWaitTimeoutException;
 import dev.galley.core.lifecycle.JobStatus;
-import dev.galley.core.lifecycle.ReasonCode;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +54,7 @@ final class JobWatch {
             endLiveLine();
             Job last = e.lastSeen();
             return new Outcome(last, ExitCodes.WAIT_TIMEOUT, "timed out after " + Cells.elapsed(timeout)
-                    + " waiting for job " + jobUuid + "; it is still " + statusText(last) + reasonSuffix(last)
+                    + " waiting for job " + jobUuid + "; it is still " + Cells.text(last.json(), "status") + reasonSuffix(last)
                     + " (the job goes on: galley jobs watch " + jobUuid + ")");
         }
         endLiveLine();
@@ -101,20 +100,15 @@ final class JobWatch {
     }
 
     static String statusLine(Job job, Duration elapsed, String nodes) {
-        StringBuilder s = new StringBuilder("job ").append(job.uuid()).append("  ").append(statusText(job));
+        StringBuilder s = new StringBuilder("job ").append(job.uuid()).append("  ").append(Cells.text(job.json(), "status"));
         if (elapsed != null) s.append("  ").append(Cells.elapsed(elapsed));
         if (nodes != null) s.append("  node ").append(nodes);
         if (job.status() == JobStatus.PENDING || job.isFinal()) s.append(reasonSuffix(job));
         return s.toString();
     }
 
-    /** The status as the server wrote it, also one this CLI does not know yet. */
-    private static String statusText(Job job) {
-        return job.json().path("status").asText("?");
-    }
-
     private static String reasonSuffix(Job job) {
-        ReasonCode code = job.statusReasonCode();
+        String code = Cells.text(job.json(), "status_reason_code"); // as sent, also a code this CLI does not know
         String reason = job.statusReason();
         if (code == null && reason == null) return "";
         if (reason == null) return " (" + code + ")";
