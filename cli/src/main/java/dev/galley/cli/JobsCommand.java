@@ -34,7 +34,7 @@ public final class JobsCommand extends CommandGroup {
     static final class ListJobs extends ClientCommand {
         @Mixin PageOptions paging = new PageOptions();
 
-        @Option(names = "--status", paramLabel = "S[,S…]", split = ",", description = "any of ${COMPLETION-CANDIDATES}")
+        @Option(names = "--status", paramLabel = "STATUS", split = ",", description = "any of ${COMPLETION-CANDIDATES}")
         List<JobStatus> statuses;
 
         @Option(names = "--recipe", paramLabel = "RECIPE", description = "only jobs cooked from this recipe (uuid or name)")

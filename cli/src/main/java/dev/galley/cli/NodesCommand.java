@@ -29,7 +29,7 @@ public final class NodesCommand extends CommandGroup {
     static final class ListNodes extends ClientCommand {
         @Mixin PageOptions paging = new PageOptions();
 
-        @Option(names = "--status", paramLabel = "S[,S…]", split = ",", description = "any of ${COMPLETION-CANDIDATES}")
+        @Option(names = "--status", paramLabel = "STATUS", split = ",", description = "any of ${COMPLETION-CANDIDATES}")
         List<NodeStatus> statuses;
 
         @Option(names = "--region", paramLabel = "CODE", description = "region code, e.g. eu-west-1")
