@@ -1,15 +1,15 @@
 package dev.galley.app;
 
 import dev.galley.app.bench.BenchCommand;
-import dev.galley.client.cli.ApiCommand;
-import dev.galley.client.cli.CookCommand;
-import dev.galley.client.cli.GpusCommand;
-import dev.galley.client.cli.JobsCommand;
-import dev.galley.client.cli.KeysCommand;
-import dev.galley.client.cli.LoginCommand;
-import dev.galley.client.cli.NodesCommand;
-import dev.galley.client.cli.RecipesCommand;
-import dev.galley.client.cli.RunsCommand;
+import dev.galley.cli.ApiCommand;
+import dev.galley.cli.CookCommand;
+import dev.galley.cli.GpusCommand;
+import dev.galley.cli.JobsCommand;
+import dev.galley.cli.KeysCommand;
+import dev.galley.cli.LoginCommand;
+import dev.galley.cli.NodesCommand;
+import dev.galley.cli.RecipesCommand;
+import dev.galley.cli.RunsCommand;
 import dev.galley.node.NodeCommand;
 import dev.galley.server.ServerCommand;
 import picocli.CommandLine;
@@ -28,11 +28,18 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return commandLine(CommandLine.defaultFactory());
+    }
+
+    /** The root with {@code factory} making the subcommands (tests pass a CliFactory with their own streams). */
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
+        CommandLine cli = new CommandLine(new Main(), factory);
         // `galley server` also starts a local node (embedded mode), so the README's first command runs jobs.
         cli.addSubcommand("server", new ServerCommand(System.getenv(), System.out, LocalNode::start));
         // picocli would otherwise expand "@file" arguments itself, before `galley api --data @job.json` sees them.
         cli.setExpandAtFiles(false);
+        // --status pending works as well as --status PENDING (statuses are core's enums).
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
     }
 

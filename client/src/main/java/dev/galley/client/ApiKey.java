@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /** An API key as the API returned it; {@link #json()} is the whole object. */
-public record ApiKey(JsonNode json) {
+public record ApiKey(JsonNode json) implements ApiObject {
     public ApiKey {
         Objects.requireNonNull(json, "json");
-    }
-
-    public String uuid() {
-        return JsonText.text(json, "uuid");
     }
 
     public String name() {

@@ -34,7 +34,7 @@ public final class Galley {
         this.transport = new RetryingTransport(client, b.retryPolicy, b.sleeper);
         this.recipes = new RecipesApi(transport);
         this.jobs = new JobsApi(transport);
-        this.runs = new RunsApi(transport, new RunLogStream(b.baseUrl, b.key, b.connectTimeout));
+        this.runs = new RunsApi(transport);
         this.keys = new KeysApi(transport);
         this.gpus = new GpusApi(transport);
         this.nodes = new NodesApi(transport);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.galley.core.json.CanonicalJson;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -129,6 +131,40 @@ public final class GalleyClient {
      * @throws IllegalArgumentException  for a bad method, path or header
      */
     public ApiResponse send(String method, String pathWithQuery, byte[] bodyOrNull, Map<String, String> extraHeaders) {
+        HttpRequest request = request(method, pathWithQuery, bodyOrNull, extraHeaders).timeout(requestTimeout).build();
+        HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
+        return new ApiResponse(response.statusCode(), response.headers().map(), response.body());
+    }
+
+    /**
+     * GETs a body that arrives over time ({@code …/logs?follow=true}) and copies it to {@code sink} as it comes,
+     * flushing after each piece. No request timeout: such a stream lasts as long as what it follows.
+     *
+     * @return the number of bytes copied
+     * @throws GalleyApiException        for an answer of status ≥ 400
+     * @throws GalleyConnectionException when no answer arrives or the stream breaks off
+     */
+    public long stream(String pathWithQuery, OutputStream sink) {
+        HttpRequest request = request("GET", pathWithQuery, null, Map.of("Accept", "text/plain")).build();
+        HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() >= 400) {
+                throw new GalleyApiException(new ApiResponse(response.statusCode(), response.headers().map(), body.readAllBytes()));
+            }
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            for (int n; (n = body.read(buffer)) >= 0; total += n) {
+                sink.write(buffer, 0, n);
+                sink.flush();
+            }
+            return total;
+        } catch (IOException e) {
+            throw new GalleyConnectionException("the stream from " + baseUrl + " broke off: " + e, e);
+        }
+    }
+
+    /** A signed request; {@code extraHeaders} are added after the signing headers and replace one of the same name. */
+    private HttpRequest.Builder request(String method, String pathWithQuery, byte[] bodyOrNull, Map<String, String> extraHeaders) {
         String verb = checkMethod(method);
         if (pathWithQuery == null || !pathWithQuery.startsWith("/")) {
             throw new IllegalArgumentException("the path must start with '/', e.g. /v1/jobs");
@@ -138,19 +174,20 @@ public final class GalleyClient {
         byte[] body = bodyOrNull == null ? new byte[0] : bodyOrNull;
 
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout)
-                .header("Accept", "application/json")
                 .method(verb, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.put("Accept", "application/json");
         headers.putAll(RequestSigning.headers(key, verb, signedTarget, body, clock.getAsLong(), nonces.get()));
         if (body.length > 0) headers.put("Content-Type", "application/json");
         if (extraHeaders != null) headers.putAll(extraHeaders);
         headers.forEach(request::setHeader);
+        return request;
+    }
 
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new ApiResponse(response.statusCode(), response.headers().map(), response.body());
+            return http.send(request, body);
         } catch (HttpTimeoutException e) {
             throw new GalleyConnectionException("no answer from " + baseUrl + " within the timeout", e);
         } catch (ConnectException e) {
@@ -197,7 +234,7 @@ public final class GalleyClient {
      * against a server that checks only the canonical-JSON body hash. {@code byte[]} is sent as is;
      * a {@code String} is taken as JSON text. {@code null} means no body.
      */
-    static byte[] toJsonBytes(Object body) {
+    public static byte[] toJsonBytes(Object body) {
         if (body == null) return null;
         if (body instanceof byte[] bytes) return bytes;
         try {

@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /** A GPU model of the registry, with how many are online and free; {@link #json()} is the whole object. */
-public record Gpu(JsonNode json) {
+public record Gpu(JsonNode json) implements ApiObject {
     public Gpu {
         Objects.requireNonNull(json, "json");
-    }
-
-    public String uuid() {
-        return JsonText.text(json, "uuid");
     }
 
     public String name() {

@@ -1,41 +1,36 @@
 package dev.galley.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.core.lifecycle.JobStatus;
+import dev.galley.core.lifecycle.ReasonCode;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A job as the API returned it. The accessors cover what callers usually branch on; {@link #json()} is the whole
  * object, unchanged, for everything else.
  */
-public record Job(JsonNode json) {
-    /** Statuses a job never leaves. */
-    public static final Set<String> FINAL_STATUSES = Set.of("COMPLETED", "FAILED", "CANCELLED");
-
+public record Job(JsonNode json) implements ApiObject {
     public Job {
         Objects.requireNonNull(json, "json");
-    }
-
-    public String uuid() {
-        return JsonText.text(json, "uuid");
     }
 
     public String title() {
         return JsonText.text(json, "title");
     }
 
-    /** PENDING, ASSIGNED, RUNNING, COMPLETED, FAILED, CANCELLING or CANCELLED. */
-    public String status() {
-        return JsonText.text(json, "status");
+    /** Null when absent or not a status this SDK knows; {@link #json()} has the text. */
+    public JobStatus status() {
+        return JsonText.enumValue(json, "status", JobStatus.class);
     }
 
     public String statusReason() {
         return JsonText.text(json, "status_reason");
     }
 
-    public String statusReasonCode() {
-        return JsonText.text(json, "status_reason_code");
+    /** Why the job is PENDING or how it ended (a Galley extension); null when absent or unknown. */
+    public ReasonCode statusReasonCode() {
+        return JsonText.enumValue(json, "status_reason_code", ReasonCode.class);
     }
 
     public String task() {
@@ -50,7 +45,9 @@ public record Job(JsonNode json) {
         return JsonText.instant(json, "created_at");
     }
 
+    /** True once the job is COMPLETED, FAILED or CANCELLED: it never changes again. */
     public boolean isFinal() {
-        return FINAL_STATUSES.contains(status());
+        JobStatus status = status();
+        return status != null && status.isFinal();
     }
 }

@@ -1,19 +1,13 @@
 package dev.galley.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.core.lifecycle.RunStatus;
 import java.util.Objects;
-import java.util.Set;
 
 /** One run of a job on one node, as the API returned it; {@link #json()} is the whole object. */
-public record JobRun(JsonNode json) {
-    public static final Set<String> FINAL_STATUSES = Set.of("COMPLETED", "FAILED", "CANCELLED");
-
+public record JobRun(JsonNode json) implements ApiObject {
     public JobRun {
         Objects.requireNonNull(json, "json");
-    }
-
-    public String uuid() {
-        return JsonText.text(json, "uuid");
     }
 
     public String jobUuid() {
@@ -24,9 +18,9 @@ public record JobRun(JsonNode json) {
         return JsonText.text(json, "node_uuid");
     }
 
-    /** ASSIGNED, PREPARING, RUNNING, COMPLETED, FAILED or CANCELLED. */
-    public String status() {
-        return JsonText.text(json, "status");
+    /** Null when absent or not a status this SDK knows; {@link #json()} has the text. */
+    public RunStatus status() {
+        return JsonText.enumValue(json, "status", RunStatus.class);
     }
 
     public Integer exitCode() {
@@ -50,7 +44,9 @@ public record JobRun(JsonNode json) {
         return json.path("logs_truncated").asBoolean(false);
     }
 
+    /** True once the run is COMPLETED, FAILED or CANCELLED. */
     public boolean isFinal() {
-        return FINAL_STATUSES.contains(status());
+        RunStatus status = status();
+        return status != null && status.isFinal();
     }
 }

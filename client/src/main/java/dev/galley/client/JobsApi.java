@@ -2,6 +2,7 @@ package dev.galley.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.lifecycle.JobStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -54,7 +55,7 @@ public final class JobsApi {
         if (response.status() == 409 && outcome.attempts() > 1) {
             // An earlier attempt may have cancelled it and lost its answer: then the job is what we wanted.
             Job now = get(uuid);
-            if ("CANCELLED".equals(now.status()) || "CANCELLING".equals(now.status())) return now;
+            if (now.status() == JobStatus.CANCELLED || now.status() == JobStatus.CANCELLING) return now;
         }
         if (response.status() >= 400) throw new GalleyApiException(response);
         return new Job(response.json());

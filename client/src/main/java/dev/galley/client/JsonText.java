@@ -23,6 +23,20 @@ final class JsonText {
         }
     }
 
+    /**
+     * A status or code as one of core's types; null when absent or a value this SDK does not know (a newer
+     * server), in which case {@code json()} still has the text.
+     */
+    static <E extends Enum<E>> E enumValue(JsonNode node, String field, Class<E> type) {
+        String text = text(node, field);
+        if (text == null) return null;
+        try {
+            return Enum.valueOf(type, text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     static Long longValue(JsonNode node, String field) {
         JsonNode value = node.path(field);
         return value.isNumber() ? value.asLong() : null;

@@ -1,13 +1,15 @@
 package dev.galley.client;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Paging, sorting and filters of a list call (spec §1.1). Immutable; each method returns a new query.
  *
  * <pre>{@code
- * ListQuery.first(50).filter("status", "PENDING,RUNNING").sort("-created_at")
+ * ListQuery.first(50).filterAnyOf("status", List.of(JobStatus.PENDING, JobStatus.RUNNING)).sort("-created_at")
  * }</pre>
  */
 public final class ListQuery {
@@ -54,6 +56,12 @@ public final class ListQuery {
         if (value == null) copy.remove(field);
         else copy.put(field, value);
         return new ListQuery(page, limit, sort, copy);
+    }
+
+    /** {@code filter[field]=A,B}: any of these statuses or codes (core's types); null or empty removes the filter. */
+    public ListQuery filterAnyOf(String field, Collection<? extends Enum<?>> anyOf) {
+        return filter(field, anyOf == null || anyOf.isEmpty() ? null
+                : anyOf.stream().map(Enum::name).collect(Collectors.joining(",")));
     }
 
     public int pageOrDefault() {

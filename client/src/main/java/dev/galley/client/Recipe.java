@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /** A job recipe as the API returned it; {@link #json()} is the whole object. */
-public record Recipe(JsonNode json) {
+public record Recipe(JsonNode json) implements ApiObject {
     public Recipe {
         Objects.requireNonNull(json, "json");
-    }
-
-    public String uuid() {
-        return JsonText.text(json, "uuid");
     }
 
     public String name() {

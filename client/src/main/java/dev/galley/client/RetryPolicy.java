@@ -1,12 +1,15 @@
 package dev.galley.client;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How the SDK retries a request that may succeed on a second try: how many attempts in all, the exponential
  * backoff between them (with jitter, so many clients that failed together do not retry together), and the
  * longest {@code Retry-After} it is willing to honour (a server asking for more gets its 429 back at once,
- * rather than a CLI that hangs for minutes without saying why).
+ * rather than a CLI that hangs for minutes without saying why). {@link RetryingTransport} applies it to one
+ * request; callers that keep retrying on their own (the node agent's loops) wait {@link #backoff} between
+ * their tries, so there is one backoff rule for every client of a Galley server.
  *
  * @param maxAttempts      attempts in all, including the first; 1 disables retrying
  * @param initialBackoff   the backoff ceiling before the first retry; doubled on each further one
@@ -28,6 +31,17 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
             throw new IllegalArgumentException("maxBackoff must be >= initialBackoff");
         }
         if (maxRetryAfter == null || maxRetryAfter.isNegative()) throw new IllegalArgumentException("maxRetryAfter must be >= 0");
+    }
+
+    /**
+     * How long to wait before retry number {@code retry} (1-based): half of {@link #backoffCeiling} for sure,
+     * the other half at random ("equal jitter"), so a fleet that failed together spreads out and no wait
+     * collapses to nothing.
+     */
+    public Duration backoff(int retry) {
+        long ceiling = backoffCeiling(retry).toMillis();
+        long half = ceiling / 2;
+        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(ceiling - half + 1));
     }
 
     /**

@@ -9,16 +9,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The retry layer on top of {@link GalleyClient}. A request is sent again only when doing so cannot do
  * something twice:
  * <ul>
  *   <li>429: always: the server refused it before doing any work; {@code Retry-After} is honoured.</li>
- *   <li>5xx or a lost connection: only for requests that are safe to repeat: GET, HEAD, PUT, DELETE
- *       (idempotent by HTTP's definition) and a POST that carries an {@code Idempotency-Key} (the server
- *       answers a repeat with the first answer).</li>
+ *   <li>5xx, 408 or a lost connection: only for requests that are safe to repeat: GET, HEAD, PUT, DELETE
+ *       (idempotent by HTTP's definition), a POST that carries an {@code Idempotency-Key} (the server
+ *       answers a repeat with the first answer), and whatever the caller vouches for with
+ *       {@link #sendRepeatable}.</li>
  *   <li>A connection that was refused or timed out while connecting: always, since the request never left.</li>
  * </ul>
  * Every attempt is signed afresh (new time and nonce), so a retry is never rejected as a replay.
@@ -53,10 +53,23 @@ public final class RetryingTransport {
      * @throws GalleyConnectionException when the last attempt got no answer
      */
     public Outcome send(String method, String pathWithQuery, byte[] body, Map<String, String> headers) {
+        return send(method, pathWithQuery, body, headers, false);
+    }
+
+    /**
+     * Like {@link #send}, for a request the caller knows to be safe to repeat although HTTP does not say so,
+     * e.g. the node protocol's POSTs: registering is idempotent per node name, and a heartbeat or a repeated
+     * run status changes nothing the first one did not. It is retried after 5xx and lost connections too.
+     */
+    public Outcome sendRepeatable(String method, String pathWithQuery, byte[] body, Map<String, String> headers) {
+        return send(method, pathWithQuery, body, headers, true);
+    }
+
+    private Outcome send(String method, String pathWithQuery, byte[] body, Map<String, String> headers, boolean repeatable) {
         String verb = method.toUpperCase(Locale.ROOT);
         Map<String, String> extra = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         if (headers != null) extra.putAll(headers);
-        boolean safeToRepeat = IDEMPOTENT_METHODS.contains(verb) || extra.containsKey("Idempotency-Key");
+        boolean safeToRepeat = repeatable || IDEMPOTENT_METHODS.contains(verb) || extra.containsKey("Idempotency-Key");
         for (int attempt = 1; ; attempt++) {
             boolean last = attempt >= policy.maxAttempts();
             ApiResponse response;
@@ -64,13 +77,13 @@ public final class RetryingTransport {
                 response = client.send(verb, pathWithQuery, body, extra);
             } catch (GalleyConnectionException e) {
                 if (last || !(safeToRepeat || neverSent(e))) throw e;
-                pause(backoff(attempt), e);
+                pause(policy.backoff(attempt), e);
                 continue;
             }
             int status = response.status();
-            boolean retryable = status == 429 || (status >= 500 && safeToRepeat);
+            boolean retryable = status == 429 || ((status >= 500 || status == 408) && safeToRepeat);
             if (!retryable || last) return new Outcome(response, attempt);
-            Duration wait = backoff(attempt);
+            Duration wait = policy.backoff(attempt);
             if (status == 429 || status == 503) {
                 Duration asked = retryAfter(response);
                 if (asked != null) {
@@ -89,13 +102,6 @@ public final class RetryingTransport {
         return outcome.response().json();
     }
 
-    private Duration backoff(int attemptJustMade) {
-        // "Equal jitter": half the ceiling for sure, the other half at random, so waits never collapse to ~0.
-        long ceiling = policy.backoffCeiling(attemptJustMade).toMillis();
-        long half = ceiling / 2;
-        return Duration.ofMillis(half + (ceiling - half == 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling - half + 1)));
-    }
-
     /** Retry-After as delta-seconds; the HTTP-date form is rare from APIs and treated as absent. */
     static Duration retryAfter(ApiResponse response) {
         return response.header("Retry-After").map(String::strip).filter(v -> v.matches("\\d{1,9}"))
@@ -108,6 +114,8 @@ public final class RetryingTransport {
 
     private void pause(Duration wait, GalleyConnectionException pending) {
         try {
+            // Interrupted means "stop" (e.g. a node agent shutting down): do not start another attempt.
+            if (Thread.interrupted()) throw new InterruptedException();
             sleeper.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,11 +6,9 @@ import java.util.Map;
 /** {@code /v1/job-runs}: the runs of jobs on nodes, and their output. */
 public final class RunsApi {
     private final RetryingTransport transport;
-    private final RunLogStream logStream;
 
-    RunsApi(RetryingTransport transport, RunLogStream logStream) {
+    RunsApi(RetryingTransport transport) {
         this.transport = transport;
-        this.logStream = logStream;
     }
 
     /** Filters: {@code job_uuid, status, node_uuid}. List items carry no {@code logs}. */
@@ -42,6 +40,6 @@ public final class RunsApi {
      * @return the number of bytes copied
      */
     public long followLogs(String uuid, OutputStream sink) {
-        return logStream.follow("/v1/job-runs/" + Urls.segment(uuid) + "/logs?follow=true", sink);
+        return transport.client().stream("/v1/job-runs/" + Urls.segment(uuid) + "/logs?follow=true", sink);
     }
 }

@@ -186,6 +186,18 @@ class GalleyClientTest {
     }
 
     @Test
+    void aStreamIsSignedCopiedToTheSinkAndAnErrorAnswerIsAnApiException() {
+        server.answer(r -> r.rawQuery().equals("follow=true") ? new Reply(200, "text/plain", "line 1\nline 2\n")
+                : Reply.json(404, "{\"error\":{\"type\":\"not_found\",\"message\":\"no such run\"}}"));
+        var sink = new java.io.ByteArrayOutputStream();
+        assertThat(client.stream("/v1/job-runs/r1/logs?follow=true", sink)).isEqualTo(14);
+        assertThat(sink.toString(StandardCharsets.UTF_8)).isEqualTo("line 1\nline 2\n");
+        assertThat(server.last().header("Accept")).isEqualTo("text/plain");
+        assertThatThrownBy(() -> client.stream("/v1/job-runs/r2/logs?follow=yes", sink))
+                .isInstanceOfSatisfying(GalleyApiException.class, e -> assertThat(e.type()).isEqualTo("not_found"));
+    }
+
+    @Test
     void responseHeadersAreCaseInsensitive() {
         ApiResponse response = new ApiResponse(200, Map.of("X-Request-Id", List.of("r1")), null);
         assertThat(response.header("x-request-id")).contains("r1");

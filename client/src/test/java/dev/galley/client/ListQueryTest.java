@@ -3,7 +3,8 @@ package dev.galley.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
+import dev.galley.core.lifecycle.JobStatus;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ListQueryTest {
@@ -21,29 +22,16 @@ class ListQueryTest {
     }
 
     @Test
+    void aSetOfStatusesIsSentAsACommaList() {
+        assertThat(ListQuery.defaults().filterAnyOf("status", List.of(JobStatus.PENDING, JobStatus.RUNNING)).toQueryString())
+                .isEqualTo("?filter%5Bstatus%5D=PENDING%2CRUNNING");
+        assertThat(ListQuery.defaults().filter("status", "X").filterAnyOf("status", List.<JobStatus>of()).toQueryString()).isEmpty();
+    }
+
+    @Test
     void aNullFilterRemovesItAndBadPagingIsRefused() {
         assertThat(ListQuery.defaults().filter("status", "X").filter("status", null).toQueryString()).isEmpty();
         assertThatThrownBy(() -> ListQuery.defaults().page(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ListQuery.defaults().limit(0)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void backoffDoublesUpToItsCeiling() {
-        RetryPolicy policy = new RetryPolicy(6, Duration.ofMillis(100), Duration.ofMillis(350), Duration.ofSeconds(1));
-        assertThat(policy.backoffCeiling(1)).isEqualTo(Duration.ofMillis(100));
-        assertThat(policy.backoffCeiling(2)).isEqualTo(Duration.ofMillis(200));
-        assertThat(policy.backoffCeiling(3)).isEqualTo(Duration.ofMillis(350));
-        assertThat(policy.backoffCeiling(5)).isEqualTo(Duration.ofMillis(350));
-        assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO, Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void retryAfterIsReadAsSecondsAndAnythingElseIsIgnored() {
-        assertThat(RetryingTransport.retryAfter(new ApiResponse(429, java.util.Map.of("Retry-After", java.util.List.of("7")), null)))
-                .isEqualTo(Duration.ofSeconds(7));
-        assertThat(RetryingTransport.retryAfter(new ApiResponse(429,
-                java.util.Map.of("retry-after", java.util.List.of("Wed, 21 Oct 2015 07:28:00 GMT")), null))).isNull();
-        assertThat(RetryingTransport.retryAfter(new ApiResponse(429, java.util.Map.of(), null))).isNull();
     }
 }

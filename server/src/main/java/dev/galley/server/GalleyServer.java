@@ -124,6 +124,7 @@ public final class GalleyServer implements AutoCloseable {
         var signals = new Signals(jdbcUrl, config.databaseUser().orElse(null), config.databasePassword().orElse(null));
         var keyCache = new dev.galley.server.auth.ApiKeyCache();
         signals.onKeyChanged(keyCache::invalidate);
+        metrics.registry().gauge("galley_assignment_polls_waiting", signals, Signals::nodeWaiters);
         var authenticator = new Authenticator(jdbi, keys, nonces, box, clock,
                 new dev.galley.server.auth.RateLimiter(config.rateLimitRps()), keyCache);
         var groupCommit = new dev.galley.server.jobs.JobGroupCommit(jdbi, jobs, nonces, idempotency, recipes, signals::jobsCreated);

@@ -1,16 +1,8 @@
 package dev.galley.app.cli;
 
-import dev.galley.client.cli.ApiCommand;
-import dev.galley.client.cli.CliContext;
-import dev.galley.client.cli.CliFactory;
-import dev.galley.client.cli.CookCommand;
-import dev.galley.client.cli.GpusCommand;
-import dev.galley.client.cli.JobsCommand;
-import dev.galley.client.cli.KeysCommand;
-import dev.galley.client.cli.LoginCommand;
-import dev.galley.client.cli.NodesCommand;
-import dev.galley.client.cli.RecipesCommand;
-import dev.galley.client.cli.RunsCommand;
+import dev.galley.app.Main;
+import dev.galley.cli.CliContext;
+import dev.galley.cli.CliFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,22 +10,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
- * Runs {@code galley …} in-process with its own environment and captured output, through a root command that
- * registers the consumer commands the way the real root does.
+ * Runs {@code galley …} in-process through the real root command ({@link Main}), with its own environment and
+ * captured output: {@link CliFactory} hands every command the test's {@link CliContext}.
  */
 final class CliRunner {
-    @Command(name = "galley", mixinStandardHelpOptions = true,
-            subcommands = {LoginCommand.class, RecipesCommand.class, CookCommand.class, JobsCommand.class, RunsCommand.class,
-                    KeysCommand.class, GpusCommand.class, NodesCommand.class, ApiCommand.class})
-    static final class Root implements Runnable {
-        @Override
-        public void run() {}
-    }
-
     record Result(int exitCode, String out, String err) {}
 
     final Map<String, String> env = new HashMap<>();
@@ -41,12 +25,27 @@ final class CliRunner {
     byte[] stdin = new byte[0];
 
     Result run(String... args) {
+        return execute(new ByteArrayOutputStream(), args);
+    }
+
+    /** A command running on a thread of its own; {@link #outSoFar()} is what it printed up to now. */
+    record Running(ByteArrayOutputStream out, CompletableFuture<Result> result) {
+        String outSoFar() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    Running start(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        return new Running(out, CompletableFuture.supplyAsync(() -> execute(out, args), Thread.ofVirtual()::start));
+    }
+
+    private Result execute(ByteArrayOutputStream out, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         CliContext ctx = new CliContext(env, o, e, new ByteArrayInputStream(stdin), terminal);
-        CommandLine cli = new CommandLine(new Root(), new CliFactory(ctx)).setExpandAtFiles(false);
+        CommandLine cli = Main.commandLine(new CliFactory(ctx));
         cli.setOut(new PrintWriter(o, true));
         cli.setErr(new PrintWriter(e, true));
         int code = cli.execute(args);

@@ -286,6 +286,11 @@ class ConsumerCommandsIT {
 
         Result quiet = cli.run("jobs", "list", "-q", "--status", "pending");
         assertThat(quiet.out().lines().toList()).containsExactly(b.uuid());
+        assertThat(cli.run("jobs", "list", "-q", "--status", "pending,cancelled").out().lines().toList())
+                .containsExactlyInAnyOrder(a.uuid(), b.uuid());
+        Result unknown = cli.run("jobs", "list", "--status", "DONE");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--status").contains("CANCELLING");
 
         Result one = cli.run("jobs", "get", a.uuid());
         assertThat(one.out()).contains("status").contains("CANCELLED").contains("title").contains("first");

@@ -14,6 +14,7 @@ import dev.galley.client.JobWaitTimeoutException;
 import dev.galley.client.ListQuery;
 import dev.galley.client.Page;
 import dev.galley.client.Recipe;
+import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.server.it.TestServer;
 import dev.galley.server.it.TestServer.Tenant;
 import java.time.Duration;
@@ -75,7 +76,7 @@ class GalleySdkIT {
                 {"gpu_count": 0, "cpu_count": 3, "parameters": {"parameters": {"env": {"MODE": "fast"}}},
                  "inputs": {"scene": "forest", "frames": 24}}""");
         Job job = galley.recipes().cook(recipe.uuid(), body);
-        assertThat(job.status()).isEqualTo("PENDING");
+        assertThat(job.status()).isEqualTo(JobStatus.PENDING);
         assertThat(job.sourceRecipeUuid()).isEqualTo(recipe.uuid());
         assertThat(job.title()).isEqualTo("render forest");
         assertThat(job.json().get("cpu_count").asInt()).isEqualTo(3);
@@ -95,20 +96,20 @@ class GalleySdkIT {
     @Test
     void jobsCanBeCreatedListedReadCancelledAndAwaited() {
         Job created = galley.jobs().create(jobSpec("sdk job"));
-        assertThat(created.status()).isEqualTo("PENDING");
+        assertThat(created.status()).isEqualTo(JobStatus.PENDING);
         assertThat(created.isFinal()).isFalse();
         assertThat(galley.jobs().get(created.uuid()).title()).isEqualTo("sdk job");
         assertThat(galley.jobs().list(ListQuery.defaults().filter("status", "PENDING")).data())
                 .extracting(Job::uuid).containsExactly(created.uuid());
 
         assertThatThrownBy(() -> galley.jobs().awaitFinal(created.uuid(), Duration.ofMillis(300), Duration.ofMillis(100), null))
-                .isInstanceOfSatisfying(JobWaitTimeoutException.class, e -> assertThat(e.lastSeen().status()).isEqualTo("PENDING"));
+                .isInstanceOfSatisfying(JobWaitTimeoutException.class, e -> assertThat(e.lastSeen().status()).isEqualTo(JobStatus.PENDING));
 
         Job cancelled = galley.jobs().cancel(created.uuid(), "changed my mind");
-        assertThat(cancelled.status()).isEqualTo("CANCELLED");
+        assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(cancelled.statusReason()).contains("changed my mind");
         Job awaited = galley.jobs().awaitFinal(created.uuid(), Duration.ofSeconds(5), Duration.ofMillis(100), null);
-        assertThat(awaited.status()).isEqualTo("CANCELLED");
+        assertThat(awaited.status()).isEqualTo(JobStatus.CANCELLED);
 
         assertThatThrownBy(() -> galley.jobs().cancel(created.uuid(), null))
                 .as("cancelling a finished job is a conflict, not silently accepted")

@@ -8,13 +8,14 @@ import dev.galley.server.it.TestServer;
 import dev.galley.server.it.TestServer.Tenant;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * `cook --wait` and `runs logs --follow` while a node really runs the job: a simulated node speaking the
@@ -62,17 +63,17 @@ class WaitAndFollowIT {
 
     @Test
     void waitExitsNonZeroWhenTheJobFailsAndZeroWhenItCompletes() throws Exception {
-        var failing = CompletableFuture.supplyAsync(() -> cli().run("cook", "wait-me", "--wait", "--poll", "100ms"));
+        CliRunner.Running failing = cli().start("cook", "wait-me", "--wait", "--poll", "100ms");
         JsonNode a = node.next(10_000);
         node.runToExit(a, 3);
-        CliRunner.Result failed = failing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        CliRunner.Result failed = failing.result().get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(3);
         assertThat(failed.out()).contains("FAILED");
         assertThat(failed.out() + failed.err()).contains("EXIT_NONZERO");
 
-        var completing = CompletableFuture.supplyAsync(() -> cli().run("cook", "wait-me", "--wait", "--poll", "100ms"));
+        CliRunner.Running completing = cli().start("cook", "wait-me", "--wait", "--poll", "100ms");
         node.runToExit(node.next(10_000), 0);
-        CliRunner.Result ok = completing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        CliRunner.Result ok = completing.result().get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(ok.exitCode()).as(ok.out() + ok.err()).isZero();
         assertThat(ok.out()).contains("COMPLETED");
     }
@@ -85,13 +86,15 @@ class WaitAndFollowIT {
         node.reportOk(run, "{\"status\":\"PREPARING\"}");
         node.reportOk(run, "{\"status\":\"RUNNING\"}");
         node.log(run, "first line\n");
-        var following = CompletableFuture.supplyAsync(() -> cli().run("runs", "logs", run, "--follow"));
-        Thread.sleep(1_000);
-        assertThat(following).as("still following while the run runs").isNotDone();
+        CliRunner.Running following = cli().start("runs", "logs", run, "--follow");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(following.outSoFar()).isEqualTo("first line\n"));
+        assertThat(following.result()).as("still following while the run runs").isNotDone();
         node.log(run, "second line\n");
-        Thread.sleep(500);
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(following.outSoFar()).isEqualTo("first line\nsecond line\n"));
+        assertThat(following.result()).as("still following until the run ends").isNotDone();
         node.reportOk(run, "{\"status\":\"COMPLETED\",\"exit_code\":0}");
-        CliRunner.Result r = following.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        CliRunner.Result r = following.result().get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).isEqualTo("first line\nsecond line\n");
     }

@@ -3,7 +3,7 @@ package dev.galley.app.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.galley.client.GalleyClient;
-import dev.galley.node.protocol.Backoff;
+import dev.galley.client.RetryPolicy;
 import dev.galley.node.protocol.ControlPlaneClient;
 import dev.galley.server.GalleyServer;
 import dev.galley.server.it.SimulatedNode;
@@ -57,7 +57,7 @@ class NodeRunLookupIT {
     }
 
     private static ControlPlaneClient controlPlane(GalleyClient key) {
-        return new ControlPlaneClient(key, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), 2);
+        return new ControlPlaneClient(key, new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1)));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.galley.node.agent;
 
-import dev.galley.node.protocol.Backoff;
+import dev.galley.client.RetryPolicy;
 import dev.galley.node.protocol.ControlPlaneClient;
 import dev.galley.node.protocol.ControlPlaneException;
 import dev.galley.node.protocol.ControlPlaneUnavailableException;
@@ -38,7 +38,7 @@ final class LogShipper implements LogSink {
     private final String runUuid;
     private final ControlPlaneClient controlPlane;
     private final Duration flushInterval;
-    private final Backoff backoff;
+    private final RetryPolicy retryPolicy;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final StringBuilder buffer = new StringBuilder();
@@ -49,11 +49,11 @@ final class LogShipper implements LogSink {
     private boolean stopped;
     private Thread flusher;
 
-    LogShipper(String runUuid, ControlPlaneClient controlPlane, Duration flushInterval, Backoff backoff) {
+    LogShipper(String runUuid, ControlPlaneClient controlPlane, Duration flushInterval, RetryPolicy retryPolicy) {
         this.runUuid = runUuid;
         this.controlPlane = controlPlane;
         this.flushInterval = flushInterval;
-        this.backoff = backoff;
+        this.retryPolicy = retryPolicy;
     }
 
     /** Starts the background flushing. */
@@ -145,7 +145,7 @@ final class LogShipper implements LogSink {
                         return false;
                     }
                     try {
-                        backoff.sleep(failures - 1);
+                        Thread.sleep(retryPolicy.backoff(failures));
                     } catch (InterruptedException interrupted) {
                         Thread.currentThread().interrupt();
                         return false;

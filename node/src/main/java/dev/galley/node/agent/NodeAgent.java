@@ -67,7 +67,7 @@ public final class NodeAgent implements AutoCloseable {
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.controlPlane = Objects.requireNonNull(controlPlane, "controlPlane");
         this.context = new SupervisorContext(config, hardware, runtime, controlPlane,
-                new RunStatusOutbox(controlPlane, config.retryBackoff()), Objects.requireNonNull(clock, "clock"));
+                new RunStatusOutbox(controlPlane, config.retryPolicy()), Objects.requireNonNull(clock, "clock"));
     }
 
     /**
@@ -284,7 +284,7 @@ public final class NodeAgent implements AutoCloseable {
                 log.error("polling for work failed unexpectedly", e);
             }
             try {
-                config.retryBackoff().sleep(failures++);
+                Thread.sleep(config.retryPolicy().backoff(++failures));
             } catch (InterruptedException e) {
                 return;
             }

@@ -1,6 +1,7 @@
 package dev.galley.node.agent;
 
-import dev.galley.node.protocol.Backoff;
+import dev.galley.client.RetryPolicy;
+import dev.galley.node.protocol.ControlPlaneClient;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,7 +19,8 @@ import java.util.Objects;
  * @param stopGrace         SIGTERM-to-SIGKILL time when the agent stops a container
  * @param logFlushInterval  output is sent at least this often while a run prints
  * @param keepContainers    leave finished containers in place for debugging instead of removing them
- * @param retryBackoff      backoff of the agent's own retry loops (poll, final statuses)
+ * @param retryPolicy       the backoff of the agent's own retry loops (poll, final statuses, output), which
+ *                          keep going for as long as the server is away; the same as the protocol client's
  * @param runLimits         memory, CPU and pids limits of each run's container
  * @param agentVersion      reported at registration
  */
@@ -32,7 +34,7 @@ public record NodeAgentConfig(
         Duration stopGrace,
         Duration logFlushInterval,
         boolean keepContainers,
-        Backoff retryBackoff,
+        RetryPolicy retryPolicy,
         RunLimitPolicy runLimits,
         String agentVersion) {
 
@@ -48,43 +50,45 @@ public record NodeAgentConfig(
         if (pollWait == null || pollWait.isNegative() || pollWait.toMillis() > 60_000) throw new IllegalArgumentException("poll wait must be 0..60 s");
         if (stopGrace == null || stopGrace.isNegative()) throw new IllegalArgumentException("stop grace must be >= 0");
         positive(logFlushInterval, "log flush interval");
-        Objects.requireNonNull(retryBackoff, "retryBackoff");
+        Objects.requireNonNull(retryPolicy, "retryPolicy");
+        // A zero backoff would turn a loop waiting for a server that is away into a busy loop.
+        positive(retryPolicy.initialBackoff(), "retry backoff");
         Objects.requireNonNull(runLimits, "runLimits");
         Objects.requireNonNull(agentVersion, "agentVersion");
     }
 
     public static NodeAgentConfig defaults(String name, String regionCode, String publicHost, InetAddress bindAddress) {
         return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, DEFAULT_HEARTBEAT, DEFAULT_POLL_WAIT,
-                Duration.ofSeconds(10), Duration.ofMillis(500), false, Backoff.DEFAULT,
+                Duration.ofSeconds(10), Duration.ofMillis(500), false, ControlPlaneClient.DEFAULT_RETRY_POLICY,
                 RunLimitPolicy.defaults(Runtime.getRuntime().availableProcessors()), defaultAgentVersion());
     }
 
     public NodeAgentConfig withHeartbeatInterval(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, d, pollWait, stopGrace, logFlushInterval, keepContainers, retryBackoff, runLimits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, d, pollWait, stopGrace, logFlushInterval, keepContainers, retryPolicy, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withPollWait(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, d, stopGrace, logFlushInterval, keepContainers, retryBackoff, runLimits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, d, stopGrace, logFlushInterval, keepContainers, retryPolicy, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withStopGrace(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, d, logFlushInterval, keepContainers, retryBackoff, runLimits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, d, logFlushInterval, keepContainers, retryPolicy, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withLogFlushInterval(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, d, keepContainers, retryBackoff, runLimits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, d, keepContainers, retryPolicy, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withKeepContainers(boolean keep) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keep, retryBackoff, runLimits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keep, retryPolicy, runLimits, agentVersion);
     }
 
-    public NodeAgentConfig withRetryBackoff(Backoff b) {
+    public NodeAgentConfig withRetryPolicy(RetryPolicy b) {
         return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keepContainers, b, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withRunLimits(RunLimitPolicy limits) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keepContainers, retryBackoff, limits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keepContainers, retryPolicy, limits, agentVersion);
     }
 
     /** "galley-node VERSION" from the jar manifest, or "galley-node dev" when run from classes. */

@@ -1,6 +1,6 @@
 package dev.galley.node.agent;
 
-import dev.galley.node.protocol.Backoff;
+import dev.galley.client.RetryPolicy;
 import dev.galley.node.protocol.ControlPlaneClient;
 import dev.galley.node.protocol.ControlPlaneException;
 import dev.galley.node.protocol.ControlPlaneUnavailableException;
@@ -24,12 +24,12 @@ final class RunStatusOutbox {
     private static final Logger log = LoggerFactory.getLogger(RunStatusOutbox.class);
 
     private final ControlPlaneClient controlPlane;
-    private final Backoff backoff;
+    private final RetryPolicy retryPolicy;
     private final Map<String, RunUpdate> pending = new ConcurrentHashMap<>();
 
-    RunStatusOutbox(ControlPlaneClient controlPlane, Backoff backoff) {
+    RunStatusOutbox(ControlPlaneClient controlPlane, RetryPolicy retryPolicy) {
         this.controlPlane = controlPlane;
-        this.backoff = backoff;
+        this.retryPolicy = retryPolicy;
     }
 
     /**
@@ -62,7 +62,7 @@ final class RunStatusOutbox {
                     log.error("run {}: the server refused {} for good: {}", runUuid, update.status(), e.getMessage());
                     return Delivery.GONE;
                 }
-                backoff.sleep(attempt);
+                Thread.sleep(retryPolicy.backoff(attempt + 1));
             }
         } finally {
             pending.remove(runUuid, update);

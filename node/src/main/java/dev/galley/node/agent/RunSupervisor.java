@@ -75,7 +75,7 @@ final class RunSupervisor {
         this.ctx = ctx;
         this.assignmentOrNull = assignment;
         this.containerOrNull = container;
-        this.shipper = new LogShipper(runUuid, ctx.controlPlane(), ctx.config().logFlushInterval(), ctx.config().retryBackoff());
+        this.shipper = new LogShipper(runUuid, ctx.controlPlane(), ctx.config().logFlushInterval(), ctx.config().retryPolicy());
     }
 
     /** A supervisor for a new assignment to node {@code nodeUuid}. */

@@ -1,13 +1,13 @@
 package dev.galley.node.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.galley.client.ApiResponse;
 import dev.galley.client.GalleyApiException;
 import dev.galley.client.GalleyClient;
 import dev.galley.client.GalleyConnectionException;
-import dev.galley.core.json.CanonicalJson;
+import dev.galley.client.Node;
+import dev.galley.client.RetryPolicy;
+import dev.galley.client.RetryingTransport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,61 +17,60 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The node side of the node protocol (spec §6.1), typed, over the signed {@link GalleyClient}.
  *
- * <p>Retries: every call here is safe to repeat, so connection errors, 5xx and 429 are retried with
- * {@link Backoff} up to {@code maxAttempts} times before {@link ControlPlaneUnavailableException}.
- * Registration is idempotent per name, a heartbeat and a poll have no effect beyond themselves, and the
- * server accepts a repeated run status as a no-op. A log batch is the one exception in principle (a
- * request that reached the server but whose answer was lost is appended twice); a duplicated line is
- * judged better than a lost one. The long poll is not retried here: its loop has its own backoff.
+ * <p>Retries are the SDK's ({@link RetryingTransport}, {@link RetryPolicy}): every call here is safe to
+ * repeat, so connection errors, 5xx, 408 and 429 are retried up to the policy's attempts (Retry-After
+ * honoured) before {@link ControlPlaneUnavailableException}. Registration is idempotent per name, a
+ * heartbeat and a poll have no effect beyond themselves, and the server accepts a repeated run status as a
+ * no-op. A log batch is the one exception in principle (a request that reached the server but whose answer
+ * was lost is appended twice); a duplicated line is judged better than a lost one. The long poll is not
+ * retried here: its loop backs off with the same policy.
  *
  * <p>Run-scoped calls answer {@link Delivery#GONE} for 404 and 409 ("the server has moved on"); any
  * other refusal (400, 401, 403, 413) is a {@link ControlPlaneException}.
  */
 public final class ControlPlaneClient {
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneClient.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     /** The server refuses log batches above 256 KiB. */
     public static final int MAX_LOG_BYTES = 256 * 1024;
-    public static final int DEFAULT_MAX_ATTEMPTS = 4;
+    /**
+     * 4 attempts per call, 0.5 s doubling up to 30 s between them (the agent's loops keep the same backoff
+     * beyond that, for as long as the server is away); Retry-After is honoured up to 30 s.
+     */
+    public static final RetryPolicy DEFAULT_RETRY_POLICY =
+            new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(30));
     /** The server's largest list page. */
     static final int RUNS_PER_QUESTION = 50;
 
-    private final GalleyClient http;
-    private final Backoff backoff;
-    private final int maxAttempts;
+    private final RetryingTransport transport;
 
     public ControlPlaneClient(GalleyClient http) {
-        this(http, Backoff.DEFAULT, DEFAULT_MAX_ATTEMPTS);
+        this(http, DEFAULT_RETRY_POLICY);
     }
 
-    public ControlPlaneClient(GalleyClient http, Backoff backoff, int maxAttempts) {
-        this.http = Objects.requireNonNull(http, "http");
-        this.backoff = Objects.requireNonNull(backoff, "backoff");
-        if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1");
-        this.maxAttempts = maxAttempts;
+    public ControlPlaneClient(GalleyClient http, RetryPolicy retryPolicy) {
+        this.transport = new RetryingTransport(http, retryPolicy);
     }
 
     /** The server this client talks to, for messages. */
     public String serverUrl() {
-        return http.baseUrl().toString();
+        return transport.client().baseUrl().toString();
     }
 
     /** {@code POST /v1/nodes/register}: 201 for a new node, 200 when this account already had one of that name. */
     public RegisteredNode register(NodeRegistration registration) {
-        ApiResponse response = exchange("POST", "/v1/nodes/register", json(registration), Map.of(), maxAttempts);
+        ApiResponse response = exchange("POST", "/v1/nodes/register", registration, Map.of());
         requireSuccess(response, "registering the node");
-        JsonNode node = response.json();
-        String uuid = node.path("uuid").asText(null);
-        if (uuid == null || uuid.isBlank()) throw new ControlPlaneException(response.status(), "the server's node object has no uuid");
-        return new RegisteredNode(uuid, node.path("name").asText(registration.name()),
-                node.path("region_code").asText(registration.regionCode()), node.path("status").asText(null),
-                response.status() == 201);
+        Node node = new Node(response.json());
+        if (node.uuid() == null || node.uuid().isBlank()) throw new ControlPlaneException(response.status(), "the server's node object has no uuid");
+        return new RegisteredNode(node.uuid(), Objects.requireNonNullElse(node.name(), registration.name()),
+                Objects.requireNonNullElse(node.regionCode(), registration.regionCode()), node.status(), response.status() == 201);
     }
 
     /**
@@ -79,7 +78,7 @@ public final class ControlPlaneClient {
      * A 404 (the node was deleted) is a {@link ControlPlaneException} with status 404: register again.
      */
     public List<NodeCommand> heartbeat(String nodeUuid, Heartbeat heartbeat) {
-        ApiResponse response = exchange("POST", "/v1/nodes/" + nodeUuid + "/heartbeat", json(heartbeat), Map.of(), maxAttempts);
+        ApiResponse response = exchange("POST", "/v1/nodes/" + nodeUuid + "/heartbeat", heartbeat, Map.of());
         requireSuccess(response, "heartbeat");
         List<NodeCommand> commands = new ArrayList<>();
         for (JsonNode command : response.json().path("commands")) {
@@ -95,7 +94,8 @@ public final class ControlPlaneClient {
      * An assignment that cannot be read is logged and left out rather than failing the whole poll.
      */
     public List<Assignment> pollAssignments(String nodeUuid, Duration wait) {
-        ApiResponse response = exchange("GET", "/v1/nodes/" + nodeUuid + "/assignments?wait_ms=" + wait.toMillis(), null, Map.of(), 1);
+        String path = "/v1/nodes/" + nodeUuid + "/assignments?wait_ms=" + wait.toMillis();
+        ApiResponse response = answer("GET", path, () -> transport.client().send("GET", path, null, Map.of()));
         requireSuccess(response, "polling for assignments");
         List<Assignment> assignments = new ArrayList<>();
         for (JsonNode item : response.json().path("assignments")) {
@@ -121,7 +121,7 @@ public final class ControlPlaneClient {
         for (int from = 0; from < all.size(); from += RUNS_PER_QUESTION) {
             List<String> some = all.subList(from, Math.min(all.size(), from + RUNS_PER_QUESTION));
             ApiResponse response = exchange("GET", "/v1/job-runs?limit=" + RUNS_PER_QUESTION + "&filter[node_uuid]=" + nodeUuid
-                    + "&filter[uuid]=" + String.join(",", some), null, Map.of(), maxAttempts);
+                    + "&filter[uuid]=" + String.join(",", some), null, Map.of());
             requireSuccess(response, "asking which runs are on this node");
             for (JsonNode run : response.json().path("data")) {
                 if (nodeUuid.equals(run.path("node_uuid").asText(null))) placed.add(run.path("uuid").asText());
@@ -132,7 +132,7 @@ public final class ControlPlaneClient {
 
     /** {@code PATCH /v1/job-runs/{uuid}}. */
     public Delivery updateRun(String runUuid, RunUpdate update) {
-        ApiResponse response = exchange("PATCH", "/v1/job-runs/" + runUuid, json(update), Map.of(), maxAttempts);
+        ApiResponse response = exchange("PATCH", "/v1/job-runs/" + runUuid, update, Map.of());
         return runScoped(response, "reporting " + update.status() + " for run " + runUuid);
     }
 
@@ -145,34 +145,28 @@ public final class ControlPlaneClient {
         if (body.length > MAX_LOG_BYTES) throw new IllegalArgumentException("a log batch is limited to " + MAX_LOG_BYTES + " bytes, got " + body.length);
         if (body.length == 0) return Delivery.ACCEPTED;
         ApiResponse response = exchange("POST", "/v1/job-runs/" + runUuid + "/logs", body,
-                Map.of("Content-Type", "text/plain; charset=utf-8"), maxAttempts);
+                Map.of("Content-Type", "text/plain; charset=utf-8"));
         return runScoped(response, "sending output of run " + runUuid);
     }
 
-    private ApiResponse exchange(String method, String path, byte[] body, Map<String, String> headers, int attempts) {
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < attempts; attempt++) {
-            if (attempt > 0) {
-                try {
-                    backoff.sleep(attempt - 1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ControlPlaneUnavailableException("interrupted while retrying " + method + " " + pathOnly(path), e);
-                }
-            }
-            try {
-                ApiResponse response = http.send(method, path, body, headers);
-                if (!isTransient(response.status())) return response;
-                last = new GalleyApiException(response);
-            } catch (GalleyConnectionException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new ControlPlaneUnavailableException(method + " " + pathOnly(path) + " interrupted", e);
-                }
-                last = e;
-            }
-            log.debug("{} {} failed (attempt {} of {}): {}", method, pathOnly(path), attempt + 1, attempts, last.getMessage());
+    /** Sends {@code body} as is (bytes) or as canonical JSON, the bytes the official clients send. */
+    private ApiResponse exchange(String method, String path, Object body, Map<String, String> headers) {
+        byte[] bytes = GalleyClient.toJsonBytes(body);
+        return answer(method, path, () -> transport.sendRepeatable(method, path, bytes, headers).response());
+    }
+
+    /** The server's answer, unless it is a transient failure or none came: then the server is unavailable. */
+    private ApiResponse answer(String method, String path, Supplier<ApiResponse> send) {
+        RuntimeException failure;
+        try {
+            ApiResponse response = send.get();
+            if (!isTransient(response.status())) return response;
+            failure = new GalleyApiException(response);
+        } catch (GalleyConnectionException e) {
+            failure = e;
         }
-        throw new ControlPlaneUnavailableException(method + " " + pathOnly(path) + " on " + serverUrl() + " failed: " + last.getMessage(), last);
+        throw new ControlPlaneUnavailableException(method + " " + pathOnly(path) + " on " + serverUrl() + " failed: "
+                + failure.getMessage(), failure);
     }
 
     private static boolean isTransient(int status) {
@@ -191,15 +185,6 @@ public final class ControlPlaneClient {
     private static void requireSuccess(ApiResponse response, String what) {
         if (!response.isSuccess()) {
             throw new ControlPlaneException(response.status(), what + " was refused: " + new GalleyApiException(response).getMessage());
-        }
-    }
-
-    /** Canonical JSON, the bytes the official clients send, so servers that hash the canonical form agree. */
-    private static byte[] json(Object body) {
-        try {
-            return CanonicalJson.canonicalize(MAPPER.writeValueAsString(body)).getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write the request as JSON: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -1,4 +1,6 @@
 package dev.galley.node.protocol;
 
-/** What the agent keeps from the node object the server returns on registration. */
-public record RegisteredNode(String uuid, String name, String regionCode, String status, boolean created) {}
+import dev.galley.core.lifecycle.NodeStatus;
+
+/** What the agent keeps from the node object the server returns on registration; {@code status} null when unknown. */
+public record RegisteredNode(String uuid, String name, String regionCode, NodeStatus status, boolean created) {}

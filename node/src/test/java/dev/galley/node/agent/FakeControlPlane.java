@@ -9,9 +9,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.galley.client.ApiKeyPair;
 import dev.galley.client.GalleyClient;
 import dev.galley.client.RequestSigning;
+import dev.galley.client.RetryPolicy;
 import dev.galley.core.auth.CanonicalRequest;
+import dev.galley.core.lifecycle.NodeStatus;
 import dev.galley.core.lifecycle.RunStatus;
-import dev.galley.node.protocol.Backoff;
 import dev.galley.node.protocol.ControlPlaneClient;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -92,10 +93,12 @@ public final class FakeControlPlane implements AutoCloseable {
         return nodeUuid;
     }
 
+    /** Quick retries, for the agent tests' protocol client and the agent's own loops alike. */
+    public static final RetryPolicy QUICK_RETRIES = new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1));
+
     /** A client with quick retries, as the agent tests use it. */
     public ControlPlaneClient client() {
-        return new ControlPlaneClient(GalleyClient.builder(url(), KEY).requestTimeout(Duration.ofSeconds(20)).build(),
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), 2);
+        return new ControlPlaneClient(GalleyClient.builder(url(), KEY).requestTimeout(Duration.ofSeconds(20)).build(), QUICK_RETRIES);
     }
 
     // --- scripting ----------------------------------------------------------------------------------------
@@ -206,7 +209,7 @@ public final class FakeControlPlane implements AutoCloseable {
                 JsonNode request = MAPPER.readTree(body);
                 ObjectNode node = MAPPER.createObjectNode().put("uuid", nodeUuid).put("object", "node")
                         .put("name", request.path("name").asText()).put("region_code", request.path("region_code").asText())
-                        .put("status", "ONLINE");
+                        .put("status", NodeStatus.ONLINE.name());
                 int status = registerStatus;
                 if (status == 201) registerStatus = 200;
                 respond(exchange, status, status < 300 ? node : error("unauthenticated", "unknown key"));
@@ -243,7 +246,7 @@ public final class FakeControlPlane implements AutoCloseable {
                 if (statuses.get(e.getKey()) == RunStatus.ASSIGNED) list.add(e.getValue());
             }
             if (!list.isEmpty()) break;
-            Thread.sleep(10);
+            Thread.sleep(10); // the fake long-poll's own wait (the real server waits for a signal), not the test's sync
         } while (System.currentTimeMillis() < deadline);
         deliveries.addAndGet(list.size());
         ObjectNode response = MAPPER.createObjectNode();
@@ -295,6 +298,7 @@ public final class FakeControlPlane implements AutoCloseable {
             respond(exchange, 409, error("conflict", "scripted conflict"));
             return;
         }
+        // A slow answer is the thing under test here: polls redeliver the assignment meanwhile.
         if (next == RunStatus.PREPARING && preparingDelayMillis > 0) Thread.sleep(preparingDelayMillis);
         synchronized (this) {
             RunStatus current = statuses.get(run);

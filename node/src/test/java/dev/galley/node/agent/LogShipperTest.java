@@ -1,7 +1,6 @@
 package dev.galley.node.agent;
 
 import dev.galley.core.lifecycle.RunStatus;
-import dev.galley.node.protocol.Backoff;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ class LogShipperTest {
         try (FakeControlPlane server = new FakeControlPlane()) {
             server.knowRun(RUN, RunStatus.COMPLETED);
             LogShipper shipper = new LogShipper(RUN, server.client(), Duration.ofHours(1),
-                    new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
+                    FakeControlPlane.QUICK_RETRIES);
             shipper.accept("too late\n");
             assertThat(shipper.finish(5)).as("nothing is left to deliver").isTrue();
             assertThat(shipper.isGone()).isTrue();

@@ -1,6 +1,5 @@
 package dev.galley.node.agent;
 
-import static dev.galley.node.agent.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +9,6 @@ import dev.galley.core.lifecycle.RunStatus;
 import dev.galley.node.agent.FakeContainerRuntime.Behaviour;
 import dev.galley.node.agent.FakeContainerRuntime.FakeContainer;
 import dev.galley.node.hardware.Hardware;
-import dev.galley.node.protocol.Backoff;
 import dev.galley.node.protocol.ControlPlaneException;
 import dev.galley.node.runtime.ContainerLimits;
 import dev.galley.node.runtime.ContainerSpec;
@@ -23,6 +21,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +62,7 @@ class NodeAgentTest {
                 .withPollWait(Duration.ofMillis(300))
                 .withStopGrace(Duration.ZERO)
                 .withLogFlushInterval(Duration.ofMillis(50))
-                .withRetryBackoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)))
+                .withRetryPolicy(FakeControlPlane.QUICK_RETRIES)
                 .withRunLimits(RunLimitPolicy.defaults(8));
     }
 
@@ -87,8 +87,14 @@ class NodeAgentTest {
         return UUID.randomUUID().toString();
     }
 
+    /** The agent's loops here tick every 10–50 ms: look as often, for up to 10 s. */
+    private static ConditionFactory eventually(String what) {
+        return Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10));
+    }
+
     private void awaitStatus(String run, RunStatus status) {
-        await("run " + run + " " + status + " (history " + server.statusHistory(run) + ")", () -> server.status(run) == status);
+        eventually("run " + run + " " + status).untilAsserted(() ->
+                assertThat(server.status(run)).as("history %s", server.statusHistory(run)).isEqualTo(status));
     }
 
     @Test
@@ -102,7 +108,7 @@ class NodeAgentTest {
         assertThat(registration.path("hardware").path("cpus").get(0).path("num_cores").asInt()).isEqualTo(8);
         assertThat(registration.path("hardware").path("gpus")).hasSize(2);
         assertThat(registration.path("hardware").path("gpus").get(1).has("simulated")).as("the simulated marker stays local").isFalse();
-        await("two heartbeats", () -> server.calls("POST", "/v1/nodes/" + FakeControlPlane.NODE_UUID + "/heartbeat").size() >= 2);
+        eventually("two heartbeats").until(() -> server.calls("POST", "/v1/nodes/" + FakeControlPlane.NODE_UUID + "/heartbeat").size() >= 2);
         JsonNode heartbeat = server.calls("POST", "/v1/nodes/" + FakeControlPlane.NODE_UUID + "/heartbeat").getFirst().json();
         assertThat(heartbeat.path("active_run_uuids").isArray()).isTrue();
         assertThat(heartbeat.path("metadata").has("active_runs")).isTrue();
@@ -144,10 +150,10 @@ class NodeAgentTest {
         assertThat(spec.network()).isEqualTo("galley-run-" + run);
         assertThat(spec.gpuDevices()).as("only the real GPU is handed over").containsExactly("0");
         assertThat(spec.extraLabels()).containsEntry(ContainerLabels.TASK, "BATCH");
-        await("container removed", () -> runtime.removals.size() == 1);
-        await("run no longer active", () -> agents.getFirst().activeRunUuids().isEmpty());
+        eventually("container removed").until(() -> runtime.removals.size() == 1);
+        eventually("run no longer active").until(() -> agents.getFirst().activeRunUuids().isEmpty());
         assertThat(runtime.networksCreated).containsExactly("galley-run-" + run);
-        await("the network goes with the container", () -> runtime.networksRemoved.equals(List.of("galley-run-" + run)));
+        eventually("the network goes with the container").until(() -> runtime.networksRemoved.equals(List.of("galley-run-" + run)));
     }
 
     @Test
@@ -164,7 +170,7 @@ class NodeAgentTest {
                 .containsOnly(new ContainerLimits(0.5, 512L * 1024 * 1024, 100));
         assertThat(runtime.starts).extracting(ContainerSpec::network)
                 .containsExactlyInAnyOrder(RunNetworks.nameFor(first), RunNetworks.nameFor(second));
-        await("both networks removed", () -> runtime.networksRemoved.size() == 2);
+        eventually("both networks removed").until(() -> runtime.networksRemoved.size() == 2);
         assertThat(runtime.listManagedNetworks()).isEmpty();
     }
 
@@ -201,7 +207,7 @@ class NodeAgentTest {
         NodeAgent agent = startAgent(testConfig().withKeepContainers(true));
 
         awaitStatus(run, RunStatus.COMPLETED);
-        await("run no longer active", () -> agent.activeRunUuids().isEmpty());
+        eventually("run no longer active").until(() -> agent.activeRunUuids().isEmpty());
         assertThat(runtime.removals).isEmpty();
         assertThat(runtime.networkExists(RunNetworks.nameFor(run))).isTrue();
     }
@@ -219,15 +225,15 @@ class NodeAgentTest {
         FakeContainer container = runtime.adopt(adoptedSpec(alive));
         startAgent();
 
-        await("the gone run's network removed", () -> !runtime.networkExists(RunNetworks.nameFor(gone)));
-        await("the running container re-attached", () -> server.status(alive) == RunStatus.RUNNING && !server.updates(alive).isEmpty());
+        eventually("the gone run's network removed").until(() -> !runtime.networkExists(RunNetworks.nameFor(gone)));
+        eventually("the running container re-attached").until(() -> server.status(alive) == RunStatus.RUNNING && !server.updates(alive).isEmpty());
         assertThat(runtime.networkExists(RunNetworks.nameFor(alive))).as("its container still uses it").isTrue();
         assertThat(runtime.networkExists(RunNetworks.nameFor(young))).as("maybe another agent's, about to be used").isTrue();
         assertThat(runtime.networkExists("someone-elses-net")).isTrue();
 
         runtime.exit(container.id, 0);
         awaitStatus(alive, RunStatus.COMPLETED);
-        await("the re-attached run's network goes with its container", () -> !runtime.networkExists(RunNetworks.nameFor(alive)));
+        eventually("the re-attached run's network goes with its container").until(() -> !runtime.networkExists(RunNetworks.nameFor(alive)));
     }
 
     @Test
@@ -296,12 +302,13 @@ class NodeAgentTest {
     }
 
     @Test
-    void aPersistentRunHasNoTimeoutAndStopRunCancelsIt() throws InterruptedException {
+    void aPersistentRunHasNoTimeoutAndStopRunCancelsIt() {
         runtime.behave(IMAGE, new Behaviour("serving\n", null));
         String run = newRun();
         ObjectNode assignment = FakeControlPlane.assignment(run, "PERSISTENT", IMAGE, null);
         FakeControlPlane.params(assignment).putArray("ports").add(22).add(8080);
         FakeControlPlane.params(assignment).putArray("allowed_ips").add("127.0.0.1");
+        FakeControlPlane.job(assignment).put("max_timeout_run_ms", 100); // a BATCH run would be stopped after this
         server.assign(assignment);
         NodeAgent agent = startAgent();
 
@@ -314,18 +321,18 @@ class NodeAgentTest {
         assertThat(urls.get(0).path("protocol").asText()).isEqualTo("tcp");
         assertThat(urls.get(0).path("tls").asBoolean(true)).isFalse();
         assertThat(urls.get(0).path("port").asInt()).isPositive();
-        await("heartbeat lists the run", () -> server.calls("POST", "/v1/nodes/" + FakeControlPlane.NODE_UUID + "/heartbeat").stream()
-                .anyMatch(c -> FakeControlPlane.texts(c.json().path("active_run_uuids")).contains(run)));
+        eventually("heartbeat lists the run").until(() -> server.calls("POST", "/v1/nodes/" + FakeControlPlane.NODE_UUID + "/heartbeat")
+                .stream().anyMatch(c -> FakeControlPlane.texts(c.json().path("active_run_uuids")).contains(run)));
         assertThat(agent.activeRunUuids()).containsExactly(run);
 
-        Thread.sleep(200);
-        assertThat(runtime.stops).as("a PERSISTENT run has no timeout").isEmpty();
+        eventually("a PERSISTENT run has no timeout: not stopped in 300 ms").during(Duration.ofMillis(300))
+                .until(() -> runtime.stops.isEmpty());
         server.stopRun(run, "cancelled by the user");
 
         awaitStatus(run, RunStatus.CANCELLED);
         assertThat(server.lastUpdate(run).path("status_reason").asText()).isEqualTo("cancelled by the user");
         assertThat(runtime.stops).hasSize(1);
-        await("container removed", () -> runtime.removals.size() == 1);
+        eventually("container removed").until(() -> runtime.removals.size() == 1);
     }
 
     @Test
@@ -353,7 +360,7 @@ class NodeAgentTest {
         assertThat(server.calls("PATCH", "/v1/job-runs/" + run).stream()
                 .filter(c -> c.json().path("status").asText().equals("COMPLETED")).count()).isEqualTo(8);
         assertThat(server.logs(run)).as("output is sent before the final status").isEqualTo("done\n");
-        await("container removed after the status was accepted", () -> runtime.removals.size() == 1);
+        eventually("container removed after the status was accepted").until(() -> runtime.removals.size() == 1);
     }
 
     @Test
@@ -363,12 +370,12 @@ class NodeAgentTest {
         server.assign(FakeControlPlane.assignment(run, "BATCH", IMAGE, null));
         NodeAgent agent = startAgent();
 
-        await("the assignment was redelivered", () -> server.assignmentDeliveries() >= 3);
+        eventually("the assignment was redelivered").until(() -> server.assignmentDeliveries() >= 3);
         assertThat(runtime.starts).isEmpty();
         assertThat(runtime.pulls).isEmpty();
         assertThat(server.calls("PATCH", "/v1/job-runs/" + run)).as("one try; redeliveries are ignored").hasSize(1);
         // The supervisor lets go of the run on its own thread right after the 409: wait for it, don't race it.
-        await("the run is no longer active", () -> agent.activeRunUuids().isEmpty());
+        eventually("the run is no longer active").until(() -> agent.activeRunUuids().isEmpty());
     }
 
     @Test
@@ -379,8 +386,8 @@ class NodeAgentTest {
         server.assign(FakeControlPlane.assignment(run, "PERSISTENT", IMAGE, null));
         startAgent();
 
-        await("container started", () -> runtime.starts.size() == 1);
-        await("container removed", () -> runtime.removals.size() == 1);
+        eventually("container started").until(() -> runtime.starts.size() == 1);
+        eventually("container removed").until(() -> runtime.removals.size() == 1);
         assertThat(runtime.stops).hasSize(1);
         assertThat(server.statusHistory(run)).containsExactly("PREPARING");
     }
@@ -409,7 +416,7 @@ class NodeAgentTest {
         NodeAgent first = startAgent();
         awaitStatus(run, RunStatus.RUNNING);
         int firstPort = server.lastUpdate(run).path("node_urls").get(0).path("port").asInt();
-        await("output shipped", () -> server.logs(run).equals("before restart\n"));
+        eventually("output shipped").until(() -> server.logs(run).equals("before restart\n"));
 
         first.shutdown();
         FakeContainer container = runtime.containerOf(run);
@@ -417,7 +424,7 @@ class NodeAgentTest {
         assertThat(runtime.exists(container.id)).isTrue();
 
         NodeAgent second = startAgent();
-        await("RUNNING re-reported", () -> server.updates(run).size() == 3);
+        eventually("RUNNING re-reported").until(() -> server.updates(run).size() == 3);
         JsonNode rerun = server.lastUpdate(run);
         assertThat(rerun.path("status").asText()).isEqualTo("RUNNING");
         assertThat(rerun.path("node_urls")).hasSize(1);
@@ -429,7 +436,7 @@ class NodeAgentTest {
         awaitStatus(run, RunStatus.COMPLETED);
         assertThat(server.logs(run)).as("old output is not re-sent").isEqualTo("before restart\nafter restart\n");
         assertThat(runtime.starts).hasSize(1);
-        await("container removed", () -> !runtime.exists(container.id));
+        eventually("container removed").until(() -> !runtime.exists(container.id));
     }
 
     @Test
@@ -442,7 +449,7 @@ class NodeAgentTest {
 
         awaitStatus(run, RunStatus.FAILED);
         assertThat(server.lastUpdate(run).path("exit_code").asInt()).isEqualTo(3);
-        await("container removed", () -> !runtime.exists(container.id));
+        eventually("container removed").until(() -> !runtime.exists(container.id));
     }
 
     @Test
@@ -451,7 +458,7 @@ class NodeAgentTest {
         FakeContainer container = runtime.adopt(adoptedSpec(run));
         startAgent();
 
-        await("container removed", () -> !runtime.exists(container.id));
+        eventually("container removed").until(() -> !runtime.exists(container.id));
         assertThat(runtime.stops).contains(container.id);
         assertThat(server.updates(run)).isEmpty();
     }
@@ -465,7 +472,7 @@ class NodeAgentTest {
         awaitStatus(run, RunStatus.CANCELLED);
         server.assign(FakeControlPlane.assignment(run, "BATCH", IMAGE, null));
         server.knowRun(run, RunStatus.ASSIGNED); // a stale redelivery
-        await("a few polls", () -> server.assignmentDeliveries() >= 2);
+        eventually("a few polls").until(() -> server.assignmentDeliveries() >= 2);
         assertThat(runtime.starts).isEmpty();
         assertThat(agent.activeRunUuids()).isEmpty();
     }

@@ -1,6 +1,6 @@
 package dev.galley.node.agent;
 
-import static dev.galley.node.agent.Eventually.await;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,16 +72,16 @@ class PodmanNodeAgentTest {
         String run = UUID.randomUUID().toString();
         server.assign(FakeControlPlane.assignment(run, "BATCH", IMAGE, null));
 
-        await("run " + run + " FAILED", Duration.ofSeconds(60), () -> server.status(run) == RunStatus.FAILED);
+        await("run " + run + " FAILED").atMost(Duration.ofSeconds(60)).until(() -> server.status(run) == RunStatus.FAILED);
         assertThat(server.statusHistory(run)).containsExactly("PREPARING", "RUNNING", "FAILED");
         JsonNode last = server.lastUpdate(run);
         assertThat(last.path("status_reason_code").asText()).isEqualTo("EXIT_NONZERO");
         assertThat(last.path("exit_code").asInt()).isEqualTo(3);
         assertThat(server.logs(run)).contains("hello");
-        await("container removed", Duration.ofSeconds(30),
-                () -> podman.listManaged().stream().noneMatch(c -> run.equals(c.jobRunUuid())));
-        await("its network removed", Duration.ofSeconds(30),
-                () -> podman.listManagedNetworks().stream().noneMatch(n -> n.name().equals(RunNetworks.nameFor(run))));
+        await("container removed").atMost(Duration.ofSeconds(30))
+                .until(() -> podman.listManaged().stream().noneMatch(c -> run.equals(c.jobRunUuid())));
+        await("its network removed").atMost(Duration.ofSeconds(30))
+                .until(() -> podman.listManagedNetworks().stream().noneMatch(n -> n.name().equals(RunNetworks.nameFor(run))));
     }
 
     @Test
@@ -90,8 +90,8 @@ class PodmanNodeAgentTest {
         String refused = UUID.randomUUID().toString();
         server.assign(httpd(allowed, "127.0.0.1"));
         server.assign(httpd(refused, "10.0.0.0/8"));
-        await("both RUNNING", Duration.ofSeconds(60),
-                () -> server.status(allowed) == RunStatus.RUNNING && server.status(refused) == RunStatus.RUNNING);
+        await("both RUNNING").atMost(Duration.ofSeconds(60))
+                .until(() -> server.status(allowed) == RunStatus.RUNNING && server.status(refused) == RunStatus.RUNNING);
 
         JsonNode url = server.lastUpdate(allowed).path("node_urls").get(0);
         assertThat(url.path("description").asText()).isEqualTo("8080");
@@ -99,7 +99,7 @@ class PodmanNodeAgentTest {
         int refusedPort = server.lastUpdate(refused).path("node_urls").get(0).path("port").asInt();
 
         String[] answer = new String[1];
-        await("httpd answers through the proxy", Duration.ofSeconds(30), () -> {
+        await("httpd answers through the proxy").atMost(Duration.ofSeconds(30)).until(() -> {
             answer[0] = httpGet(allowedPort);
             return answer[0].startsWith("HTTP/1.");
         });
@@ -108,8 +108,8 @@ class PodmanNodeAgentTest {
 
         server.stopRun(allowed, "cancelled by the user");
         server.stopRun(refused, "cancelled by the user");
-        await("both CANCELLED", Duration.ofSeconds(60),
-                () -> server.status(allowed) == RunStatus.CANCELLED && server.status(refused) == RunStatus.CANCELLED);
+        await("both CANCELLED").atMost(Duration.ofSeconds(60))
+                .until(() -> server.status(allowed) == RunStatus.CANCELLED && server.status(refused) == RunStatus.CANCELLED);
         assertThat(httpGet(allowedPort)).as("the proxy is closed with the run").isEmpty();
     }
 

@@ -1,6 +1,6 @@
 package dev.galley.node.agent;
 
-import static dev.galley.node.agent.Eventually.await;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -99,7 +99,7 @@ class PodmanRunIsolationTest {
     void twoRunsOnOneNodeCannotReachEachOtherOnlyThroughTheProxy() throws Exception {
         String a = assign("PERSISTENT", PodmanTestImages.HTTPD, 8080, "127.0.0.1");
         String b = assign("PERSISTENT", PodmanTestImages.SLEEPER, 0, null);
-        await("both RUNNING", Duration.ofSeconds(90),
+        await("both RUNNING").atMost(Duration.ofSeconds(90)).until(
                 () -> server.status(a) == RunStatus.RUNNING && server.status(b) == RunStatus.RUNNING);
         String containerA = containerOf(a);
         String containerB = containerOf(b);
@@ -114,7 +114,7 @@ class PodmanRunIsolationTest {
         String hostAddress = outboundAddressOfThisHost();
 
         // Positive controls: the same probe reaches A from its own network, and the host reaches it through the proxy.
-        await("A's httpd answers", Duration.ofSeconds(30), () -> httpAnswers(probeFrom(containerA, ipOfA, 8080)));
+        await("A's httpd answers").atMost(Duration.ofSeconds(30)).until(() -> httpAnswers(probeFrom(containerA, ipOfA, 8080)));
         assertThat(probeFromNewContainerOn(RunNetworks.nameFor(a), ipOfA, 8080)).as("another container on A's network").satisfies(
                 out -> assertThat(httpAnswers(out)).as(out).isTrue());
         int proxyPort = server.lastUpdate(a).path("node_urls").get(0).path("port").asInt();
@@ -139,16 +139,16 @@ class PodmanRunIsolationTest {
 
         server.stopRun(a, "done");
         server.stopRun(b, "done");
-        await("both CANCELLED", Duration.ofSeconds(60),
+        await("both CANCELLED").atMost(Duration.ofSeconds(60)).until(
                 () -> server.status(a) == RunStatus.CANCELLED && server.status(b) == RunStatus.CANCELLED);
-        await("both networks removed with their containers", Duration.ofSeconds(30), () -> podman.listManagedNetworks().stream()
+        await("both networks removed with their containers").atMost(Duration.ofSeconds(30)).until(() -> podman.listManagedNetworks().stream()
                 .map(ManagedNetwork::name).noneMatch(n -> n.equals(RunNetworks.nameFor(a)) || n.equals(RunNetworks.nameFor(b))));
     }
 
     @Test
     void aRunWithoutMinRamOrCpuCountHasMemoryCpuAndPidsLimitsAndNoNetRaw() throws Exception {
         String run = assign("PERSISTENT", PodmanTestImages.SLEEPER, 0, null); // cpu_count 0, min_ram_gb 0
-        await("RUNNING", Duration.ofSeconds(90), () -> server.status(run) == RunStatus.RUNNING);
+        await("RUNNING").atMost(Duration.ofSeconds(90)).until(() -> server.status(run) == RunStatus.RUNNING);
         String container = containerOf(run);
 
         JsonNode inspected = inspect(container);

@@ -1,6 +1,6 @@
 package dev.galley.node.agent;
 
-import static dev.galley.node.agent.Eventually.await;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.galley.core.lifecycle.RunStatus;
@@ -92,7 +92,7 @@ class PodmanSharedEngineTest {
         String run = UUID.randomUUID().toString();
         serverA.assign(FakeControlPlane.assignment(run, "PERSISTENT", PodmanTestImages.SLEEPER, null));
         NodeAgent a = start(serverA, Clock.systemUTC());
-        await("A's run RUNNING", Duration.ofSeconds(90), () -> serverA.status(run) == RunStatus.RUNNING);
+        await("A's run RUNNING").atMost(Duration.ofSeconds(90)).until(() -> serverA.status(run) == RunStatus.RUNNING);
         ManagedContainer running = containerOf(run);
         assertThat(running.nodeUuid()).isEqualTo(nodeA);
         assertThat(podman.listManagedNetworks()).filteredOn(n -> n.name().equals(RunNetworks.nameFor(run)))
@@ -112,7 +112,7 @@ class PodmanSharedEngineTest {
         NodeAgent b = start(serverB, later);
         assertThat(b.activeRunUuids()).as("B adopts nothing of A's").isEmpty();
         String heartbeats = "/v1/nodes/" + nodeB + "/heartbeat";
-        await("B heartbeats", Duration.ofSeconds(30), () -> !serverB.calls("POST", heartbeats).isEmpty());
+        await("B heartbeats").atMost(Duration.ofSeconds(30)).until(() -> !serverB.calls("POST", heartbeats).isEmpty());
         assertThat(serverB.calls("POST", heartbeats).getLast().json().path("active_run_uuids")).as("nor reports it").isEmpty();
         assertThat(serverB.calls("PATCH", "/v1/job-runs/")).isEmpty();
         assertThat(containerOf(run).state().running()).as("nor stops it").isTrue();
@@ -124,16 +124,16 @@ class PodmanSharedEngineTest {
         NodeAgent a2 = start(serverA, later);
         assertThat(a2.activeRunUuids()).contains(run);
         assertThat(networkExists(RunNetworks.nameFor(stale))).as("A cleans up its own").isFalse();
-        await("A's unstarted run reported", Duration.ofSeconds(60), () -> serverA.status(unstarted) == RunStatus.FAILED);
+        await("A's unstarted run reported").atMost(Duration.ofSeconds(60)).until(() -> serverA.status(unstarted) == RunStatus.FAILED);
         assertThat(serverA.lastUpdate(unstarted).path("status_reason").asText()).contains("restarted before the container started");
-        await("A's running run re-reported", Duration.ofSeconds(60),
+        await("A's running run re-reported").atMost(Duration.ofSeconds(60)).until(
                 () -> serverA.statusHistory(run).equals(List.of("PREPARING", "RUNNING", "RUNNING")));
-        await("the unstarted container removed", Duration.ofSeconds(30),
+        await("the unstarted container removed").atMost(Duration.ofSeconds(30)).until(
                 () -> podman.listManaged().stream().noneMatch(c -> unstarted.equals(c.jobRunUuid())));
 
         serverA.stopRun(run, "done");
-        await("CANCELLED", Duration.ofSeconds(60), () -> serverA.status(run) == RunStatus.CANCELLED);
-        await("its container and network removed", Duration.ofSeconds(30),
+        await("CANCELLED").atMost(Duration.ofSeconds(60)).until(() -> serverA.status(run) == RunStatus.CANCELLED);
+        await("its container and network removed").atMost(Duration.ofSeconds(30)).until(
                 () -> podman.listManaged().stream().noneMatch(c -> run.equals(c.jobRunUuid())) && !networkExists(RunNetworks.nameFor(run)));
         assertThat(b.activeRunUuids()).isEmpty();
         assertThat(serverB.calls("PATCH", "/v1/job-runs/")).as("B reported nothing all along").isEmpty();

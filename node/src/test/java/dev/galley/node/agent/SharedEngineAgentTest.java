@@ -1,6 +1,6 @@
 package dev.galley.node.agent;
 
-import static dev.galley.node.agent.Eventually.await;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,7 +73,7 @@ class SharedEngineAgentTest {
     /** Waits for a heartbeat of {@code server}'s agent and returns the runs it said it supervises. */
     private static JsonNode activeRunsInAHeartbeat(FakeControlPlane server) {
         String path = "/v1/nodes/" + server.nodeUuid() + "/heartbeat";
-        await("a heartbeat", () -> !server.calls("POST", path).isEmpty());
+        await("a heartbeat").atMost(Duration.ofSeconds(10)).until(() -> !server.calls("POST", path).isEmpty());
         return server.calls("POST", path).getLast().json().path("active_run_uuids");
     }
 
@@ -83,7 +83,7 @@ class SharedEngineAgentTest {
         String run = newRun();
         serverA.assign(FakeControlPlane.assignment(run, "PERSISTENT", IMAGE, null));
         NodeAgent a = start(serverA);
-        await("A's run RUNNING", () -> serverA.status(run) == RunStatus.RUNNING);
+        await("A's run RUNNING").atMost(Duration.ofSeconds(10)).until(() -> serverA.status(run) == RunStatus.RUNNING);
         FakeContainer container = engine.containerOf(run);
         assertThat(container.spec().nodeUuid()).isEqualTo(NODE_A);
         String stale = newRun(); // as if A had died between making this network and removing it
@@ -103,13 +103,13 @@ class SharedEngineAgentTest {
 
         NodeAgent a2 = start(serverA);
         assertThat(a2.activeRunUuids()).containsExactly(run);
-        await("RUNNING re-reported to A's server", () -> serverA.statusHistory(run).equals(List.of("PREPARING", "RUNNING", "RUNNING")));
+        await("RUNNING re-reported to A's server").atMost(Duration.ofSeconds(10)).until(() -> serverA.statusHistory(run).equals(List.of("PREPARING", "RUNNING", "RUNNING")));
         assertThat(engine.networkExists(RunNetworks.nameFor(stale))).as("A cleans up its own").isFalse();
         assertThat(engine.networkExists(RunNetworks.nameFor(run))).isTrue();
 
         serverA.stopRun(run, "done");
-        await("CANCELLED", () -> serverA.status(run) == RunStatus.CANCELLED);
-        await("container and network gone", () -> !engine.exists(container.id) && !engine.networkExists(RunNetworks.nameFor(run)));
+        await("CANCELLED").atMost(Duration.ofSeconds(10)).until(() -> serverA.status(run) == RunStatus.CANCELLED);
+        await("container and network gone").atMost(Duration.ofSeconds(10)).until(() -> !engine.exists(container.id) && !engine.networkExists(RunNetworks.nameFor(run)));
         assertThat(b.activeRunUuids()).isEmpty();
         assertThat(serverB.calls("PATCH", "/v1/job-runs/")).isEmpty();
     }
@@ -120,7 +120,7 @@ class SharedEngineAgentTest {
         String run = newRun();
         serverA.assign(FakeControlPlane.assignment(run, "BATCH", IMAGE, null));
         start(serverA);
-        await("A's run RUNNING", () -> serverA.status(run) == RunStatus.RUNNING);
+        await("A's run RUNNING").atMost(Duration.ofSeconds(10)).until(() -> serverA.status(run) == RunStatus.RUNNING);
 
         NodeAgent b = start(serverB);
         assertThat(b.activeRunUuids()).isEmpty();
@@ -129,7 +129,7 @@ class SharedEngineAgentTest {
 
         FakeContainer container = engine.containerOf(run);
         engine.exit(container.id, 0);
-        await("COMPLETED by A", () -> serverA.status(run) == RunStatus.COMPLETED);
+        await("COMPLETED by A").atMost(Duration.ofSeconds(10)).until(() -> serverA.status(run) == RunStatus.COMPLETED);
         assertThat(serverA.statusHistory(run)).containsExactly("PREPARING", "RUNNING", "COMPLETED");
         assertThat(serverB.calls("PATCH", "/v1/job-runs/")).isEmpty();
     }
@@ -150,13 +150,13 @@ class SharedEngineAgentTest {
         assertThat(a.activeRunUuids()).containsExactly(ours);
         assertThat(serverA.calls("GET", "/v1/job-runs")).singleElement().satisfies(question -> assertThat(question.query())
                 .contains("filter[node_uuid]=" + NODE_A).contains(ours).contains(theirs).contains(unknown));
-        await("RUNNING re-reported", () -> serverA.statusHistory(ours).equals(List.of("RUNNING")));
+        await("RUNNING re-reported").atMost(Duration.ofSeconds(10)).until(() -> serverA.statusHistory(ours).equals(List.of("RUNNING")));
         assertThat(serverA.updates(theirs)).isEmpty();
         assertThat(serverA.calls("PATCH", "/v1/job-runs/" + unknown)).as("not even tried: it may be another agent's").isEmpty();
 
         engine.exit(oursContainer.id, 0);
-        await("COMPLETED", () -> serverA.status(ours) == RunStatus.COMPLETED);
-        await("its container and network removed", () -> !engine.exists(oursContainer.id) && !engine.networkExists(RunNetworks.nameFor(ours)));
+        await("COMPLETED").atMost(Duration.ofSeconds(10)).until(() -> serverA.status(ours) == RunStatus.COMPLETED);
+        await("its container and network removed").atMost(Duration.ofSeconds(10)).until(() -> !engine.exists(oursContainer.id) && !engine.networkExists(RunNetworks.nameFor(ours)));
         assertThat(engine.exists(theirsContainer.id)).isTrue();
         assertThat(engine.exists(unknownContainer.id)).isTrue();
         assertThat(engine.stops).doesNotContain(theirsContainer.id, unknownContainer.id);
@@ -194,7 +194,7 @@ class SharedEngineAgentTest {
         serverA.runListAnswers(200);
         NodeAgent second = start(serverA);
         assertThat(second.activeRunUuids()).containsExactly(ours);
-        await("RUNNING re-reported", () -> serverA.status(ours) == RunStatus.RUNNING && !serverA.updates(ours).isEmpty());
+        await("RUNNING re-reported").atMost(Duration.ofSeconds(10)).until(() -> serverA.status(ours) == RunStatus.RUNNING && !serverA.updates(ours).isEmpty());
         assertThat(engine.exists(container.id)).isTrue();
     }
 }

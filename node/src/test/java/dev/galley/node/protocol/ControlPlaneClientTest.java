@@ -3,67 +3,59 @@ package dev.galley.node.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
-import dev.galley.client.ApiKeyPair;
 import dev.galley.client.GalleyClient;
+import dev.galley.client.RetryPolicy;
+import dev.galley.client.StubApiServer;
+import dev.galley.client.StubApiServer.Reply;
+import dev.galley.core.lifecycle.NodeStatus;
 import dev.galley.core.lifecycle.ReasonCode;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Status handling and retries of the typed protocol calls, against a scripted HTTP server. */
+/** Status handling and retries of the typed protocol calls, against the SDK's stub server (which checks signatures). */
 @Timeout(30)
 class ControlPlaneClientTest {
-    private static final ApiKeyPair KEY = new ApiKeyPair("pk_a", "sk_b");
-    private HttpServer server;
+    private StubApiServer server;
     private final AtomicInteger failFirst = new AtomicInteger();
     private volatile int status = 200;
     private volatile String responseBody = "{}";
-    private final List<String> requests = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
-                    + exchange.getRequestHeaders().getFirst("Content-Type") + " " + body);
+        server = new StubApiServer().answer(request -> {
             int answer = failFirst.getAndDecrement() > 0 ? 503 : status;
-            byte[] bytes = (answer >= 400 ? "{\"error\":{\"type\":\"x\",\"message\":\"scripted " + answer + "\"}}" : responseBody)
-                    .getBytes(StandardCharsets.UTF_8);
-            if (answer == 204) {
-                exchange.sendResponseHeaders(204, -1);
-            } else {
-                exchange.sendResponseHeaders(answer, bytes.length);
-                exchange.getResponseBody().write(bytes);
-            }
-            exchange.close();
+            if (answer == 204) return new Reply(204, null, null);
+            return Reply.json(answer, answer >= 400 ? "{\"error\":{\"type\":\"x\",\"message\":\"scripted " + answer + "\"}}" : responseBody);
         });
-        server.start();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
+    }
+
+    /** What the server received, one "METHOD target Content-Type body" line per request. */
+    private List<String> requests() {
+        return server.seen().stream().map(r -> r.method() + " " + r.path() + (r.rawQuery() == null ? "" : "?" + r.rawQuery())
+                + " " + r.header("Content-Type") + " " + new String(r.body(), StandardCharsets.UTF_8)).toList();
     }
 
     private ControlPlaneClient client() {
-        return client(URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+        return client(server.url());
     }
 
     private static ControlPlaneClient client(URI url) {
-        return new ControlPlaneClient(GalleyClient.builder(url, KEY).build(), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)), 3);
+        return new ControlPlaneClient(GalleyClient.builder(url, StubApiServer.KEY).build(),
+                new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(1)));
     }
 
     @Test
@@ -72,8 +64,8 @@ class ControlPlaneClientTest {
         responseBody = "{\"uuid\":\"n-1\",\"object\":\"node\",\"name\":\"box\",\"region_code\":\"eu-west-1\",\"status\":\"ONLINE\"}";
         RegisteredNode node = client().register(new NodeRegistration("box", "eu-west-1", "box.example", "galley-node dev",
                 dev.galley.node.agent.NodeAgentTestHardware.HARDWARE));
-        assertThat(node).isEqualTo(new RegisteredNode("n-1", "box", "eu-west-1", "ONLINE", true));
-        assertThat(requests.getFirst()).startsWith("POST /v1/nodes/register application/json")
+        assertThat(node).isEqualTo(new RegisteredNode("n-1", "box", "eu-west-1", NodeStatus.ONLINE, true));
+        assertThat(requests().getFirst()).startsWith("POST /v1/nodes/register application/json")
                 .contains("\"hard_drives\"").contains("\"num_cores\":8").doesNotContain("simulated");
         status = 200;
         assertThat(client().register(new NodeRegistration("box", "eu-west-1", null, "v", dev.galley.node.agent.NodeAgentTestHardware.HARDWARE))
@@ -87,8 +79,8 @@ class ControlPlaneClientTest {
         List<NodeCommand> commands = client().heartbeat("n-1", new Heartbeat(java.util.Map.of("cpu_load", 0.5), List.of("r-1")));
         assertThat(commands).containsExactly(new NodeCommand("stop_run", "r-1", "timeout"), new NodeCommand("other", null, null));
         assertThat(commands.getFirst().isStopRun()).isTrue();
-        assertThat(requests).hasSize(3);
-        assertThat(requests.getLast()).contains("\"active_run_uuids\":[\"r-1\"]").contains("\"metadata\":{\"cpu_load\":0.5}");
+        assertThat(requests()).hasSize(3);
+        assertThat(requests().getLast()).contains("\"active_run_uuids\":[\"r-1\"]").contains("\"metadata\":{\"cpu_load\":0.5}");
     }
 
     @Test
@@ -96,7 +88,15 @@ class ControlPlaneClientTest {
         failFirst.set(100);
         assertThatThrownBy(() -> client().updateRun("r-1", RunUpdate.preparing()))
                 .isInstanceOf(ControlPlaneUnavailableException.class).hasMessageContaining("503");
-        assertThat(requests).hasSize(3);
+        assertThat(requests()).hasSize(3);
+    }
+
+    @Test
+    void theLongPollIsTriedOnceBecauseItsLoopBacksOffItself() {
+        failFirst.set(1);
+        assertThatThrownBy(() -> client().pollAssignments("n-1", Duration.ZERO))
+                .isInstanceOf(ControlPlaneUnavailableException.class).hasMessageContaining("GET /v1/nodes/n-1/assignments");
+        assertThat(requests()).hasSize(1);
     }
 
     @Test
@@ -116,7 +116,7 @@ class ControlPlaneClientTest {
         assertThat(client().updateRun("r-1", RunUpdate.cancelled("x"))).isEqualTo(Delivery.GONE);
         status = 404;
         assertThat(client().appendLogs("r-1", "text")).isEqualTo(Delivery.GONE);
-        assertThat(requests).hasSize(2);
+        assertThat(requests()).hasSize(2);
     }
 
     @Test
@@ -127,23 +127,23 @@ class ControlPlaneClientTest {
                     assertThat(e.isKeyRejected()).isTrue();
                     assertThat(e.status()).isEqualTo(403);
                 });
-        assertThat(requests).hasSize(1);
+        assertThat(requests()).hasSize(1);
     }
 
     @Test
     void logsArePlainTextAndBoundedUpdatesOmitAbsentFields() {
         status = 204;
         assertThat(client().appendLogs("r-1", "héllo\n")).isEqualTo(Delivery.ACCEPTED);
-        assertThat(requests.getFirst()).isEqualTo("POST /v1/job-runs/r-1/logs text/plain; charset=utf-8 héllo\n");
+        assertThat(requests().getFirst()).isEqualTo("POST /v1/job-runs/r-1/logs text/plain; charset=utf-8 héllo\n");
         assertThatThrownBy(() -> client().appendLogs("r-1", "x".repeat(ControlPlaneClient.MAX_LOG_BYTES + 1)))
                 .isInstanceOf(IllegalArgumentException.class);
 
         status = 200;
         client().updateRun("r-1", RunUpdate.exited(3));
-        assertThat(requests.getLast()).endsWith("{\"exit_code\":3,\"status\":\"FAILED\",\"status_reason\":\"the container exited with code 3\","
+        assertThat(requests().getLast()).endsWith("{\"exit_code\":3,\"status\":\"FAILED\",\"status_reason\":\"the container exited with code 3\","
                 + "\"status_reason_code\":\"EXIT_NONZERO\"}");
         client().updateRun("r-1", RunUpdate.running(List.of(NodeUrl.tcp(22, "h", 4000))));
-        assertThat(requests.getLast()).endsWith("{\"node_urls\":[{\"description\":\"ssh\",\"hostname\":\"h\",\"port\":4000,"
+        assertThat(requests().getLast()).endsWith("{\"node_urls\":[{\"description\":\"ssh\",\"hostname\":\"h\",\"port\":4000,"
                 + "\"protocol\":\"tcp\",\"tls\":false}],\"status\":\"RUNNING\"}");
         assertThat(RunUpdate.exited(0).status().name()).isEqualTo("COMPLETED");
         assertThat(RunUpdate.failed(ReasonCode.RUN_TIMEOUT, "slow", 143).exitCode()).isEqualTo(143);
@@ -161,7 +161,7 @@ class ControlPlaneClientTest {
                   {"job_run":{},"job":{},"env":{}}
                 ]}""";
         List<Assignment> assignments = client().pollAssignments("n-1", Duration.ofMillis(1500));
-        assertThat(requests.getFirst()).startsWith("GET /v1/nodes/n-1/assignments?wait_ms=1500 ");
+        assertThat(requests().getFirst()).startsWith("GET /v1/nodes/n-1/assignments?wait_ms=1500 ");
         assertThat(assignments).singleElement().satisfies(a -> {
             assertThat(a.run()).isEqualTo(new AssignedRun("r-1", "j-1", 2, 3, List.of(1)));
             assertThat(a.job().isBatch()).isTrue();
@@ -177,14 +177,5 @@ class ControlPlaneClientTest {
             assertThat(c.env()).containsEntry("A", "1");
             assertThat(a.env()).containsEntry("CONTAINER_ACCESS_TOKEN", "t");
         });
-    }
-
-    @Test
-    void backoffGrowsAndStaysWithinItsBounds() {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-        assertThat(backoff.delay(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
-        assertThat(backoff.delay(3)).isBetween(Duration.ofMillis(400), Duration.ofMillis(800));
-        assertThat(backoff.delay(50)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
-        assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
     }
 }

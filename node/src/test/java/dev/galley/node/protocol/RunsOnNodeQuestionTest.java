@@ -70,7 +70,7 @@ class RunsOnNodeQuestionTest {
 
     private ControlPlaneClient client() {
         return new ControlPlaneClient(GalleyClient.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-                new ApiKeyPair("pk_a", "sk_b")).build(), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)), 3);
+                new ApiKeyPair("pk_a", "sk_b")).build(), new dev.galley.client.RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(1)));
     }
 
     private static String run(int i) {

@@ -2,6 +2,7 @@ package dev.galley.node.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.galley.node.proxy.PortProxy;
 import java.io.IOException;
@@ -89,17 +90,14 @@ class PodmanRuntimeContainersTest {
     void logsArriveWhileTheContainerRuns() throws InterruptedException {
         String id = start(spec("/bin/sh", "-c", "echo first; sleep 2; echo second"));
         StringBuffer out = new StringBuffer();
-        Instant firstSeen = null;
         try (LogStream logs = runtime.followLogs(id, out::append)) {
-            Instant deadline = Instant.now().plusSeconds(30);
-            while (!out.toString().contains("first") && Instant.now().isBefore(deadline)) Thread.sleep(50);
-            firstSeen = Instant.now();
+            await("the first line").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> out.toString().contains("first"));
             assertThat(out.toString()).contains("first").doesNotContain("second");
             assertThat(logs.awaitEnd(Duration.ofSeconds(30))).isTrue();
         }
         assertThat(out.toString()).contains("second");
         assertThat(runtime.waitForExit(id)).isZero();
-        assertThat(firstSeen).isNotNull();
     }
 
     @Test
@@ -179,22 +177,16 @@ class PodmanRuntimeContainersTest {
         }
     }
 
-    private static String httpGetWithRetry(int port) throws Exception {
+    /** GETs /index.html once httpd listens (until then the connection fails). */
+    private static String httpGetWithRetry(int port) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/index.html"))
                 .timeout(Duration.ofSeconds(5)).build();
-        IOException last = null;
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                assertThat(response.statusCode()).isEqualTo(200);
-                return response.body();
-            } catch (IOException e) {
-                last = e; // httpd not listening yet
-                Thread.sleep(200);
-            }
-        }
-        throw last;
+        HttpResponse<String> response = await("httpd on port " + port).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> http.send(request, HttpResponse.BodyHandlers.ofString()), r -> true);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 
     @Test

@@ -28,6 +28,7 @@ public final class Signals implements AutoCloseable {
 
     /** A counter per node, bumped on each assignment signal; waiters block until it moves. */
     private final Map<UUID, long[]> nodeVersions = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger nodeWaiters = new java.util.concurrent.atomic.AtomicInteger();
     private final Object schedulerMonitor = new Object();
     private volatile long schedulerVersion;
     private final String url;
@@ -90,12 +91,22 @@ public final class Signals implements AutoCloseable {
         long[] v = nodeVersions.computeIfAbsent(node, k -> new long[1]);
         long deadline = System.currentTimeMillis() + timeoutMs;
         synchronized (v) {
-            while (v[0] == seen) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) return;
-                v.wait(left);
+            nodeWaiters.incrementAndGet();
+            try {
+                while (v[0] == seen) {
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0) return;
+                    v.wait(left);
+                }
+            } finally {
+                nodeWaiters.decrementAndGet();
             }
         }
+    }
+
+    /** Assignment long-polls blocked in {@link #awaitNode} right now: how many nodes wait for work here. */
+    public int nodeWaiters() {
+        return nodeWaiters.get();
     }
 
     public void wakeNode(UUID node) {

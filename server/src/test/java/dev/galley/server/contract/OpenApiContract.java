@@ -13,6 +13,9 @@ import com.networknt.schema.dialect.Dialects;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -22,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,8 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * real responses and it checks them against the documented schema for that operation and status.
  *
  * <p>Not a test class. Obtain it with {@link #load()} (cached: parsing the document and compiling its
- * schemas is the expensive part, and a shared instance lets a suite check which operations it exercised
- * via {@link #exercisedOperations()} / {@link #unexercisedOperations()}).
+ * schemas is the expensive part). The shared instance is the one integration tests hand real responses:
+ * when the system property {@value #RECORD_DIRECTORY_PROPERTY} names a directory, it appends every operation
+ * it checked to a file of this JVM's there, and {@code OpenApiCoverageIT}, run as a step of its own after all
+ * other tests, reads them all. Checks of made-up responses use {@link #loadFrom}, which records nothing.
  */
 public final class OpenApiContract {
 
@@ -48,6 +54,9 @@ public final class OpenApiContract {
     private static final Set<String> HTTP_METHODS =
             Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
+    /** Where the shared instance records the operations it checked (set by server/pom.xml for its tests). */
+    public static final String RECORD_DIRECTORY_PROPERTY = "galley.openapi.exercised";
+
     private static volatile OpenApiContract cached;
 
     private final JsonNode document;
@@ -55,9 +64,11 @@ public final class OpenApiContract {
     private final List<String> operations;
     private final Map<String, Schema> schemaCache = new ConcurrentHashMap<>();
     private final Set<String> exercised = ConcurrentHashMap.newKeySet();
+    private final Path recordTo;
 
-    private OpenApiContract(JsonNode document) {
+    private OpenApiContract(JsonNode document, Path recordTo) {
         this.document = document;
+        this.recordTo = recordTo;
         String json;
         try {
             json = new ObjectMapper().writeValueAsString(document);
@@ -79,7 +90,9 @@ public final class OpenApiContract {
             synchronized (OpenApiContract.class) {
                 c = cached;
                 if (c == null) {
-                    c = new OpenApiContract(readYaml(RESOURCE));
+                    String dir = System.getProperty(RECORD_DIRECTORY_PROPERTY);
+                    c = new OpenApiContract(readYaml(RESOURCE), dir == null ? null
+                            : Path.of(dir, "exercised-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".txt"));
                     cached = c;
                 }
             }
@@ -87,9 +100,9 @@ public final class OpenApiContract {
         return c;
     }
 
-    /** A fresh, uncached instance from any classpath resource; for testing the checker itself. */
+    /** A fresh, uncached instance from any classpath resource that records nothing; for testing the checker itself. */
     static OpenApiContract loadFrom(String resource) {
-        return new OpenApiContract(readYaml(resource));
+        return new OpenApiContract(readYaml(resource), null);
     }
 
     private static JsonNode readYaml(String resource) {
@@ -116,9 +129,14 @@ public final class OpenApiContract {
         return Set.copyOf(exercised);
     }
 
-    /** Documented operations no response has been checked against yet, in document order. */
-    public List<String> unexercisedOperations() {
-        return operations.stream().filter(op -> !exercised.contains(op)).toList();
+    /** Each operation once, as it is first checked: one line per operation, appended so JVMs never clash. */
+    private synchronized void record(String op) {
+        try {
+            Files.createDirectories(recordTo.getParent());
+            Files.writeString(recordTo, op + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record " + op + " in " + recordTo, e);
+        }
     }
 
     /**
@@ -175,7 +193,7 @@ public final class OpenApiContract {
     public List<String> responseProblems(String method, String pathTemplateOrConcretePath, int status,
                                          String responseBodyJson) {
         String op = operationFor(method, pathTemplateOrConcretePath);
-        exercised.add(op);
+        if (exercised.add(op) && recordTo != null) record(op);
         String template = op.substring(op.indexOf(' ') + 1);
         String m = method.toLowerCase(Locale.ROOT);
 

@@ -123,7 +123,7 @@ class SchedulingIT {
             JsonNode a = n.poll(20_000);
             return new Object[]{a, (System.nanoTime() - t0) / 1_000_000};
         });
-        Thread.sleep(300); // the poll is now waiting
+        awaitPollWaiting(server);
         long created = System.nanoTime();
         create(job(region, ""));
         Object[] result = waiter.get(15, java.util.concurrent.TimeUnit.SECONDS);
@@ -139,13 +139,20 @@ class SchedulingIT {
             GalleyClient nodeOnSecond = SimulatedNode.nodeKey(second, consumer);
             SimulatedNode n = SimulatedNode.register(nodeOnSecond, "x-" + TestServer.randomHex(6), region, 2, 8, 50, List.of()).keepAlive();
             var waiter = java.util.concurrent.CompletableFuture.supplyAsync(() -> n.poll(20_000));
-            Thread.sleep(300);
+            awaitPollWaiting(second);
             long t0 = System.nanoTime();
             create(job(region, "")); // created (and placed) through the first server
             assertThat(waiter.get(15, java.util.concurrent.TimeUnit.SECONDS)).hasSize(1);
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
             n.fallSilent();
         }
+    }
+
+    /** Until a long-poll waits for work on {@code on}, as its {@code galley_assignment_polls_waiting} gauge says. */
+    static void awaitPollWaiting(GalleyServer on) {
+        GalleyClient metrics = TestServer.client(on, consumer.keyPair()); // /metrics is open; any client will do
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(TestServer.call(metrics, "GET", "/metrics", null).bodyText()).containsPattern("(?m)^galley_assignment_polls_waiting [1-9]"));
     }
 
     @Test
@@ -398,11 +405,12 @@ class SchedulingIT {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(count("""
                     SELECT count(*) FROM job_runs r JOIN nodes n ON n.uuid = r.node_uuid WHERE n.region_code = '%s' AND r.is_active""".formatted(region)))
                     .isEqualTo(nodes));
-            Thread.sleep(1_500); // let both schedulers run a few more rounds
-            assertThat(count("""
-                    SELECT count(*) FROM (SELECT r.node_uuid FROM job_runs r JOIN nodes n ON n.uuid = r.node_uuid
-                    WHERE n.region_code = '%s' AND r.is_active GROUP BY r.node_uuid HAVING sum(r.cpu_count) > 1) x""".formatted(region)))
-                    .as("no node holds more CPU than it has").isZero();
+            // The 40 jobs that did not fit keep both schedulers trying: no node may be over-committed meanwhile.
+            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(count("""
+                            SELECT count(*) FROM (SELECT r.node_uuid FROM job_runs r JOIN nodes n ON n.uuid = r.node_uuid
+                            WHERE n.region_code = '%s' AND r.is_active GROUP BY r.node_uuid HAVING sum(r.cpu_count) > 1) x""".formatted(region)))
+                            .as("no node holds more CPU than it has").isZero());
             assertThat(count("SELECT count(*) FROM (SELECT job_uuid FROM job_runs GROUP BY job_uuid, node_index, attempt HAVING count(*) > 1) x"))
                     .as("no run slot placed twice").isZero();
         }
