@@ -23,6 +23,9 @@ import static org.awaitility.Awaitility.await;
  * job is there, and retrying every key leaves exactly one job per key.
  */
 class ServerCrashRecoveryIT {
+    /** The stream of cooks is how a crash is caught mid-write, not what is tested: no per-key rate limit here. */
+    static final Map<String, String> UNLIMITED = Map.of("GALLEY_RATE_LIMIT_RPS", "0");
+
     /** Jobs ask for a region no node serves: they wait, nothing runs. */
     static final String REGION = "us-west-2";
     static final Duration RESTART_WITHIN = Duration.ofSeconds(30);
@@ -33,7 +36,7 @@ class ServerCrashRecoveryIT {
     @Test
     void kill_9_of_the_server_mid_stream_then_the_same_command_again_is_healthy_within_30_s_and_loses_no_acknowledged_job()
             throws Exception {
-        EmbeddedServer setup = new EmbeddedServer(work, Map.of(), List.of("--no-local-node"));
+        EmbeddedServer setup = new EmbeddedServer(work, UNLIMITED, List.of("--no-local-node"));
         ServerProcess first = setup.start("first");
         first.awaitHealthy(Duration.ofSeconds(180));
         long firstPostmaster = PostgresProcesses.postmasters(setup.pgData()).getFirst();
@@ -59,7 +62,7 @@ class ServerCrashRecoveryIT {
     @Test
     void a_postgres_left_running_when_the_server_and_its_watchdog_are_killed_is_stopped_by_the_next_start_not_waited_for()
             throws Exception {
-        EmbeddedServer setup = new EmbeddedServer(work, Map.of(), List.of("--no-local-node"));
+        EmbeddedServer setup = new EmbeddedServer(work, UNLIMITED, List.of("--no-local-node"));
         ServerProcess first = setup.start("first");
         first.awaitHealthy(Duration.ofSeconds(180));
         try (KeyedJobStream stream = KeyedJobStream.start(setup.operator(first), "orphan", REGION, 4)) {
@@ -88,7 +91,7 @@ class ServerCrashRecoveryIT {
 
     @Test
     void kill_9_of_the_embedded_postgres_under_a_stream_of_writes_loses_no_acknowledged_job() throws Exception {
-        EmbeddedServer setup = new EmbeddedServer(work, Map.of(), List.of("--no-local-node"));
+        EmbeddedServer setup = new EmbeddedServer(work, UNLIMITED, List.of("--no-local-node"));
         try (ServerProcess server = setup.start("server")) {
             server.awaitHealthy(Duration.ofSeconds(180));
             try (KeyedJobStream stream = KeyedJobStream.start(setup.operator(server), "pgkill", REGION, 4)) {

@@ -40,7 +40,8 @@ class DatabaseOutageIT {
     @BeforeAll
     static void start() throws Exception {
         pg = ExternalPostgres.start(dir);
-        server = TestServer.start(pg.jdbcUrlWithCredentials(), 30_000);
+        // The load is how the outage is observed, not what is tested: the per-key rate limit (AdmissionIT) is off here.
+        server = TestServer.start(pg.jdbcUrlWithCredentials(), 30_000, c -> c.withRateLimitRps(0));
         tenant = TestServer.newTenant(server, List.of("preset:compute_consumer"));
         contract = OpenApiContract.load();
     }
