@@ -1,9 +1,13 @@
 package dev.galley.server;
 
+import dev.galley.core.placement.WaitReasonHints;
 import dev.galley.server.accounts.AccountHandlers;
 import dev.galley.server.accounts.AccountRepository;
+import dev.galley.server.accounts.AccountService;
+import dev.galley.server.auth.ApiKeyCache;
 import dev.galley.server.auth.Authenticator;
 import dev.galley.server.auth.NonceRepository;
+import dev.galley.server.auth.RateLimiter;
 import dev.galley.server.config.ServerConfig;
 import dev.galley.server.crypto.MasterKeys;
 import dev.galley.server.crypto.SecretBox;
@@ -11,9 +15,11 @@ import dev.galley.server.crypto.SecretCodec;
 import dev.galley.server.db.Database;
 import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.db.EmbeddedPostgresLauncher;
+import dev.galley.server.db.Transactions;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.gpus.GpuHandlers;
 import dev.galley.server.gpus.GpuRepository;
+import dev.galley.server.gpus.GpuService;
 import dev.galley.server.http.ApiException;
 import dev.galley.server.http.ApiRoutes;
 import dev.galley.server.http.ErrorResponses;
@@ -21,21 +27,28 @@ import dev.galley.server.http.Json;
 import dev.galley.server.http.RequestIds;
 import dev.galley.server.http.RouteRegistrar;
 import dev.galley.server.jobs.IdempotencyRepository;
+import dev.galley.server.jobs.JobGroupCommit;
 import dev.galley.server.jobs.JobHandlers;
 import dev.galley.server.jobs.JobRepository;
 import dev.galley.server.jobs.JobService;
 import dev.galley.server.keys.ApiKeyHandlers;
 import dev.galley.server.keys.ApiKeyRepository;
+import dev.galley.server.keys.ApiKeyService;
 import dev.galley.server.keys.Bootstrap;
 import dev.galley.server.metrics.Metrics;
 import dev.galley.server.metrics.StatusGauges;
+import dev.galley.server.nodes.NodeHandlers;
+import dev.galley.server.nodes.NodeKeys;
+import dev.galley.server.nodes.NodeRepository;
+import dev.galley.server.nodes.NodeService;
 import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.recipes.RecipeRepository;
-import dev.galley.server.nodes.NodeHandlers;
-import dev.galley.server.nodes.NodeRepository;
+import dev.galley.server.recipes.RecipeService;
 import dev.galley.server.runs.JobReconciler;
+import dev.galley.server.runs.LogFollowers;
 import dev.galley.server.runs.RunHandlers;
 import dev.galley.server.runs.RunRepository;
+import dev.galley.server.runs.RunService;
 import dev.galley.server.scheduler.PlanApplier;
 import dev.galley.server.scheduler.SchedulingLoop;
 import dev.galley.server.scheduler.Signals;
@@ -49,6 +62,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +106,9 @@ public final class GalleyServer implements AutoCloseable {
             db = Database.connect(url, c.databaseUser().orElse(null), c.databasePassword().orElse(null), 16);
             db.migrate();
             byte[] masterKey = MasterKeys.resolve(config.masterKeyBase64(), config.dataDir(), embedded != null);
-            GalleyServer server = wire(c, embedded, db, url, new SecretBox(masterKey), Clock.systemUTC());
+            // Whole milliseconds: timestamps are stored and shown to the millisecond, so what is read back sorts and filters
+            // like what was written (decisions.md).
+            GalleyServer server = wire(c, embedded, db, url, new SecretBox(masterKey), Clock.tickMillis(ZoneOffset.UTC));
             log.info("galley server ready on port {} in {} ms", server.port(), (System.nanoTime() - t0) / 1_000_000);
             return server;
         } catch (RuntimeException e) {
@@ -105,6 +121,7 @@ public final class GalleyServer implements AutoCloseable {
     private static GalleyServer wire(ServerConfig config, EmbeddedPostgresLauncher embedded, Database db, String jdbcUrl,
                                      SecretBox box, Clock clock) {
         var jdbi = db.jdbi();
+        var tx = new Transactions(jdbi);
         var metrics = new Metrics();
         var accounts = new AccountRepository();
         var keys = new ApiKeyRepository();
@@ -113,34 +130,35 @@ public final class GalleyServer implements AutoCloseable {
         var recipes = new RecipeRepository();
         var jobs = new JobRepository();
         var idempotency = new IdempotencyRepository();
-        var secrets = new SecretCodec(box);
-        var gpuCatalog = new GpuCatalogCache(jdbi, gpuRepo);
-
-        config.bootstrapKey().ifPresent(k -> Bootstrap.ensureOperatorKey(jdbi, k, box, accounts, keys));
-
         var runs = new RunRepository();
         var nodes = new NodeRepository();
+        var secrets = new SecretCodec(box);
+        var gpuCatalog = new GpuCatalogCache(tx, gpuRepo);
+
+        config.bootstrapKey().ifPresent(k -> Bootstrap.ensureOperatorKey(tx, k, box, accounts, keys));
+
         var reconciler = new JobReconciler(runs);
         var signals = new Signals(jdbcUrl, config.databaseUser().orElse(null), config.databasePassword().orElse(null));
-        var keyCache = new dev.galley.server.auth.ApiKeyCache();
+        var keyCache = new ApiKeyCache();
         signals.onKeyChanged(keyCache::invalidate);
         metrics.registry().gauge("galley_assignment_polls_waiting", signals, Signals::nodeWaiters);
-        var authenticator = new Authenticator(jdbi, keys, nonces, box, clock,
-                new dev.galley.server.auth.RateLimiter(config.rateLimitRps()), keyCache);
-        var groupCommit = new dev.galley.server.jobs.JobGroupCommit(jdbi, jobs, nonces, idempotency, recipes, signals::jobsCreated);
-        var waitReasons = new dev.galley.core.placement.WaitReasonHints();
-        var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::jobsCreated, reconciler,
-                new dev.galley.server.auth.NonceClaim(nonces), groupCommit, waitReasons);
-        var nodeKeys = new dev.galley.server.nodes.NodeKeys(jdbi, nodes);
-        var runHandlers = new RunHandlers(jdbi, runs, reconciler, signals, clock, nodeKeys,
-                new dev.galley.server.runs.LogFollowers(metrics.registry()), config.limits().logRetentionBytes());
-        var nodeHandlers = new NodeHandlers(jdbi, nodes, gpuRepo, gpuCatalog, runs, jobs, secrets, signals, clock, nodeKeys,
-                config.limits().maxNewGpuModelsPerNode());
-        var accountHandlers = new AccountHandlers(jdbi, accounts, clock);
-        var keyHandlers = new ApiKeyHandlers(jdbi, keys, accounts, box, clock, keyCache, signals);
-        var gpuHandlers = new GpuHandlers(jdbi, gpuRepo);
-        var recipeHandlers = new RecipeHandlers(jdbi, recipes, secrets, gpuCatalog, clock);
-        var jobHandlers = new JobHandlers(jdbi, jobs, jobService);
+        var authenticator = new Authenticator(tx, keys, nonces, box, clock, new RateLimiter(config.rateLimitRps()), keyCache);
+        var groupCommit = new JobGroupCommit(tx, jobs, nonces, idempotency, recipes, signals::jobsCreated);
+        var waitReasons = new WaitReasonHints();
+        var recipeService = new RecipeService(tx, recipes, secrets, gpuCatalog, clock);
+        var jobService = new JobService(tx, jobs, recipeService, idempotency, nonces, secrets, gpuCatalog, clock, reconciler,
+                groupCommit, waitReasons);
+        var nodeKeys = new NodeKeys(tx, nodes);
+        var followers = new LogFollowers(metrics.registry());
+        var runHandlers = new RunHandlers(new RunService(tx, runs, jobs, reconciler, signals, nodeKeys, followers, clock,
+                config.limits().logRetentionBytes()), followers);
+        var nodeHandlers = new NodeHandlers(new NodeService(tx, nodes, gpuRepo, runs, jobs, nodeKeys, gpuCatalog, secrets, signals,
+                clock, config.limits().maxNewGpuModelsPerNode()));
+        var accountHandlers = new AccountHandlers(new AccountService(tx, accounts, clock));
+        var keyHandlers = new ApiKeyHandlers(new ApiKeyService(tx, keys, accounts, box, clock, keyCache, signals));
+        var gpuHandlers = new GpuHandlers(new GpuService(tx, gpuRepo));
+        var recipeHandlers = new RecipeHandlers(recipeService);
+        var jobHandlers = new JobHandlers(jobService);
         byte[] openapi = resource("/openapi/galley-v1.yaml");
 
         Javalin app = Javalin.create(cfg -> {
@@ -182,11 +200,10 @@ public final class GalleyServer implements AutoCloseable {
         app.start();
 
         ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("galley-housekeeping").daemon().factory());
-        var gauges = new StatusGauges(jdbi, metrics);
-        var jobCounts = new dev.galley.server.jobs.JobCounts();
+        var gauges = new StatusGauges(tx, jobs, nodes, metrics);
         loops.scheduleWithFixedDelay(() -> {
             try {
-                jdbi.useHandle(jobCounts::compact);
+                tx.useHandle(jobs::compactCounts);
             } catch (RuntimeException e) {
                 logLoopFailure("compacting job counts", e);
             }
@@ -201,8 +218,8 @@ public final class GalleyServer implements AutoCloseable {
         loops.scheduleWithFixedDelay(() -> {
             try {
                 Instant now = clock.instant();
-                int n = jdbi.withHandle(h -> nonces.sweep(h, now.minusMillis(2 * Authenticator.WINDOW_MS + 60_000)));
-                int k = jdbi.withHandle(h -> idempotency.sweep(h, now.minus(JobService.IDEMPOTENCY_WINDOW)));
+                int n = tx.withHandle(h -> nonces.sweep(h, now.minusMillis(2 * Authenticator.WINDOW_MS + 60_000)));
+                int k = tx.withHandle(h -> idempotency.sweep(h, now.minus(JobService.IDEMPOTENCY_WINDOW)));
                 if (n + k > 0) log.debug("housekeeping removed {} nonces and {} idempotency keys", n, k);
             } catch (RuntimeException e) {
                 logLoopFailure("housekeeping", e);

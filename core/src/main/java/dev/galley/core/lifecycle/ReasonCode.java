@@ -18,5 +18,15 @@ public enum ReasonCode {
     NODE_LOST,
     CANCELLED_BY_USER,
     /** A node index failed after using up the retries it was allowed. */
-    RETRIES_EXHAUSTED
+    RETRIES_EXHAUSTED;
+
+    /** The code called {@code name}; null for null and for a name this release does not know (a newer one wrote it). */
+    public static ReasonCode parse(String name) {
+        if (name == null) return null;
+        try {
+            return valueOf(name);
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
+    }
 }

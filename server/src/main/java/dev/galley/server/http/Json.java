@@ -153,6 +153,11 @@ public final class Json {
         }
     }
 
+    /** An enum constant's name, or JSON null. */
+    public static String name(Enum<?> value) {
+        return value == null ? null : value.name();
+    }
+
     /** RFC 3339 UTC with milliseconds and {@code Z}, or JSON null. */
     public static String timestamp(Instant t) {
         return t == null ? null : RFC3339_MILLIS.format(t);

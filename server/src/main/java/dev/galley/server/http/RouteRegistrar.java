@@ -53,7 +53,7 @@ public final class RouteRegistrar {
     public void get(String path, SignedHandler h) { signed(HandlerType.GET, path, h); }
     public void post(String path, SignedHandler h) { signed(HandlerType.POST, path, h); }
 
-    /** A POST whose handler claims the nonce inside its own write transaction (see {@code NonceClaim}). */
+    /** A POST whose handler claims the nonce inside its own write transaction (create and cook: see {@code JobGroupCommit}). */
     public void postClaimingNonce(String path, SignedHandler h) { signed(HandlerType.POST, path, h, true); }
     public void put(String path, SignedHandler h) { signed(HandlerType.PUT, path, h); }
     public void patch(String path, SignedHandler h) { signed(HandlerType.PATCH, path, h); }

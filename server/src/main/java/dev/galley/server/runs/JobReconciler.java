@@ -4,7 +4,6 @@ import dev.galley.core.lifecycle.JobFacts;
 import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.lifecycle.JobStatusRule;
 import dev.galley.core.lifecycle.JobVerdict;
-import dev.galley.core.lifecycle.ReasonCode;
 import dev.galley.core.lifecycle.RunRecord;
 import dev.galley.core.lifecycle.RunStatus;
 import java.time.Instant;
@@ -34,9 +33,9 @@ public final class JobReconciler {
                 FROM jobs WHERE uuid = :uuid FOR UPDATE""")
                 .bind("uuid", jobUuid).mapToMap().findOne().orElse(null);
         if (job == null) return null;
-        String status = (String) job.get("status");
+        JobStatus status = JobStatus.valueOf((String) job.get("status"));
         List<RunRow> jobRuns = runs.ofJob(h, jobUuid);
-        if (JobStatus.valueOf(status).isFinal()) {
+        if (status.isFinal()) {
             // A final job keeps its verdict; anything still running is told to stop.
             runs.requestStop(h, jobRuns.stream().filter(RunRow::active).map(RunRow::uuid).toList(), now);
             return null;
@@ -53,11 +52,11 @@ public final class JobReconciler {
         String reason = v.reason();
         String code = v.reasonCode() == null ? null : v.reasonCode().name();
         // The scheduler's explanation of a wait (closest miss) is more precise than the rule's generic one.
-        if (v.status() == JobStatus.PENDING && status.equals("PENDING") && wasWaiting && job.get("status_reason_code") != null) {
+        if (v.status() == JobStatus.PENDING && status == JobStatus.PENDING && wasWaiting && job.get("status_reason_code") != null) {
             reason = (String) job.get("status_reason");
             code = (String) job.get("status_reason_code");
         }
-        boolean anyRunning = jobRuns.stream().anyMatch(r -> r.status().equals("RUNNING") || r.startedAt() != null);
+        boolean anyRunning = jobRuns.stream().anyMatch(r -> r.status() == RunStatus.RUNNING || r.startedAt() != null);
         long assignMs = (Long) job.get("assign_ms");
         h.createUpdate("""
                 UPDATE jobs SET status = :status, status_reason = :reason, status_reason_code = :code,
@@ -76,16 +75,9 @@ public final class JobReconciler {
         return v;
     }
 
+    /** A code this version does not know reads as none (see Database): it counts as an ordinary failure. */
     public static RunRecord record(RunRow r) {
-        ReasonCode code = null;
-        if (r.statusReasonCode() != null) {
-            try {
-                code = ReasonCode.valueOf(r.statusReasonCode());
-            } catch (IllegalArgumentException ignored) {
-                // a code this version does not know counts as an ordinary failure
-            }
-        }
-        return new RunRecord(r.uuid(), r.nodeUuid(), r.nodeIndex(), r.attempt(), RunStatus.valueOf(r.status()), code, r.statusReason());
+        return new RunRecord(r.uuid(), r.nodeUuid(), r.nodeIndex(), r.attempt(), r.status(), r.statusReasonCode(), r.statusReason());
     }
 
 }

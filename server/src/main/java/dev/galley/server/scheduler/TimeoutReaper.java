@@ -1,5 +1,7 @@
 package dev.galley.server.scheduler;
 
+import dev.galley.core.lifecycle.ReasonCode;
+import dev.galley.core.lifecycle.RunStatus;
 import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.metrics.Metrics;
 import dev.galley.server.nodes.NodeRepository;
@@ -78,29 +80,29 @@ public final class TimeoutReaper implements AutoCloseable {
         }
         // 2. Runs that did not reach RUNNING in time (image pulls count).
         for (UUID run : jdbi.withHandle(h -> runs.dueStartDeadlines(h, nowMs, 500))) {
-            fail(run, List.of("ASSIGNED", "PREPARING"), "START_TIMEOUT", "the container did not start within max_timeout_start_ms", now);
+            fail(run, List.of(RunStatus.ASSIGNED, RunStatus.PREPARING), ReasonCode.START_TIMEOUT, "the container did not start within max_timeout_start_ms", now);
         }
         // 3. BATCH runs past their run timeout whose node did not report it (the node normally does).
         for (UUID run : jdbi.withHandle(h -> runs.dueRunDeadlines(h, nowMs, 500))) {
-            fail(run, List.of("RUNNING"), "RUN_TIMEOUT", "the run exceeded max_timeout_run_ms", now);
+            fail(run, List.of(RunStatus.RUNNING), ReasonCode.RUN_TIMEOUT, "the run exceeded max_timeout_run_ms", now);
         }
         // 4. Nodes that stopped heartbeating: OFFLINE, and their active runs are lost.
         List<UUID> lost = jdbi.withHandle(h -> nodes.markSilentOffline(h, now.minusMillis(nodeTtlMs), now));
         if (!lost.isEmpty()) {
             log.warn("{} node(s) went OFFLINE (no heartbeat for {} ms): {}", lost.size(), nodeTtlMs, lost);
             for (UUID run : jdbi.withHandle(h -> runs.activeOnNodes(h, lost))) {
-                fail(run, List.of("ASSIGNED", "PREPARING", "RUNNING"), "NODE_LOST", "the node stopped sending heartbeats", now);
+                fail(run, List.of(RunStatus.ASSIGNED, RunStatus.PREPARING, RunStatus.RUNNING), ReasonCode.NODE_LOST, "the node stopped sending heartbeats", now);
             }
         }
     }
 
-    private void fail(UUID runUuid, List<String> fromStatuses, String code, String reason, Instant now) {
+    private void fail(UUID runUuid, List<RunStatus> fromStatuses, ReasonCode code, String reason, Instant now) {
         jdbi.useTransaction(h -> {
             RunRow run = runs.lockByUuid(h, runUuid).orElse(null);
             if (run == null || !run.active() || !fromStatuses.contains(run.status())) return; // another replica got there
             // The run is final now; its node learns to stop the container from its next heartbeat, which
             // answers stop_run for every run the node still reports but the server no longer holds active.
-            runs.update(h, runUuid, "FAILED", reason, code, null, null, now, null);
+            runs.update(h, runUuid, RunStatus.FAILED, reason, code, null, null, now, null);
             reconciler.reconcile(h, run.jobUuid(), now);
             signals.jobsWaiting(h); // a retry may now want a node
         });
