@@ -107,7 +107,7 @@ public final class NodeHandlers {
         Responses.json(ctx, 200, NodeView.of(nodes.get(caller, uuid(ctx))));
     }
 
-    /** PATCH /v1/nodes/{uuid} {"status": "DRAINING" | "ONLINE"}: drain a node, or resume it. */
+    /** PATCH /v1/nodes/{uuid} with a status of DRAINING (drain the node) or ONLINE (resume it). */
     public void update(Context ctx, Caller caller) {
         caller.require(NODES, UPDATE);
         UUID uuid = uuid(ctx);

@@ -56,9 +56,9 @@ class OpenApiContractTest {
                 "GET /v1/job-runs", "GET /v1/job-runs/{uuid}", "PATCH /v1/job-runs/{uuid}",
                 "GET /v1/job-runs/{uuid}/logs", "POST /v1/job-runs/{uuid}/logs",
                 "GET /v1/gpu-registry", "GET /v1/gpu-registry/{uuid}",
-                "GET /v1/nodes", "GET /v1/nodes/{uuid}", "POST /v1/nodes/register",
+                "GET /v1/nodes", "GET /v1/nodes/{uuid}", "PATCH /v1/nodes/{uuid}", "POST /v1/nodes/register",
                 "POST /v1/nodes/{uuid}/heartbeat", "GET /v1/nodes/{uuid}/assignments");
-        assertThat(contract.operations()).hasSize(33).doesNotHaveDuplicates();
+        assertThat(contract.operations()).hasSize(34).doesNotHaveDuplicates();
     }
 
     @Test
