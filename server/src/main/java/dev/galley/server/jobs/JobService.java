@@ -42,7 +42,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 
-/** Creating jobs (directly or by cooking a recipe), idempotently, and cancelling them. */
+/** Jobs: created (directly or by cooking a recipe) idempotently, read, and cancelled. */
 public final class JobService {
     public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
 

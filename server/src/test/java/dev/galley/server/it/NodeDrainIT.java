@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * PATCH /v1/nodes/{uuid}: a DRAINING node keeps its runs and gets no new ones, and takes work again once resumed;
- * who may drain which node; what an OFFLINE node and bad bodies get. On a cluster of its own (node TTL 2 s).
+ * who may drain which node; what an OFFLINE node and bad bodies get. On a cluster of its own (node TTL 5 s).
  */
 class NodeDrainIT {
     static GalleyServer server;
@@ -27,7 +27,8 @@ class NodeDrainIT {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(TestDatabase.fresh(), 2_000);
+        // A short node TTL for the OFFLINE case, long enough that a loaded machine's late heartbeat loses no live node.
+        server = TestServer.start(TestDatabase.fresh(), 5_000);
         provider = TestServer.newTenant(server, List.of("preset:compute_consumer"));
         consumer = TestServer.newTenant(server, List.of("preset:compute_consumer"));
         operator = TestServer.client(server, TestServer.OPERATOR_KEY);
@@ -125,7 +126,7 @@ class NodeDrainIT {
     void anOfflineNodeComesBackOnlyByHeartbeat() {
         SimulatedNode node = node("sleepy", "eu-north-1", 2);
         node.fallSilent();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                 assertThat(ok(TestServer.call(operator, "GET", "/v1/nodes/" + node.uuid, null), 200).get("status").asText())
                         .isEqualTo("OFFLINE"));
 
