@@ -1,10 +1,8 @@
 package dev.galley.server.accounts;
 
-import static dev.galley.core.auth.Permission.Action.CREATE;
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Resource.ACCOUNTS;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
 import dev.galley.server.auth.Caller;
@@ -27,7 +25,7 @@ public final class AccountHandlers {
     }
 
     public void create(Context ctx, Caller caller) {
-        caller.requireAll(ACCOUNTS, CREATE);
+        caller.requireAll(Resource.ACCOUNTS, Action.CREATE);
         var fields = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), false), Set.of("name"));
         String name = fields.string("name", true, 1, 200);
         fields.finish();
@@ -35,7 +33,7 @@ public final class AccountHandlers {
     }
 
     public void list(Context ctx, Caller caller) {
-        caller.requireAll(ACCOUNTS, READ);
+        caller.requireAll(Resource.ACCOUNTS, Action.READ);
         var q = LIST.parse(ctx.queryParamMap());
         Responses.page(ctx, q, accounts.list(q), AccountHandlers::view);
     }

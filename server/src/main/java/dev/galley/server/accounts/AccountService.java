@@ -1,8 +1,7 @@
 package dev.galley.server.accounts;
 
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Resource.ACCOUNTS;
-
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.list.ListQuery;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.db.ListSql;
@@ -37,9 +36,9 @@ public final class AccountService {
 
     /** With accounts.read.all any account; else only one's own, and another account does not exist (404). */
     public AccountRow get(Caller caller, UUID uuid) {
-        if (!caller.canAll(ACCOUNTS, READ)) {
+        if (!caller.canAll(Resource.ACCOUNTS, Action.READ)) {
             if (!caller.owns(uuid)) throw ApiException.notFound("account");
-            caller.require(ACCOUNTS, READ);
+            caller.require(Resource.ACCOUNTS, Action.READ);
         }
         return tx.withHandle(h -> accounts.byUuid(h, uuid)).orElseThrow(() -> ApiException.notFound("account"));
     }

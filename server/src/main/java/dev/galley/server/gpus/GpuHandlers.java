@@ -1,10 +1,9 @@
 package dev.galley.server.gpus;
 
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Resource.GPU_REGISTRY;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.auth.Permission;
 import dev.galley.core.auth.Scope;
 import dev.galley.core.list.FilterKind;
@@ -41,7 +40,9 @@ public final class GpuHandlers {
 
     private static void requireRead(Caller caller) {
         // The registry is shared reference data: .own and .all both mean "may read it".
-        if (!caller.can(GPU_REGISTRY, READ)) throw Caller.lacks(new Permission(GPU_REGISTRY, READ, Scope.ALL));
+        if (!caller.can(Resource.GPU_REGISTRY, Action.READ)) {
+            throw Caller.lacks(new Permission(Resource.GPU_REGISTRY, Action.READ, Scope.ALL));
+        }
     }
 
     public static JsonNode view(GpuRow g) {

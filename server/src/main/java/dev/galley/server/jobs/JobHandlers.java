@@ -1,8 +1,7 @@
 package dev.galley.server.jobs;
 
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Resource.JOBS;
-
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
@@ -49,13 +48,13 @@ public final class JobHandlers {
     }
 
     public void list(Context ctx, Caller caller) {
-        caller.require(JOBS, READ);
+        caller.require(Resource.JOBS, Action.READ);
         var q = LIST.parse(ctx.queryParamMap());
         Responses.page(ctx, q, service.list(caller, q), JobView::of);
     }
 
     public void get(Context ctx, Caller caller) {
-        caller.require(JOBS, READ);
+        caller.require(Resource.JOBS, Action.READ);
         Responses.json(ctx, 200, JobView.of(service.get(caller, Responses.pathUuid(ctx, "job"))));
     }
 

@@ -1,14 +1,10 @@
 package dev.galley.server.jobs;
 
-import static dev.galley.core.auth.Permission.Action.CREATE;
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Action.UPDATE;
-import static dev.galley.core.auth.Permission.Resource.JOBS;
-import static dev.galley.core.auth.Permission.Resource.JOB_RECIPES;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.auth.CanonicalRequest;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.cook.Cook;
 import dev.galley.core.cook.CookResult;
 import dev.galley.core.json.CanonicalJson;
@@ -82,7 +78,7 @@ public final class JobService {
 
     /** POST /v1/jobs. */
     public Created create(Caller caller, String path, byte[] body, String idempotencyKey) {
-        caller.require(JOBS, CREATE);
+        caller.require(Resource.JOBS, Action.CREATE);
         return idempotent(caller, idempotencyKey, path, body, () -> {
             JsonNode parsed = Json.parseObject(body, false);
             ObjectNode spec = new JobSpecValidator(gpus.current()).validate(parsed);
@@ -103,8 +99,8 @@ public final class JobService {
 
     /** POST /v1/job-recipes/{uuid}/cook. */
     public Created cook(Caller caller, UUID recipeUuid, String path, byte[] body, String idempotencyKey) {
-        caller.require(JOBS, CREATE);
-        caller.require(JOB_RECIPES, READ);
+        caller.require(Resource.JOBS, Action.CREATE);
+        caller.require(Resource.JOB_RECIPES, Action.READ);
         return idempotent(caller, idempotencyKey, path, body, () -> {
             RecipeRow recipe = recipes.cookable(caller, recipeUuid);
             ObjectNode payload = recipes.revealedPayload(recipe);
@@ -216,10 +212,10 @@ public final class JobService {
      * with no active run is CANCELLED at once, otherwise CANCELLING until its runs have stopped.
      */
     public JobRow cancel(Caller caller, UUID jobUuid, String reason) {
-        caller.require(JOBS, UPDATE);
+        caller.require(Resource.JOBS, Action.UPDATE);
         return tx.inTransaction(h -> {
             JobRow job = jobs.lockByUuid(h, jobUuid)
-                    .filter(j -> caller.owns(j.accountUuid()) || caller.canAll(JOBS, UPDATE))
+                    .filter(j -> caller.owns(j.accountUuid()) || caller.canAll(Resource.JOBS, Action.UPDATE))
                     .orElseThrow(() -> ApiException.notFound("job"));
             if (job.status() == JobStatus.CANCELLING) return job; // asked already: cancelling again changes nothing
             if (!job.status().canBeCancelled()) {
@@ -234,14 +230,14 @@ public final class JobService {
 
     /** The caller's account's jobs (jobs.read.all: every account's). */
     public ListSql.Page<JobRow> list(Caller caller, ListQuery q) {
-        UUID account = caller.canAll(JOBS, READ) ? null : caller.accountUuid();
+        UUID account = caller.canAll(Resource.JOBS, Action.READ) ? null : caller.accountUuid();
         return tx.withHandle(h -> jobs.list(h, account, q));
     }
 
     /** A job of the caller's account, or any with jobs.read.all; else it does not exist (404). */
     public JobRow get(Caller caller, UUID uuid) {
         return tx.withHandle(h -> jobs.byUuid(h, uuid))
-                .filter(j -> caller.owns(j.accountUuid()) || caller.canAll(JOBS, READ))
+                .filter(j -> caller.owns(j.accountUuid()) || caller.canAll(Resource.JOBS, Action.READ))
                 .orElseThrow(() -> ApiException.notFound("job"));
     }
 }

@@ -1,11 +1,8 @@
 package dev.galley.server.keys;
 
-import static dev.galley.core.auth.Permission.Action.CREATE;
-import static dev.galley.core.auth.Permission.Action.DELETE;
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Resource.API_KEYS;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
 import dev.galley.server.auth.Caller;
@@ -29,24 +26,24 @@ public final class ApiKeyHandlers {
     }
 
     public void create(Context ctx, Caller caller) {
-        caller.require(API_KEYS, CREATE);
+        caller.require(Resource.API_KEYS, Action.CREATE);
         var minted = keys.create(caller, Json.parseObject(ctx.bodyAsBytes(), false));
         Responses.json(ctx, 201, view(minted.key()).put("secret_key", minted.secretKey()));
     }
 
     public void list(Context ctx, Caller caller) {
-        caller.require(API_KEYS, READ);
+        caller.require(Resource.API_KEYS, Action.READ);
         var q = LIST.parse(ctx.queryParamMap());
         Responses.page(ctx, q, keys.list(caller, q), ApiKeyHandlers::view);
     }
 
     public void get(Context ctx, Caller caller) {
-        caller.require(API_KEYS, READ);
+        caller.require(Resource.API_KEYS, Action.READ);
         Responses.json(ctx, 200, view(keys.get(caller, Responses.pathUuid(ctx, "api key"))));
     }
 
     public void revoke(Context ctx, Caller caller) {
-        caller.require(API_KEYS, DELETE);
+        caller.require(Resource.API_KEYS, Action.DELETE);
         Responses.json(ctx, 200, view(keys.revoke(caller, Responses.pathUuid(ctx, "api key"))));
     }
 

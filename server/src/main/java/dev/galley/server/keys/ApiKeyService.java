@@ -1,13 +1,9 @@
 package dev.galley.server.keys;
 
-import static dev.galley.core.auth.Permission.Action.CREATE;
-import static dev.galley.core.auth.Permission.Action.DELETE;
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Resource.API_KEYS;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.auth.KeyLimits;
 import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.auth.PermissionSet;
 import dev.galley.core.error.ValidationException;
 import dev.galley.core.list.Filter;
@@ -88,7 +84,7 @@ public final class ApiKeyService {
 
         UUID target = account == null ? caller.accountUuid() : account;
         if (!target.equals(caller.accountUuid())) {
-            caller.requireAll(API_KEYS, CREATE);
+            caller.requireAll(Resource.API_KEYS, Action.CREATE);
             if (tx.withHandle(h -> accounts.byUuid(h, target)).isEmpty()) {
                 throw ApiException.badRequest("account_uuid", "does not name an existing account");
             }
@@ -119,7 +115,7 @@ public final class ApiKeyService {
 
     /** The caller's account's keys (api_keys.read.all: every account's); naming another account needs .all. */
     public ListSql.Page<ApiKeyRow> list(Caller caller, ListQuery q) {
-        boolean all = caller.canAll(API_KEYS, READ);
+        boolean all = caller.canAll(Resource.API_KEYS, Action.READ);
         for (String filter : List.of("account_uuid", "account")) {
             var asked = q.filter(filter, Filter.UuidSet.class);
             if (!all && asked.isPresent() && asked.get().values().stream().anyMatch(a -> !caller.owns(a))) {
@@ -130,15 +126,15 @@ public final class ApiKeyService {
     }
 
     public ApiKeyRow get(Caller caller, UUID uuid) {
-        return visible(caller, uuid, READ);
+        return visible(caller, uuid, Action.READ);
     }
 
     /**
-     * DELETE /v1/api-keys/{uuid}: revokes the key and every key below it (spec §8), and evicts them all from the key
+     * Action.DELETE /v1/api-keys/{uuid}: revokes the key and every key below it (spec §8), and evicts them all from the key
      * cache of every replica: here at once, elsewhere through NOTIFY when the revocation commits.
      */
     public ApiKeyRow revoke(Caller caller, UUID uuid) {
-        ApiKeyRow key = visible(caller, uuid, DELETE);
+        ApiKeyRow key = visible(caller, uuid, Action.DELETE);
         Instant now = clock.instant();
         var revoked = tx.inTransaction(h -> {
             List<ApiKeyRow> rows = keys.revokeWithDescendants(h, key.uuid(), now);
@@ -152,7 +148,7 @@ public final class ApiKeyService {
     /** A key of the caller's account, or any with api_keys.{action}.all; else it does not exist (404). */
     private ApiKeyRow visible(Caller caller, UUID uuid, Action action) {
         ApiKeyRow key = tx.withHandle(h -> keys.byUuid(h, uuid)).orElseThrow(() -> ApiException.notFound("api key"));
-        if (!caller.owns(key.accountUuid()) && !caller.canAll(API_KEYS, action)) throw ApiException.notFound("api key");
+        if (!caller.owns(key.accountUuid()) && !caller.canAll(Resource.API_KEYS, action)) throw ApiException.notFound("api key");
         return key;
     }
 }

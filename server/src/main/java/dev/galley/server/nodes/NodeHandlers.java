@@ -1,11 +1,9 @@
 package dev.galley.server.nodes;
 
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Action.UPDATE;
-import static dev.galley.core.auth.Permission.Resource.NODES;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.lifecycle.NodeStatus;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
@@ -42,13 +40,13 @@ public final class NodeHandlers {
     }
 
     public void register(Context ctx, Caller caller) {
-        caller.require(NODES, UPDATE);
+        caller.require(Resource.NODES, Action.UPDATE);
         var registered = nodes.register(caller, NodeRegistration.parse(Json.parseObject(ctx.bodyAsBytes(), false)));
         Responses.json(ctx, registered.created() ? 201 : 200, NodeView.of(registered.node()));
     }
 
     public void heartbeat(Context ctx, Caller caller) {
-        caller.require(NODES, UPDATE);
+        caller.require(Resource.NODES, Action.UPDATE);
         UUID node = nodes.actingAs(caller, uuid(ctx));
         var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), true), Set.of("metadata", "active_run_uuids"));
         JsonNode metadata = f.raw("metadata");
@@ -77,7 +75,7 @@ public final class NodeHandlers {
 
     /** Long-poll: returns at once when runs are ASSIGNED to this node, else waits up to wait_ms for one. */
     public void assignments(Context ctx, Caller caller) throws InterruptedException {
-        caller.require(NODES, UPDATE);
+        caller.require(Resource.NODES, Action.UPDATE);
         UUID node = nodes.actingAs(caller, uuid(ctx));
         WAIT.parse(ctx.queryParamMap());
         long waitMs = 30_000;
@@ -97,19 +95,19 @@ public final class NodeHandlers {
     }
 
     public void list(Context ctx, Caller caller) {
-        caller.require(NODES, READ);
+        caller.require(Resource.NODES, Action.READ);
         var q = LIST.parse(ctx.queryParamMap());
         Responses.page(ctx, q, nodes.list(caller, q), NodeView::of);
     }
 
     public void get(Context ctx, Caller caller) {
-        caller.require(NODES, READ);
+        caller.require(Resource.NODES, Action.READ);
         Responses.json(ctx, 200, NodeView.of(nodes.get(caller, uuid(ctx))));
     }
 
     /** PATCH /v1/nodes/{uuid} with a status of DRAINING (drain the node) or ONLINE (resume it). */
     public void update(Context ctx, Caller caller) {
-        caller.require(NODES, UPDATE);
+        caller.require(Resource.NODES, Action.UPDATE);
         UUID uuid = uuid(ctx);
         var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), false), Set.of("status"));
         String text = f.string("status", true, 1, 20);

@@ -1,9 +1,7 @@
 package dev.galley.server.nodes;
 
-import static dev.galley.core.auth.Permission.Action.UPDATE;
-import static dev.galley.core.auth.Permission.Resource.JOB_RUNS;
-import static dev.galley.core.auth.Permission.Resource.NODES;
-
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.db.Transactions;
 import java.util.Optional;
@@ -35,14 +33,14 @@ public final class NodeKeys {
     public boolean actsForNode(Caller caller, UUID node) {
         Optional<NodeRepository.Binding> binding = tx.withHandle(h -> nodes.binding(h, node));
         if (binding.isEmpty()) return false;
-        return caller.canAll(NODES, UPDATE) || actsFor(caller, binding.get());
+        return caller.canAll(Resource.NODES, Action.UPDATE) || actsFor(caller, binding.get());
     }
 
     /** True when the caller may report on or upload output for run {@code run}; false also when there is no such run. */
     public boolean actsForRun(Caller caller, UUID run) {
         Optional<NodeRepository.Binding> binding = tx.withHandle(h -> nodes.bindingOfRun(h, run));
         if (binding.isEmpty()) return false;
-        return caller.canAll(JOB_RUNS, UPDATE) || actsFor(caller, binding.get());
+        return caller.canAll(Resource.JOB_RUNS, Action.UPDATE) || actsFor(caller, binding.get());
     }
 
     /**
@@ -60,13 +58,13 @@ public final class NodeKeys {
      * bound to a node manages that node only. Binds nothing.
      */
     public boolean manages(Caller caller, UUID node, UUID account) {
-        if (caller.canAll(NODES, UPDATE)) return true;
+        if (caller.canAll(Resource.NODES, Action.UPDATE)) return true;
         return caller.owns(account) && agentNode(caller).map(node::equals).orElse(true);
     }
 
     /** True when the caller is a node agent's key: its node-side view is limited to its own node. */
     public static boolean isAgentKey(Caller caller) {
-        return caller.can(NODES, UPDATE) && !caller.canAll(NODES, UPDATE);
+        return caller.can(Resource.NODES, Action.UPDATE) && !caller.canAll(Resource.NODES, Action.UPDATE);
     }
 
     private boolean actsFor(Caller caller, NodeRepository.Binding binding) {

@@ -1,11 +1,9 @@
 package dev.galley.server.nodes;
 
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Action.UPDATE;
-import static dev.galley.core.auth.Permission.Resource.NODES;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.error.FieldErrors;
 import dev.galley.core.gpu.GpuCatalog;
 import dev.galley.core.gpu.GpuModel;
@@ -80,7 +78,7 @@ public final class NodeService {
      */
     public Registered register(Caller caller, NodeRegistration reg) {
         Instant now = clock.instant();
-        UUID key = caller.canAll(NODES, UPDATE) ? null : caller.keyUuid();
+        UUID key = caller.canAll(Resource.NODES, Action.UPDATE) ? null : caller.keyUuid();
         GpuCatalog catalog = catalogKnowing(reg.gpus());
         Written result;
         try {
@@ -229,7 +227,7 @@ public final class NodeService {
 
     /** The caller's account's nodes (nodes.read.all: every account's), with their GPUs. */
     public ListSql.Page<NodeDetail> list(Caller caller, ListQuery q) {
-        UUID account = caller.canAll(NODES, READ) ? null : caller.accountUuid();
+        UUID account = caller.canAll(Resource.NODES, Action.READ) ? null : caller.accountUuid();
         return tx.withHandle(h -> {
             var page = nodes.list(h, account, q);
             var gpus = nodes.gpus(h, page.data().stream().map(NodeRow::uuid).toList());
@@ -240,7 +238,7 @@ public final class NodeService {
     /** A node of the caller's account, or any with nodes.read.all; else it does not exist (404). */
     public NodeDetail get(Caller caller, UUID uuid) {
         NodeRow n = tx.withHandle(h -> nodes.byUuid(h, uuid))
-                .filter(row -> caller.owns(row.accountUuid()) || caller.canAll(NODES, READ))
+                .filter(row -> caller.owns(row.accountUuid()) || caller.canAll(Resource.NODES, Action.READ))
                 .orElseThrow(() -> ApiException.notFound("node"));
         return detail(n);
     }

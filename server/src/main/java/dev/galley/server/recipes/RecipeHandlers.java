@@ -1,11 +1,7 @@
 package dev.galley.server.recipes;
 
-import static dev.galley.core.auth.Permission.Action.CREATE;
-import static dev.galley.core.auth.Permission.Action.DELETE;
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Action.UPDATE;
-import static dev.galley.core.auth.Permission.Resource.JOB_RECIPES;
-
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
 import dev.galley.server.auth.Caller;
@@ -31,38 +27,38 @@ public final class RecipeHandlers {
     }
 
     public void create(Context ctx, Caller caller) {
-        caller.require(JOB_RECIPES, CREATE);
+        caller.require(Resource.JOB_RECIPES, Action.CREATE);
         var row = recipes.create(caller, Json.parseObject(ctx.bodyAsBytes(), false));
         Responses.json(ctx, 201, RecipeView.of(row, caller.accountUuid()));
     }
 
     public void list(Context ctx, Caller caller) {
-        caller.require(JOB_RECIPES, READ);
+        caller.require(Resource.JOB_RECIPES, Action.READ);
         var q = LIST.parse(ctx.queryParamMap());
         Responses.page(ctx, q, recipes.list(caller, q), r -> RecipeView.of(r, caller.accountUuid()));
     }
 
     public void get(Context ctx, Caller caller) {
-        caller.require(JOB_RECIPES, READ);
+        caller.require(Resource.JOB_RECIPES, Action.READ);
         Responses.json(ctx, 200, RecipeView.of(recipes.visible(caller, uuid(ctx)), caller.accountUuid()));
     }
 
     public void patch(Context ctx, Caller caller) {
-        caller.require(JOB_RECIPES, UPDATE);
-        RecipeRow old = recipes.owned(caller, uuid(ctx), UPDATE);
+        caller.require(Resource.JOB_RECIPES, Action.UPDATE);
+        RecipeRow old = recipes.owned(caller, uuid(ctx), Action.UPDATE);
         var row = recipes.patch(caller, old, Json.parseObject(ctx.bodyAsBytes(), false));
         Responses.json(ctx, 200, RecipeView.of(row, caller.accountUuid()));
     }
 
     public void delete(Context ctx, Caller caller) {
-        caller.require(JOB_RECIPES, DELETE);
+        caller.require(Resource.JOB_RECIPES, Action.DELETE);
         recipes.delete(caller, uuid(ctx));
         ctx.status(204);
     }
 
     public void fork(Context ctx, Caller caller) {
-        caller.require(JOB_RECIPES, CREATE);
-        caller.require(JOB_RECIPES, READ);
+        caller.require(Resource.JOB_RECIPES, Action.CREATE);
+        caller.require(Resource.JOB_RECIPES, Action.READ);
         RecipeRow src = recipes.forkable(caller, uuid(ctx));
         var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), true), Set.of("name"));
         String name = f.has("name") ? f.string("name", true, 1, 200) : null;

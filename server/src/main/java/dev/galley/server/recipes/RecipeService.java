@@ -1,12 +1,9 @@
 package dev.galley.server.recipes;
 
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Action.UPDATE;
-import static dev.galley.core.auth.Permission.Resource.JOB_RECIPES;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.cook.InputSchema;
 import dev.galley.core.cook.RecipePayloadValidator;
 import dev.galley.core.cook.RegistryCredentials;
@@ -75,7 +72,7 @@ public final class RecipeService {
             f.errors().addAll(e.errors());
         }
         f.finish();
-        if (Boolean.TRUE.equals(official)) caller.requireAll(JOB_RECIPES, UPDATE);
+        if (Boolean.TRUE.equals(official)) caller.requireAll(Resource.JOB_RECIPES, Action.UPDATE);
         Instant now = clock.instant();
         var row = new RecipeRow(UUID.randomUUID(), caller.accountUuid(), name, description, visibility, sealed.payload(),
                 sealed.secrets(), schema, quickstart, thumbnail, Boolean.TRUE.equals(official), null, now, now, null, share);
@@ -84,13 +81,13 @@ public final class RecipeService {
     }
 
     public ListSql.Page<RecipeRow> list(Caller caller, ListQuery q) {
-        return tx.withHandle(h -> recipes.list(h, caller.accountUuid(), caller.canAll(JOB_RECIPES, READ), q));
+        return tx.withHandle(h -> recipes.list(h, caller.accountUuid(), caller.canAll(Resource.JOB_RECIPES, Action.READ), q));
     }
 
     /** A recipe the caller may read: its own, a PUBLIC one, or any with job_recipes.read.all; else 404. */
     public RecipeRow visible(Caller caller, UUID uuid) {
         RecipeRow r = tx.withHandle(h -> recipes.byUuid(h, uuid)).orElseThrow(() -> ApiException.notFound("job recipe"));
-        boolean ok = caller.owns(r.accountUuid()) || r.isPublic() || caller.canAll(JOB_RECIPES, READ);
+        boolean ok = caller.owns(r.accountUuid()) || r.isPublic() || caller.canAll(Resource.JOB_RECIPES, Action.READ);
         if (!ok) throw ApiException.notFound("job recipe");
         return r;
     }
@@ -98,7 +95,7 @@ public final class RecipeService {
     /** A recipe the caller may change or delete: its own, or any with job_recipes.{action}.all; 403 for another's PUBLIC one. */
     public RecipeRow owned(Caller caller, UUID uuid, Action action) {
         RecipeRow r = visible(caller, uuid);
-        if (!caller.owns(r.accountUuid()) && !caller.canAll(JOB_RECIPES, action)) {
+        if (!caller.owns(r.accountUuid()) && !caller.canAll(Resource.JOB_RECIPES, action)) {
             throw ApiException.forbidden("only the recipe's owner may " + action.wire() + " it; fork it to make your own copy");
         }
         return r;
@@ -154,7 +151,7 @@ public final class RecipeService {
             f.errors().addAll(e.errors());
         }
         f.finish();
-        if (f.has("is_official") && official != old.official()) caller.requireAll(JOB_RECIPES, UPDATE);
+        if (f.has("is_official") && official != old.official()) caller.requireAll(Resource.JOB_RECIPES, Action.UPDATE);
         if (share != old.shareCredentials() && !caller.owns(old.accountUuid())) {
             // Sharing hands the owner's registry credentials to other accounts: only the owner decides that.
             throw ApiException.forbidden("only the recipe's owner may change share_credentials");

@@ -1,12 +1,10 @@
 package dev.galley.server.runs;
 
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Action.UPDATE;
-import static dev.galley.core.auth.Permission.Resource.JOB_RUNS;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.lifecycle.ReasonCode;
 import dev.galley.core.lifecycle.RunStatus;
 import dev.galley.core.list.FilterKind;
@@ -46,7 +44,7 @@ public final class RunHandlers {
     }
 
     public void list(Context ctx, Caller caller) {
-        caller.require(JOB_RUNS, READ);
+        caller.require(Resource.JOB_RUNS, Action.READ);
         var q = LIST.parse(ctx.queryParamMap());
         Responses.page(ctx, q, runs.list(caller, q), RunView::of);
     }
@@ -87,7 +85,7 @@ public final class RunHandlers {
 
     /** PATCH /v1/job-runs/{uuid}: a node reports progress; only legal transitions are accepted. */
     public void update(Context ctx, Caller caller) {
-        caller.require(JOB_RUNS, UPDATE);
+        caller.require(Resource.JOB_RUNS, Action.UPDATE);
         var uuid = Responses.pathUuid(ctx, "job run");
         var report = report(Json.parseObject(ctx.bodyAsBytes(), false));
         Responses.json(ctx, 200, RunView.of(runs.report(caller, uuid, report)));
@@ -95,7 +93,7 @@ public final class RunHandlers {
 
     /** POST /v1/job-runs/{uuid}/logs: the node appends output (text, at most 256 KiB a call). */
     public void appendLogs(Context ctx, Caller caller) {
-        caller.require(JOB_RUNS, UPDATE);
+        caller.require(Resource.JOB_RUNS, Action.UPDATE);
         var uuid = Responses.pathUuid(ctx, "job run");
         byte[] body = ctx.bodyAsBytes();
         if (body.length > LOG_CHUNK_LIMIT) throw ApiException.payloadTooLarge("a log chunk may be at most 256 KiB; send it in several calls");
@@ -164,7 +162,7 @@ public final class RunHandlers {
     }
 
     private RunRow readable(Context ctx, Caller caller) {
-        caller.require(JOB_RUNS, READ);
+        caller.require(Resource.JOB_RUNS, Action.READ);
         return runs.readable(caller, Responses.pathUuid(ctx, "job run"));
     }
 }

@@ -1,13 +1,12 @@
 package dev.galley.server.runs;
 
-import static dev.galley.core.auth.Permission.Action.READ;
-import static dev.galley.core.auth.Permission.Resource.JOB_RUNS;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.lifecycle.ReasonCode;
 import dev.galley.core.lifecycle.RunStatus;
-import dev.galley.core.logs.LogRetention;
 import dev.galley.core.list.ListQuery;
+import dev.galley.core.logs.LogRetention;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.db.ListSql;
 import dev.galley.server.db.Transactions;
@@ -51,7 +50,7 @@ public final class RunService {
     }
 
     public ListSql.Page<RunRow> list(Caller caller, ListQuery q) {
-        UUID me = caller.canAll(JOB_RUNS, READ) ? null : caller.accountUuid();
+        UUID me = caller.canAll(Resource.JOB_RUNS, Action.READ) ? null : caller.accountUuid();
         // A node agent's key sees, of its account's nodes, only the runs of the node it is bound to.
         var nodeSide = me == null || !NodeKeys.isAgentKey(caller) ? RunRepository.NodeSide.ALL_NODES
                 : nodeKeys.agentNode(caller).map(RunRepository.NodeSide::only).orElse(RunRepository.NodeSide.NONE);
@@ -61,7 +60,7 @@ public final class RunService {
     /** A run of the caller's account's jobs, on one of its nodes (see {@link #seesNodeSide}), or any with .all; else 404. */
     public RunRow readable(Caller caller, UUID uuid) {
         RunRow run = tx.withHandle(h -> runs.byUuid(h, uuid)).orElseThrow(() -> ApiException.notFound("job run"));
-        boolean ok = caller.owns(run.accountUuid()) || caller.canAll(JOB_RUNS, READ)
+        boolean ok = caller.owns(run.accountUuid()) || caller.canAll(Resource.JOB_RUNS, Action.READ)
                 || (caller.owns(run.nodeAccountUuid()) && seesNodeSide(caller, run.nodeUuid()));
         if (!ok) throw ApiException.notFound("job run");
         return run;
