@@ -173,7 +173,8 @@ public final class RecipeService {
      * owner's credentials behind (spec §8).
      */
     public RecipeRow fork(Caller caller, RecipeRow src, String name) {
-        String forkName = name != null ? name : (src.name() + " (fork)").substring(0, Math.min(200, src.name().length() + 7));
+        String fallback = src.name() + " (fork)";
+        String forkName = name != null ? name : fallback.substring(0, Math.min(200, fallback.length())); // names are <= 200
         ObjectNode payload = revealedPayload(src);
         var bound = RegistryCredentials.forFork(payload, inputSchemaOf(src.inputSchema()), caller.owns(src.accountUuid()));
         Sealed sealed = seal(bound.spec());
