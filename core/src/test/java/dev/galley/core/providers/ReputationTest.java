@@ -69,6 +69,16 @@ class ReputationTest {
     }
 
     @Test
+    void the_examples_in_docs_providers_md() {
+        List<Interval> week = List.of(new Interval(daysAgo(7), NOW));
+        assertThat(Reputation.of(List.of(), week, NOW, P)).isEqualTo(66.78);
+        assertThat(Reputation.of(List.of(new RunOutcome(NOW, NODE_FAULT)), week, NOW, P)).isEqualTo(52.75);
+        assertThat(Reputation.of(Collections.nCopies(10, new RunOutcome(NOW, COMPLETED)), week, NOW, P)).isEqualTo(80.04);
+        assertThat(Reputation.of(List.of(new RunOutcome(NOW, NODE_FAULT)), List.of(), NOW, P)).isEqualTo(35.71);
+        assertThat(Reputation.of(List.of(), List.of(new Interval(daysAgo(1_000), NOW)), NOW, P)).isEqualTo(75.12);
+    }
+
+    @Test
     void a_node_that_loses_runs_falls_below_one_that_completes_them() {
         List<Interval> online = List.of(new Interval(daysAgo(14), NOW));
         List<RunOutcome> completes = new ArrayList<>();
