@@ -65,7 +65,9 @@ public record NodeRegistration(String name, String regionCode, String publicHost
             }
         }
         errors.throwIfAny();
-        return new NodeRegistration(name, region, host == null || host.isBlank() ? "127.0.0.1" : host, agent,
+        // agent_version is optional (and may be null) in the API but a NOT NULL column: an agent that does not say
+        // its version is stored as "" rather than failing the insert with a 500.
+        return new NodeRegistration(name, region, host == null || host.isBlank() ? "127.0.0.1" : host, agent == null ? "" : agent,
                 (ObjectNode) hw, cpu, ram, storage, gpus);
     }
 
