@@ -46,6 +46,8 @@ public final class Json {
                     + (loc != null ? " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")" : ""));
         } catch (IOException e) {
             throw ApiException.badRequest("body", "could not be read: " + e.getMessage());
+        } catch (NumberFormatException e) { // not an IOException: a number no BigDecimal holds, e.g. 1e-2147483649
+            throw ApiException.badRequest("body", "has a number out of range: " + e.getMessage());
         }
     }
 

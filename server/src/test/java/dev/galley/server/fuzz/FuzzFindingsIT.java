@@ -53,4 +53,17 @@ class FuzzFindingsIT {
         assertThat(nulled.status()).as(nulled.bodyText()).isEqualTo(201);
         assertThat(nulled.json().get("agent_version").asText()).isEmpty();
     }
+
+    @Test
+    void aNumberWhoseExponentOverflowsIsA400NamingTheBody() {
+        // Jackson's BigDecimal reader throws NumberFormatException (no IOException) for such exponents.
+        for (String number : List.of("1e-2147483649", "-1e2147483649")) {
+            for (String[] endpoint : List.of(new String[]{"POST", "/v1/api-keys"}, new String[]{"POST", "/v1/jobs"},
+                    new String[]{"POST", "/v1/job-recipes"})) {
+                ApiResponse r = tenant.call(endpoint[0], endpoint[1], "{\"name\":\"k\",\"permissions\":" + number + "}");
+                assertThat(r.status()).as("%s %s with %s: %s", endpoint[0], endpoint[1], number, r.bodyText()).isEqualTo(400);
+                assertThat(r.json().at("/error/errors/0/field").asText()).isEqualTo("body");
+            }
+        }
+    }
 }
