@@ -162,6 +162,9 @@ public final class GalleyServer implements AutoCloseable {
                     }
                 }
             }));
+            // What Jetty refuses before any route (not HTTP, headers or URI too large) gets the API's error body too.
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(dev.galley.server.http.HttpLayerErrors.forServer()));
+            cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(dev.galley.server.http.HttpLayerErrors.forServletContext()));
             cfg.routes.before(RequestIds::assign);
             var r = new RouteRegistrar(cfg.routes, authenticator, metrics, config.maxInFlight());
             r.open(HandlerType.GET, "/health", ctx -> {

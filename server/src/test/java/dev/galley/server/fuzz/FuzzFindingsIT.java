@@ -66,4 +66,32 @@ class FuzzFindingsIT {
             }
         }
     }
+
+    /**
+     * Requests Jetty refuses before any route: they were answered with Jetty's HTML page (or an empty body for PUT and
+     * PATCH) and no X-Request-Id.
+     */
+    @Test
+    void requestsTheHttpLayerRefusesGetTheErrorBodyAndARequestId() throws Exception {
+        WireClient wire = new WireClient(TestServer.server().port(), 10_000);
+        String host = "Host: 127.0.0.1\r\n";
+        List<String[]> refused = List.of(
+                new String[]{"400", "POST /v1/jobs HTTP/1.1\r\n" + host + "X-Fuzz: a\u0001b\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"},
+                new String[]{"400", "PATCH /v1/job-recipes/x HTTP/1.1\r\n" + host + "Content-Length: 2\r\nContent-Length: 3\r\nConnection: close\r\n\r\n{}"},
+                new String[]{"400", "PUT /v1/jobs/x/cancel HTTP/1.1\r\n" + host + "Content-Length: -1\r\nConnection: close\r\n\r\n"},
+                new String[]{"400", "POST /v1/nodes/%C3%28/heartbeat HTTP/1.1\r\n" + host + "Content-Length: 0\r\nConnection: close\r\n\r\n"},
+                new String[]{"400", "POST /v1/job-runs/%00/logs HTTP/1.1\r\n" + host + "Content-Length: 0\r\nConnection: close\r\n\r\n"},
+                new String[]{"431", "DELETE /v1/job-recipes/x HTTP/1.1\r\n" + host + "X-Fuzz: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n"},
+                new String[]{"414", "POST /v1/api-keys?x=" + "y".repeat(20_000) + " HTTP/1.1\r\n" + host + "Content-Length: 0\r\nConnection: close\r\n\r\n"});
+        for (String[] r : refused) {
+            WireClient.Response answer = wire.exchange(r[1].getBytes(StandardCharsets.UTF_8));
+            String what = r[1].substring(0, Math.min(60, r[1].indexOf('\r'))) + ": " + answer.bodyText();
+            assertThat(answer.status()).as(what).isEqualTo(Integer.parseInt(r[0]));
+            assertThat(answer.header("X-Request-Id")).as(what).hasValueSatisfying(id -> assertThat(id).startsWith("req_"));
+            JsonNode body = new ObjectMapper().readTree(answer.body());
+            assertThat(body.at("/error/type").asText()).as(what).isEqualTo("invalid_request");
+            assertThat(body.at("/error/message").asText()).as(what).startsWith("the request was refused before reaching the API: ");
+            assertThat(body.at("/error/request_id").asText()).as(what).isEqualTo(answer.header("X-Request-Id").orElseThrow());
+        }
+    }
 }
