@@ -94,4 +94,32 @@ class FuzzFindingsIT {
             assertThat(body.at("/error/request_id").asText()).as(what).isEqualTo(answer.header("X-Request-Id").orElseThrow());
         }
     }
+
+    /**
+     * PostgreSQL's jsonb keeps numbers written out in full. {@code 1e-200} was accepted as a job's min_ram_gb and stored
+     * as 0.000…1 (202 characters), which the server's reader refuses: the job, the tenant's job list and every
+     * scheduling round (for every tenant) failed while it was pending. {@code 1e999999999} in a node's hardware or
+     * heartbeat overflowed the numeric type (500).
+     */
+    @Test
+    void aNumberThatIsLongWrittenOutInFullIsRefusedNotStored() {
+        String job = "{\"title\":\"t\",\"task\":\"PERSISTENT\",\"max_timeout_run_ms\":null,\"min_ram_gb\":%s,"
+                + "\"parameters\":{\"parameters\":{\"image\":\"busybox\"}}}";
+        JsonNode refused = ok(tenant.call("POST", "/v1/jobs", job.formatted("1e-200")), 400);
+        assertThat(refused.at("/error/errors/0/field").asText()).isEqualTo("min_ram_gb");
+        assertThat(refused.at("/error/errors/0/message").asText()).contains("at most 100 characters");
+        JsonNode small = tenant.ok("POST", "/v1/jobs", job.formatted("1e-90"), 201); // 92 characters written out: fine
+        tenant.ok("GET", "/v1/jobs/" + small.get("uuid").asText(), null, 200);
+        tenant.ok("GET", "/v1/jobs", null, 200);
+
+        GalleyClient node = nodeKey();
+        ObjectNode registration = registration("long-numbers-" + TestServer.randomHex(6));
+        ((ObjectNode) registration.at("/hardware/cpus/0")).set("clock_hz", WriteEndpoint.read("1e300"));
+        JsonNode hw = ok(TestServer.call(node, "POST", "/v1/nodes/register", registration.toString()), 400);
+        assertThat(hw.at("/error/errors/0/field").asText()).isEqualTo("hardware.cpus[0].clock_hz");
+        ((ObjectNode) registration.at("/hardware/cpus/0")).remove("clock_hz");
+        String uuid = ok(TestServer.call(node, "POST", "/v1/nodes/register", registration.toString()), 201).get("uuid").asText();
+        JsonNode beat = ok(TestServer.call(node, "POST", "/v1/nodes/" + uuid + "/heartbeat", "{\"metadata\":{\"load\":1e999999999}}"), 400);
+        assertThat(beat.at("/error/errors/0/field").asText()).isEqualTo("metadata.load");
+    }
 }
