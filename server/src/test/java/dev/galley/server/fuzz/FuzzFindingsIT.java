@@ -122,4 +122,17 @@ class FuzzFindingsIT {
         JsonNode beat = ok(TestServer.call(node, "POST", "/v1/nodes/" + uuid + "/heartbeat", "{\"metadata\":{\"load\":1e999999999}}"), 400);
         assertThat(beat.at("/error/errors/0/field").asText()).isEqualTo("metadata.load");
     }
+
+    /** Javalin decodes path parameters with URLDecoder, which threw on escapes Jetty let through ({@code %u0041}, {@code %}). */
+    @Test
+    void aPathWithAnEscapeJavalinCannotDecodeIsA400NotA500() throws Exception {
+        WireClient wire = new WireClient(TestServer.server().port(), 10_000);
+        for (String id : List.of("%u0041", "%", "%zz", "%4")) {
+            byte[] request = ("POST /v1/job-recipes/" + id + "/cook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            WireClient.Response answer = wire.exchange(request);
+            assertThat(answer.status()).as("%s: %s", id, answer.bodyText()).isEqualTo(400);
+            assertThat(new ObjectMapper().readTree(answer.body()).at("/error/type").asText()).isEqualTo("invalid_request");
+        }
+    }
 }
