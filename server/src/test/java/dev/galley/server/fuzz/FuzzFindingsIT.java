@@ -135,4 +135,13 @@ class FuzzFindingsIT {
             assertThat(new ObjectMapper().readTree(answer.body()).at("/error/type").asText()).isEqualTo("invalid_request");
         }
     }
+
+    /** A disk's max_capacity_gb was not checked but shown in the node object: -1 came back, against the OpenAPI document. */
+    @Test
+    void aNegativeDiskCapacityIsRefused() {
+        ObjectNode registration = registration("negative-disk-" + TestServer.randomHex(6));
+        ((ObjectNode) registration.at("/hardware/hard_drives/0")).put("max_capacity_gb", -1);
+        JsonNode refused = ok(TestServer.call(nodeKey(), "POST", "/v1/nodes/register", registration.toString()), 400);
+        assertThat(refused.at("/error/errors/0/field").asText()).isEqualTo("hardware.hard_drives[0].max_capacity_gb");
+    }
 }
