@@ -144,4 +144,21 @@ class FuzzFindingsIT {
         JsonNode refused = ok(TestServer.call(nodeKey(), "POST", "/v1/nodes/register", registration.toString()), 400);
         assertThat(refused.at("/error/errors/0/field").asText()).isEqualTo("hardware.hard_drives[0].max_capacity_gb");
     }
+
+    /**
+     * {@code "required": null} in an input is read as false but was stored as sent, so the recipe (and every fork of
+     * it) showed null where the OpenAPI document promises a boolean. ({@link TestServer#call} checks each answer.)
+     */
+    @Test
+    void anInputWithRequiredNullIsStoredAsNotRequired() {
+        ObjectNode recipe = (ObjectNode) WriteEndpoint.recipe("required-null");
+        ((ObjectNode) recipe.at("/input_schema/0")).putNull("required");
+        JsonNode created = tenant.ok("POST", "/v1/job-recipes", recipe.toString(), 201);
+        assertThat(created.at("/input_schema/0/required").isBoolean()).as(created.toString()).isTrue();
+        assertThat(created.at("/input_schema/0/required").booleanValue()).isFalse();
+        String uuid = created.get("uuid").asText();
+        JsonNode patched = tenant.ok("PATCH", "/v1/job-recipes/" + uuid, "{\"input_schema\":" + recipe.get("input_schema") + "}", 200);
+        assertThat(patched.at("/input_schema/0/required").booleanValue()).isFalse();
+        tenant.ok("POST", "/v1/job-recipes/" + uuid + "/fork", "{}", 201);
+    }
 }
