@@ -28,7 +28,7 @@ final class ResponseOracle {
     }
 
     /** The rules {@code response} breaks, each a short sentence; empty when it is a fine answer. */
-    List<String> problems(FuzzRequest request, int requestBytes, WireClient.Response response) {
+    List<String> problems(FuzzRequest request, WireClient.Response response) {
         List<String> problems = new ArrayList<>();
         int status = response.status();
         if (response.timedOut()) {
@@ -36,7 +36,7 @@ final class ResponseOracle {
             return problems;
         }
         if (status == 0) {
-            if (!(requestBytes > OVERSIZED_BYTES && response.sendFailed())) problems.add("connection closed without an answer (" + response.problem() + ")");
+            if (!(oversized(request) && response.sendFailed())) problems.add("connection closed without an answer (" + response.problem() + ")");
             return problems;
         }
         if (status >= 500) problems.add("answered " + status);
@@ -46,6 +46,11 @@ final class ResponseOracle {
         if (status >= 200 && status < 300) problems.addAll(reachProblems(request, json));
         problems.addAll(contractProblems(request, response));
         return problems;
+    }
+
+    private static boolean oversized(FuzzRequest request) {
+        long headers = request.edits().stream().mapToLong(e -> e.value() == null ? 0 : e.value().length()).sum();
+        return request.body().length + headers > OVERSIZED_BYTES;
     }
 
     private static boolean hasErrorShape(JsonNode json) {
