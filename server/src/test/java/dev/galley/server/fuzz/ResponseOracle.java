@@ -78,9 +78,10 @@ final class ResponseOracle {
     }
 
     /**
-     * Checks the answer against the OpenAPI document, for a target that names a documented operation. Refusals of
-     * the HTTP layer, before any operation (a malformed request: 400, a URI or headers too long: 414, 431), may come
-     * from every operation and are not listed on each; the rules above still hold for them.
+     * Checks the answer against the OpenAPI document, for a target that names a documented operation. Refusals before
+     * any operation (a malformed request: 400; a body over the limit, which every signed request's body is read
+     * against, even a DELETE's: 413; a URI or headers too long: 414, 431) may come from every operation and are not
+     * listed on each; the rules above still hold for them.
      */
     private List<String> contractProblems(FuzzRequest request, WireClient.Response response) {
         if (otherMethod(request)) return List.of(); // routed as another method than the one named: not this operation
@@ -107,7 +108,7 @@ final class ResponseOracle {
                 || request.edits().stream().anyMatch(e -> e.name().equalsIgnoreCase("X-HTTP-Method-Override"));
     }
 
-    private static final Set<Integer> HTTP_LAYER_STATUSES = Set.of(400, 414, 431);
+    private static final Set<Integer> HTTP_LAYER_STATUSES = Set.of(400, 413, 414, 431);
 
     private boolean documents(String operation, int status) {
         String[] methodAndPath = operation.split(" ", 2);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.server.fuzz.FuzzTargets.Kind;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -159,9 +158,5 @@ enum WriteEndpoint {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException(json, e);
         }
-    }
-
-    static List<WriteEndpoint> all() {
-        return List.of(values());
     }
 }

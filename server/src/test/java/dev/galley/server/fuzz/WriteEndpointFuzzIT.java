@@ -64,7 +64,7 @@ class WriteEndpointFuzzIT {
         Map<String, JsonNode> foreignBefore = world.foreignSnapshot();
         Map<String, List<String>> failures = new LinkedHashMap<>();
         Map<String, Integer> failureCounts = new LinkedHashMap<>();
-        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        Map<FuzzCorpus.Family, Map<Integer, Integer>> statuses = new java.util.EnumMap<>(FuzzCorpus.Family.class);
         System.out.printf("fuzz: seed %d, %d cases (-D%s=%d -D%s=%d)%n", corpus.seed(), cases,
                 FuzzCorpus.SEED_PROPERTY, corpus.seed(), FuzzCorpus.CASES_PROPERTY, cases);
         long t0 = System.nanoTime();
@@ -74,7 +74,7 @@ class WriteEndpointFuzzIT {
             if (i % CASES_PER_SCENE == 0) targets = world.newScene();
             FuzzRequest request = corpus.caseAt(i, targets);
             WireClient.Response response = world.send(request);
-            statuses.merge(response.status(), 1, Integer::sum);
+            statuses.computeIfAbsent(request.family(), f -> new java.util.TreeMap<>()).merge(response.status(), 1, Integer::sum);
             for (String problem : oracle.problems(request, response)) {
                 String key = request.endpoint() + ": " + problem.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<uuid>");
                 failureCounts.merge(key, 1, Integer::sum);
@@ -85,7 +85,7 @@ class WriteEndpointFuzzIT {
             }
         }
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
-        System.out.printf("fuzz: seed %d, %d cases in %d ms; statuses %s%n", corpus.seed(), cases, tookMs, statuses);
+        System.out.printf("fuzz: seed %d, %d cases in %d ms; statuses by family %s%n", corpus.seed(), cases, tookMs, statuses);
 
         assertThat(failures).as(() -> report(corpus.seed(), cases, failures, failureCounts)).isEmpty();
         theServerIsStillWell(foreignBefore);
