@@ -151,6 +151,11 @@ public final class GalleyServer implements AutoCloseable {
             cfg.jetty.port = config.httpPort();
             // Assignment long-polls hold a request up to 60 s without I/O; the default 30 s idle timeout would cut them.
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(120_000));
+            // Javalin sets Jetty's LEGACY URI compliance, which lets %u0041 and a bare % through to Javalin's path-parameter
+            // decoding, where they threw (500). Jetty refuses them instead, with a 400 (see HttpLayerErrors).
+            cfg.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.LEGACY.without(
+                    "LEGACY_DECODABLE", org.eclipse.jetty.http.UriCompliance.Violation.UTF16_ENCODINGS,
+                    org.eclipse.jetty.http.UriCompliance.Violation.BAD_PERCENT_ENCODING)));
             // Bodies slower than the minimum data rate are cut off with 408 (spec §8); see RouteRegistrar.
             cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new dev.galley.server.http.MinimumDataRate(
                     config.limits().minRequestDataRate()), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
@@ -162,6 +167,9 @@ public final class GalleyServer implements AutoCloseable {
                     }
                 }
             }));
+            // What Jetty refuses before any route (not HTTP, headers or URI too large) gets the API's error body too.
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(dev.galley.server.http.HttpLayerErrors.forServer()));
+            cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(dev.galley.server.http.HttpLayerErrors.forServletContext()));
             cfg.routes.before(RequestIds::assign);
             var r = new RouteRegistrar(cfg.routes, authenticator, metrics, config.maxInFlight());
             r.open(HandlerType.GET, "/health", ctx -> {
