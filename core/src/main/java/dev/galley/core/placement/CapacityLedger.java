@@ -125,8 +125,7 @@ final class CapacityLedger {
         TreeSet<Integer> old = groups.get(shapeOf[position]);
         old.remove(position);
         if (old.isEmpty()) groups.remove(shapeOf[position]);
-        free[position] = free[position].minus(new HeldResources(req.cpuCount(), req.minRamGb(), req.minStorageGb(),
-                new HashSet<>(gpuDeviceIndexes)));
+        free[position] = free[position].take(req, gpuDeviceIndexes);
         group(position);
     }
 }
