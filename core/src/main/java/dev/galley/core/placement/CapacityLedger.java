@@ -43,7 +43,7 @@ final class CapacityLedger {
         keys = new NodeCapacity[n + 1];
         byCpuOnlyFit = new TreeSet<>((a, b) -> compareCpuOnlyFit(keys[a], keys[b]));
         var seen = new HashSet<UUID>(n * 2);
-        var sharedStrings = new HashMap<String, String>();
+        var sharedStrings = new NodeCapacity.SharedStrings();
         for (int i = 0; i < n; i++) {
             NodeSnapshot node = nodes.get(i);
             if (!seen.add(node.uuid())) throw new IllegalArgumentException("node " + node.uuid() + " appears twice");

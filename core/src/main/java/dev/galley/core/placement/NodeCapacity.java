@@ -53,7 +53,7 @@ public final class NodeCapacity {
 
     /** Everything the node has, as if no run held anything: "could it ever fit here?" */
     public static NodeCapacity whenEmpty(NodeSnapshot node) {
-        return whenEmpty(node, new HashMap<>());
+        return whenEmpty(node, new SharedStrings());
     }
 
     /**
@@ -61,7 +61,7 @@ public final class NodeCapacity {
      * across the nodes of a round: thousands of nodes then point at a handful of strings that stay in the
      * CPU cache, and comparing them is cheap — this is the inner loop of placement.
      */
-    static NodeCapacity whenEmpty(NodeSnapshot node, Map<String, String> sharedStrings) {
+    static NodeCapacity whenEmpty(NodeSnapshot node, SharedStrings sharedStrings) {
         List<GpuDevice> sorted = new ArrayList<>(node.gpus());
         sorted.sort(Comparator.comparingDouble(GpuDevice::vramGb).thenComparingInt(GpuDevice::index));
         int n = sorted.size();
@@ -71,13 +71,35 @@ public final class NodeCapacity {
             gpus.deviceIndex[i] = d.index();
             gpus.vramGb[i] = d.vramGb();
             gpus.registryUuid[i] = d.registryUuid();
-            gpus.normalizedName[i] = sharedStrings.computeIfAbsent(GpuModel.normalize(d.name()), k -> k);
+            gpus.normalizedName[i] = sharedStrings.gpuName(d.name());
         }
         boolean[] free = new boolean[n];
         java.util.Arrays.fill(free, true);
-        String region = node.regionCode() == null ? null : sharedStrings.computeIfAbsent(node.regionCode(), k -> k);
+        String region = sharedStrings.region(node.regionCode());
         return new NodeCapacity(node.uuid(), region, node.status(), node.cpuCores(), node.ramGb(),
                 node.storageGb(), gpus, free);
+    }
+
+    /**
+     * One String instance per distinct region and normalized GPU name across the nodes of a round, and each
+     * reported GPU name normalized once (thousands of nodes report a handful of names).
+     */
+    static final class SharedStrings {
+        private final Map<String, String> canonical = new HashMap<>();
+        private final Map<String, String> normalizedGpuNames = new HashMap<>();
+
+        String region(String code) {
+            return code == null ? null : canonical.computeIfAbsent(code, k -> k);
+        }
+
+        String gpuName(String reported) {
+            String name = normalizedGpuNames.get(reported);
+            if (name == null) {
+                name = canonical.computeIfAbsent(GpuModel.normalize(reported), k -> k);
+                normalizedGpuNames.put(reported, name);
+            }
+            return name;
+        }
     }
 
     /** What is free once {@code held} is taken away; never below zero, held GPUs the node lacks are ignored. */

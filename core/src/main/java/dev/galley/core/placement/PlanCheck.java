@@ -62,7 +62,7 @@ public final class PlanCheck {
      */
     public Result check(List<NodeSnapshot> fresh, List<PlannedJob> jobs) {
         Map<UUID, NodeCapacity> free = new HashMap<>(fresh.size() * 2);
-        Map<String, String> sharedStrings = new HashMap<>();
+        var sharedStrings = new NodeCapacity.SharedStrings();
         for (NodeSnapshot node : fresh)
             if (free.put(node.uuid(), NodeCapacity.whenEmpty(node, sharedStrings).minus(node.held())) != null)
                 throw new IllegalArgumentException("node " + node.uuid() + " appears twice");
