@@ -120,7 +120,7 @@ public final class GalleyServer implements AutoCloseable {
 
         var runs = new RunRepository();
         var nodes = new NodeRepository();
-        var reconciler = new JobReconciler(runs);
+        var reconciler = new JobReconciler(runs, new dev.galley.server.runs.JobStatusRepository());
         var signals = new Signals(jdbcUrl, config.databaseUser().orElse(null), config.databasePassword().orElse(null));
         var keyCache = new dev.galley.server.auth.ApiKeyCache();
         signals.onKeyChanged(keyCache::invalidate);
@@ -216,7 +216,9 @@ public final class GalleyServer implements AutoCloseable {
                 logLoopFailure("housekeeping", e);
             }
         }, 60, 60, TimeUnit.SECONDS);
-        var scheduler = new SchedulingLoop(jdbi, new SnapshotLoader(runs), new PlanApplier(jdbi, runs, reconciler, signals),
+        var placement = new dev.galley.server.scheduler.PlacementRepository();
+        var snapshots = new SnapshotLoader(placement, runs);
+        var scheduler = new SchedulingLoop(jdbi, snapshots, new PlanApplier(jdbi, placement, snapshots, runs, reconciler, signals),
                 gpuCatalog, signals, metrics, clock, waitReasons, config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
         return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, signals));

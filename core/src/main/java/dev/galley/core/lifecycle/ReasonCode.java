@@ -18,5 +18,18 @@ public enum ReasonCode {
     NODE_LOST,
     CANCELLED_BY_USER,
     /** A node index failed after using up the retries it was allowed. */
-    RETRIES_EXHAUSTED
+    RETRIES_EXHAUSTED;
+
+    /**
+     * The code stored as {@code code}; null for none, and for a code this version does not know (a newer replica
+     * wrote it): readers treat it as an ordinary failure or wait, and the next writer replaces it.
+     */
+    public static ReasonCode fromStored(String code) {
+        if (code == null) return null;
+        try {
+            return valueOf(code);
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
+    }
 }

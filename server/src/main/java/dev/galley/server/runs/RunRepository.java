@@ -73,6 +73,16 @@ public final class RunRepository {
                 .bind("job", job).map(RunRepository::map).list();
     }
 
+    /** Every run of each of {@code jobs}, by job, each job's in node index and attempt order (one query for many jobs). */
+    public java.util.Map<UUID, List<RunRow>> ofJobs(Handle h, java.util.Collection<UUID> jobs) {
+        var byJob = new java.util.HashMap<UUID, List<RunRow>>();
+        if (jobs.isEmpty()) return byJob;
+        h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE job_uuid = ANY(:jobs) ORDER BY job_uuid, node_index, attempt")
+                .bind("jobs", jobs.toArray(UUID[]::new)).map(RunRepository::map)
+                .forEach(r -> byJob.computeIfAbsent(r.jobUuid(), k -> new java.util.ArrayList<>()).add(r));
+        return byJob;
+    }
+
     /** Runs waiting for this node to pick them up (ASSIGNED: at-least-once until the node says PREPARING). */
     public List<RunRow> assignedTo(Handle h, UUID node) {
         return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE node_uuid = :node AND is_active AND status = 'ASSIGNED' ORDER BY created_at")
@@ -118,6 +128,24 @@ public final class RunRepository {
 
     public List<UUID> dueRunDeadlines(Handle h, long nowMs, int limit) {
         return h.createQuery("SELECT uuid FROM job_runs WHERE status = 'RUNNING' AND run_deadline_ms IS NOT NULL AND run_deadline_ms <= :now ORDER BY run_deadline_ms LIMIT :limit")
+                .bind("now", nowMs).bind("limit", limit).mapTo(UUID.class).list();
+    }
+
+    /**
+     * Runs past {@code deadline} ({@link dev.galley.core.lifecycle.Deadline#START} or {@code RUN}) while still in a
+     * status it applies to, soonest first. The statuses are written into the SQL as literals, from the core rule:
+     * only then can PostgreSQL use the partial index on that deadline for every execution.
+     */
+    public List<UUID> pastDeadline(Handle h, dev.galley.core.lifecycle.Deadline deadline, long nowMs, int limit) {
+        String column = switch (deadline) {
+            case START -> "start_deadline_ms";
+            case RUN -> "run_deadline_ms";
+            case ASSIGN, HEARTBEAT -> throw new IllegalArgumentException(deadline + " is not a deadline of a run row");
+        };
+        String statuses = deadline.runStatuses().stream().map(s -> "'" + s.name() + "'")
+                .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+        return h.createQuery("SELECT uuid FROM job_runs WHERE status IN " + statuses + " AND " + column + " <= :now"
+                        + " ORDER BY " + column + " LIMIT :limit")
                 .bind("now", nowMs).bind("limit", limit).mapTo(UUID.class).list();
     }
 
