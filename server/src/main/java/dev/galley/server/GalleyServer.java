@@ -45,6 +45,7 @@ import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.recipes.RecipeRepository;
 import dev.galley.server.recipes.RecipeService;
 import dev.galley.server.runs.JobReconciler;
+import dev.galley.server.runs.JobStatusRepository;
 import dev.galley.server.runs.LogFollowers;
 import dev.galley.server.runs.RunHandlers;
 import dev.galley.server.runs.RunRepository;
@@ -137,7 +138,7 @@ public final class GalleyServer implements AutoCloseable {
 
         config.bootstrapKey().ifPresent(k -> Bootstrap.ensureOperatorKey(tx, k, box, accounts, keys));
 
-        var reconciler = new JobReconciler(runs);
+        var reconciler = new JobReconciler(runs, new JobStatusRepository());
         var signals = new Signals(jdbcUrl, config.databaseUser().orElse(null), config.databasePassword().orElse(null));
         var keyCache = new ApiKeyCache();
         signals.onKeyChanged(keyCache::invalidate);
@@ -169,6 +170,11 @@ public final class GalleyServer implements AutoCloseable {
             cfg.jetty.port = config.httpPort();
             // Assignment long-polls hold a request up to 60 s without I/O; the default 30 s idle timeout would cut them.
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(120_000));
+            // Javalin sets Jetty's LEGACY URI compliance, which lets %u0041 and a bare % through to Javalin's path-parameter
+            // decoding, where they threw (500). Jetty refuses them instead, with a 400 (see HttpLayerErrors).
+            cfg.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.LEGACY.without(
+                    "LEGACY_DECODABLE", org.eclipse.jetty.http.UriCompliance.Violation.UTF16_ENCODINGS,
+                    org.eclipse.jetty.http.UriCompliance.Violation.BAD_PERCENT_ENCODING)));
             // Bodies slower than the minimum data rate are cut off with 408 (spec §8); see RouteRegistrar.
             cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new dev.galley.server.http.MinimumDataRate(
                     config.limits().minRequestDataRate()), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
@@ -180,6 +186,9 @@ public final class GalleyServer implements AutoCloseable {
                     }
                 }
             }));
+            // What Jetty refuses before any route (not HTTP, headers or URI too large) gets the API's error body too.
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(dev.galley.server.http.HttpLayerErrors.forServer()));
+            cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(dev.galley.server.http.HttpLayerErrors.forServletContext()));
             cfg.routes.before(RequestIds::assign);
             var r = new RouteRegistrar(cfg.routes, authenticator, metrics, config.maxInFlight());
             r.open(HandlerType.GET, "/health", ctx -> {
@@ -225,7 +234,9 @@ public final class GalleyServer implements AutoCloseable {
                 logLoopFailure("housekeeping", e);
             }
         }, 60, 60, TimeUnit.SECONDS);
-        var scheduler = new SchedulingLoop(jdbi, new SnapshotLoader(runs), new PlanApplier(jdbi, runs, reconciler, signals),
+        var placement = new dev.galley.server.scheduler.PlacementRepository();
+        var snapshots = new SnapshotLoader(placement, runs);
+        var scheduler = new SchedulingLoop(jdbi, snapshots, new PlanApplier(jdbi, placement, snapshots, runs, reconciler, signals),
                 gpuCatalog, signals, metrics, clock, waitReasons, config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
         return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, signals));

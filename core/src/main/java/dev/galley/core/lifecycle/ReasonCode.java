@@ -20,11 +20,14 @@ public enum ReasonCode {
     /** A node index failed after using up the retries it was allowed. */
     RETRIES_EXHAUSTED;
 
-    /** The code called {@code name}; null for null and for a name this release does not know (a newer one wrote it). */
-    public static ReasonCode parse(String name) {
-        if (name == null) return null;
+    /**
+     * The code stored as {@code code}; null for none, and for a code this version does not know (a newer replica
+     * wrote it): readers treat it as an ordinary failure or wait, and the next writer replaces it.
+     */
+    public static ReasonCode fromStored(String code) {
+        if (code == null) return null;
         try {
-            return valueOf(name);
+            return valueOf(code);
         } catch (IllegalArgumentException unknown) {
             return null;
         }

@@ -40,7 +40,7 @@ public final class Database implements AutoCloseable {
         jdbi.registerColumnMapper(JsonNode.class, (rs, column, ctx) -> json(rs.getString(column)));
         jdbi.registerColumnMapper(ObjectNode.class, (rs, column, ctx) -> (ObjectNode) json(rs.getString(column)));
         // A reason code written by a newer release is unknown here: it reads as none, the row stays readable.
-        jdbi.registerColumnMapper(ReasonCode.class, (rs, column, ctx) -> ReasonCode.parse(rs.getString(column)));
+        jdbi.registerColumnMapper(ReasonCode.class, (rs, column, ctx) -> ReasonCode.fromStored(rs.getString(column)));
         // JSON binds as its text; statements cast it (CAST(:payload AS jsonb)).
         jdbi.registerArgument(new AbstractArgumentFactory<JsonNode>(Types.VARCHAR) {
             @Override

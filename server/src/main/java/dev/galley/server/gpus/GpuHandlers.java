@@ -52,6 +52,9 @@ public final class GpuHandlers {
                 .put("vram_gb", g.model().vramGb());
         var aliases = o.putArray("aliases");
         g.model().aliases().forEach(aliases::add);
+        // A decimal string (numeric(6,2): "1.81"), exact like the rewards it scales (spec §10); null: nobody rated it.
+        var multiplier = g.model().rewardMultiplier();
+        o.put("reward_multiplier", multiplier == null ? null : multiplier.toPlainString());
         o.put("total_count", g.totalCount()).put("available_count", g.availableCount());
         return o;
     }

@@ -48,6 +48,9 @@ public final class RouteRegistrar {
         this.authenticator = authenticator;
         this.metrics = metrics;
         this.inFlight = new java.util.concurrent.Semaphore(maxInFlight);
+        io.micrometer.core.instrument.Gauge.builder("galley_http_requests_in_flight", inFlight, s -> maxInFlight - s.availablePermits())
+                .description("signed requests holding an admission slot now (long-polls and log follows are not counted)")
+                .register(metrics.registry());
     }
 
     public void get(String path, SignedHandler h) { signed(HandlerType.GET, path, h); }

@@ -217,8 +217,14 @@ public final class RecipeService {
         }
     }
 
+    /** The schema as sent, but a null {@code required} (read as false) is stored as false: recipes show a boolean there. */
     private static JsonNode normalisedSchema(JsonNode raw) {
-        return raw == null || raw.isNull() ? Json.array() : raw.deepCopy();
+        if (raw == null || raw.isNull()) return Json.array();
+        JsonNode schema = raw.deepCopy();
+        for (JsonNode item : schema) {
+            if (item instanceof ObjectNode o && o.has("required") && o.get("required").isNull()) o.put("required", false);
+        }
+        return schema;
     }
 
     private static String visibility(JsonFields f, String def) {

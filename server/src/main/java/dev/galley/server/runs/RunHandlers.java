@@ -115,7 +115,7 @@ public final class RunHandlers {
         }
         String reason = f.string("status_reason", false, 0, 4000);
         String codeText = f.string("status_reason_code", false, 1, 40);
-        ReasonCode code = ReasonCode.parse(codeText);
+        ReasonCode code = ReasonCode.fromStored(codeText);
         if (codeText != null && code == null) f.errors().add("status_reason_code", "is not a known reason code");
         Integer exitCode = exitCode(f);
         JsonNode rawSize = f.raw("image_size_bytes");

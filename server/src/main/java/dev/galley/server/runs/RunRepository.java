@@ -1,16 +1,24 @@
 package dev.galley.server.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.core.lifecycle.Deadline;
 import dev.galley.core.lifecycle.ReasonCode;
 import dev.galley.core.lifecycle.RunStatus;
 import dev.galley.core.list.ListQuery;
+import dev.galley.core.placement.HeldResources;
 import dev.galley.server.db.ListSql;
 import dev.galley.server.http.Json;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
@@ -42,7 +50,7 @@ public final class RunRepository {
             uuid[i] = r.uuid(); job[i] = r.jobUuid(); account[i] = r.accountUuid(); node[i] = r.nodeUuid();
             nodeAccount[i] = r.nodeAccountUuid(); idx[i] = r.nodeIndex(); attempt[i] = r.attempt(); cpu[i] = r.cpuCount();
             ram[i] = r.ramGb(); storage[i] = r.storageGb(); deadline[i] = r.startDeadlineMs();
-            gpus[i] = r.gpuDevices().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
+            gpus[i] = r.gpuDevices().stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
         }
         h.createUpdate("""
                 INSERT INTO job_runs (uuid, job_uuid, account_uuid, node_uuid, node_account_uuid, node_index, attempt, status,
@@ -72,6 +80,16 @@ public final class RunRepository {
     public List<RunRow> ofJob(Handle h, UUID job) {
         return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE job_uuid = :job ORDER BY node_index, attempt")
                 .bind("job", job).map(ROW).list();
+    }
+
+    /** Every run of each of {@code jobs}, by job, each job's in node index and attempt order (one query for many jobs). */
+    public Map<UUID, List<RunRow>> ofJobs(Handle h, Collection<UUID> jobs) {
+        var byJob = new HashMap<UUID, List<RunRow>>();
+        if (jobs.isEmpty()) return byJob;
+        h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE job_uuid = ANY(:jobs) ORDER BY job_uuid, node_index, attempt")
+                .bind("jobs", jobs.toArray(UUID[]::new)).map(ROW)
+                .forEach(r -> byJob.computeIfAbsent(r.jobUuid(), k -> new ArrayList<>()).add(r));
+        return byJob;
     }
 
     /** Runs waiting for this node to pick them up (ASSIGNED: at-least-once until the node says PREPARING). */
@@ -111,23 +129,31 @@ public final class RunRepository {
                 .bind("node", node).map(ROW).list();
     }
 
-    public List<UUID> dueStartDeadlines(Handle h, long nowMs, int limit) {
-        return h.createQuery("SELECT uuid FROM job_runs WHERE status IN (:assigned, :preparing) AND start_deadline_ms <= :now ORDER BY start_deadline_ms LIMIT :limit")
-                .bind("assigned", RunStatus.ASSIGNED).bind("preparing", RunStatus.PREPARING).bind("now", nowMs).bind("limit", limit).mapTo(UUID.class).list();
-    }
-
-    public List<UUID> dueRunDeadlines(Handle h, long nowMs, int limit) {
-        return h.createQuery("SELECT uuid FROM job_runs WHERE status = :running AND run_deadline_ms IS NOT NULL AND run_deadline_ms <= :now ORDER BY run_deadline_ms LIMIT :limit")
-                .bind("running", RunStatus.RUNNING).bind("now", nowMs).bind("limit", limit).mapTo(UUID.class).list();
+    /**
+     * Runs past {@code deadline} ({@link Deadline#START} or {@code RUN}) while still in a
+     * status it applies to, soonest first. The statuses are written into the SQL as literals, from the core rule:
+     * only then can PostgreSQL use the partial index on that deadline for every execution.
+     */
+    public List<UUID> pastDeadline(Handle h, Deadline deadline, long nowMs, int limit) {
+        String column = switch (deadline) {
+            case START -> "start_deadline_ms";
+            case RUN -> "run_deadline_ms";
+            case ASSIGN, HEARTBEAT -> throw new IllegalArgumentException(deadline + " is not a deadline of a run row");
+        };
+        String statuses = deadline.runStatuses().stream().map(s -> "'" + s.name() + "'")
+                .collect(Collectors.joining(", ", "(", ")"));
+        return h.createQuery("SELECT uuid FROM job_runs WHERE status IN " + statuses + " AND " + column + " <= :now"
+                        + " ORDER BY " + column + " LIMIT :limit")
+                .bind("now", nowMs).bind("limit", limit).mapTo(UUID.class).list();
     }
 
     /**
      * What active runs hold per node (CPU, RAM, storage, GPU device indexes), aggregated in the database: a busy
      * node may hold many runs, callers need one entry per node. {@code nodesOrNull} null means every node.
      */
-    public java.util.Map<UUID, dev.galley.core.placement.HeldResources> heldByNode(Handle h, UUID[] nodesOrNull) {
+    public Map<UUID, HeldResources> heldByNode(Handle h, UUID[] nodesOrNull) {
         String only = nodesOrNull == null ? "" : " AND r.node_uuid = ANY(:ids)";
-        var held = new java.util.HashMap<UUID, dev.galley.core.placement.HeldResources>();
+        var held = new HashMap<UUID, HeldResources>();
         var q = h.createQuery("""
                 SELECT node_uuid, sum(cpu_count), sum(ram_gb), sum(storage_gb),
                        COALESCE(array_agg(d) FILTER (WHERE d IS NOT NULL), '{}')
@@ -138,14 +164,14 @@ public final class RunRepository {
                 ) x
                 GROUP BY node_uuid""");
         if (nodesOrNull != null) q.bind("ids", nodesOrNull);
-        q.map((rs, c) -> held.put(rs.getObject(1, UUID.class), new dev.galley.core.placement.HeldResources(rs.getInt(2),
-                rs.getDouble(3), rs.getDouble(4), new java.util.HashSet<>(Arrays.asList((Integer[]) rs.getArray(5).getArray())))))
+        q.map((rs, c) -> held.put(rs.getObject(1, UUID.class), new HeldResources(rs.getInt(2),
+                rs.getDouble(3), rs.getDouble(4), new HashSet<>(Arrays.asList((Integer[]) rs.getArray(5).getArray())))))
                 .list();
         return held;
     }
 
     /** Which of {@code runs} are on {@code node} and finished: the node still runs them and must stop them. */
-    public List<RunRow> finishedOn(Handle h, UUID node, java.util.Collection<UUID> runs) {
+    public List<RunRow> finishedOn(Handle h, UUID node, Collection<UUID> runs) {
         if (runs.isEmpty()) return List.of();
         return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE uuid = ANY(:ids) AND node_uuid = :node AND NOT is_active")
                 .bind("ids", runs.toArray(UUID[]::new)).bind("node", node).map(ROW).list();
