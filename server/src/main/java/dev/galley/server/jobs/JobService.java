@@ -18,6 +18,7 @@ import dev.galley.server.auth.Authenticator;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.auth.NonceRepository;
 import dev.galley.server.crypto.SecretCodec;
+import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.db.ListSql;
 import dev.galley.server.db.Transactions;
 import dev.galley.server.gpus.GpuCatalogCache;
@@ -146,6 +147,10 @@ public final class JobService {
             case JobGroupCommit.Outcome.NonceReused r -> throw Authenticator.reusedNonce(entry.caller().pendingNonce());
             case JobGroupCommit.Outcome.KeyTaken t -> tx.withHandle(h -> replay(h, entry.caller(), entry.idempotencyKey(),
                     entry.requestHash())).orElseGet(() -> writeAlone(entry)); // it expired meanwhile
+            // A lost connection may have lost the answer to a COMMIT that happened: retrying here would find this
+            // request's own nonce stored and answer 401. A 503 instead lets the client retry with a new nonce and the
+            // same Idempotency-Key, which replays the job if it was written.
+            case JobGroupCommit.Outcome.RetryAlone r when DatabaseOutage.isCause(r.cause()) -> throw r.cause();
             case JobGroupCommit.Outcome.RetryAlone r -> writeAlone(entry);
         };
     }
