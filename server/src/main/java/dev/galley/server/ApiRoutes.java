@@ -1,4 +1,4 @@
-package dev.galley.server.http;
+package dev.galley.server;
 
 import dev.galley.server.accounts.AccountHandlers;
 import dev.galley.server.gpus.GpuHandlers;
