@@ -18,5 +18,7 @@ public enum ReasonCode {
     NODE_LOST,
     CANCELLED_BY_USER,
     /** A node index failed after using up the retries it was allowed. */
-    RETRIES_EXHAUSTED
+    RETRIES_EXHAUSTED,
+    /** GALLEY_BILLING=enforce: the account has no credit; its job waits, or was stopped at a metering cut (spec §9). */
+    INSUFFICIENT_CREDIT
 }
