@@ -4,6 +4,7 @@ import dev.galley.server.accounts.AccountHandlers;
 import dev.galley.server.accounts.AccountRepository;
 import dev.galley.server.auth.Authenticator;
 import dev.galley.server.auth.NonceRepository;
+import dev.galley.server.billing.Billing;
 import dev.galley.server.config.ServerConfig;
 import dev.galley.server.crypto.MasterKeys;
 import dev.galley.server.crypto.SecretBox;
@@ -68,14 +69,16 @@ public final class GalleyServer implements AutoCloseable {
     private final Javalin app;
     private final ScheduledExecutorService housekeeping;
     private final List<AutoCloseable> loops;
+    private final dev.galley.server.billing.BillingService billing;
 
     private GalleyServer(EmbeddedPostgresLauncher embedded, Database database, Javalin app, ScheduledExecutorService housekeeping,
-                         List<AutoCloseable> loops) {
+                         List<AutoCloseable> loops, dev.galley.server.billing.BillingService billing) {
         this.embedded = embedded;
         this.database = database;
         this.app = app;
         this.housekeeping = housekeeping;
         this.loops = loops;
+        this.billing = billing;
     }
 
     public static GalleyServer start(ServerConfig config) {
@@ -117,6 +120,7 @@ public final class GalleyServer implements AutoCloseable {
         var gpuCatalog = new GpuCatalogCache(jdbi, gpuRepo);
 
         config.bootstrapKey().ifPresent(k -> Bootstrap.ensureOperatorKey(jdbi, k, box, accounts, keys));
+        var bill = Billing.wire(jdbi, config.billing(), gpuCatalog, idempotency, clock);
 
         var runs = new RunRepository();
         var nodes = new NodeRepository();
@@ -141,6 +145,7 @@ public final class GalleyServer implements AutoCloseable {
         var gpuHandlers = new GpuHandlers(jdbi, gpuRepo);
         var recipeHandlers = new RecipeHandlers(jdbi, recipes, secrets, gpuCatalog, clock);
         var jobHandlers = new JobHandlers(jdbi, jobs, jobService);
+        var billingService = bill.service(Duration.ofMillis(config.nodeTtlMs()));
         byte[] openapi = resource("/openapi/galley-v1.yaml");
 
         Javalin app = Javalin.create(cfg -> {
@@ -170,7 +175,8 @@ public final class GalleyServer implements AutoCloseable {
             });
             r.open(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             r.open(HandlerType.GET, "/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
-            ApiRoutes.register(r, accountHandlers, keyHandlers, gpuHandlers, recipeHandlers, jobHandlers, runHandlers, nodeHandlers);
+            ApiRoutes.register(r, accountHandlers, keyHandlers, gpuHandlers, recipeHandlers, jobHandlers, runHandlers, nodeHandlers,
+                    bill.prices(), bill.usage(), bill.ledger());
             cfg.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.write(ctx, e));
             // Unmatched paths: Javalin's plain-text 404 becomes our error shape. Our own 404s are already JSON.
             cfg.routes.error(404, ctx -> {
@@ -211,7 +217,8 @@ public final class GalleyServer implements AutoCloseable {
         var scheduler = new SchedulingLoop(jdbi, new SnapshotLoader(runs), new PlanApplier(jdbi, runs, reconciler, signals),
                 gpuCatalog, signals, metrics, clock, waitReasons, config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
-        return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, signals));
+        var closer = bill.closer(reconciler, Duration.ofMillis(config.nodeTtlMs()), metrics).start();
+        return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, closer, signals), billingService);
     }
 
     /** A housekeeping failure; while the database is away that is expected, and the pool has said so once already. */
@@ -231,6 +238,11 @@ public final class GalleyServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Billing's one-call answers (a job's price and cost, balances, credit checks) for the request paths. */
+    public dev.galley.server.billing.BillingService billing() {
+        return billing;
     }
 
     @Override

@@ -18,6 +18,7 @@ public record PlatformFee(BigDecimal rate) {
             throw new IllegalArgumentException("the platform fee must be a decimal from 0 to 1 with at most 6 fraction digits, got "
                     + rate.toPlainString());
         }
+        rate = Money.round(rate); // one scale, so that equal fees are equal records
     }
 
     /** Parses e.g. {@code "0.10"}. @throws IllegalArgumentException naming the rule */

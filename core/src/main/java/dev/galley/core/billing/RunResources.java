@@ -26,6 +26,11 @@ public record RunResources(List<UUID> gpuModels, int cpuCount, BigDecimal ramGb,
         return new RunResources(Collections.nCopies(gpuCount, gpuModel), cpuCount, ramGb, storageGb);
     }
 
+    /** What one run of a job with these requirements holds (GPUs of the wanted model, or of any model). */
+    public static RunResources of(dev.galley.core.placement.RunRequirements r) {
+        return of(r.gpuCount(), r.gpuModel().registryUuid(), r.cpuCount(), quantity(r.minRamGb()), quantity(r.minStorageGb()));
+    }
+
     /**
      * A job spec's or run's quantity as a decimal: {@code min_ram_gb} may be fractional and is stored as a double;
      * its shortest decimal form is the number the user wrote ({@code 0.1}, not {@code 0.1000000000000000055…}).

@@ -204,7 +204,7 @@ public final class JobService {
     private final java.util.concurrent.ConcurrentHashMap<UUID, Long> recipeTouches = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Same key + same method/path/body = same request; the body compares in canonical JSON form when it is JSON. */
-    static String requestHash(String path, byte[] body) {
+    public static String requestHash(String path, byte[] body) {
         String canonical;
         try {
             canonical = body.length == 0 ? "" : CanonicalJson.canonicalize(body);

@@ -30,7 +30,7 @@ public final class JobReconciler {
         var job = h.createQuery("""
                 SELECT status, node_count, cancel_requested, assign_timed_out, status_reason, status_reason_code,
                        (spec->>'max_retry_count')::int AS max_retry, (spec->>'max_timeout_assign_ms')::bigint AS assign_ms,
-                       started_at, wants_placement
+                       started_at, wants_placement, cancel_reason_code, cancel_reason
                 FROM jobs WHERE uuid = :uuid FOR UPDATE""")
                 .bind("uuid", jobUuid).mapToMap().findOne().orElse(null);
         if (job == null) return null;
@@ -56,6 +56,11 @@ public final class JobReconciler {
         if (v.status() == JobStatus.PENDING && status.equals("PENDING") && wasWaiting && job.get("status_reason_code") != null) {
             reason = (String) job.get("status_reason");
             code = (String) job.get("status_reason_code");
+        }
+        // A cancel by the platform (INSUFFICIENT_CREDIT) keeps its own code and reason, not "cancelled by user".
+        if (v.reasonCode() == ReasonCode.CANCELLED_BY_USER && job.get("cancel_reason_code") != null) {
+            code = (String) job.get("cancel_reason_code");
+            reason = (String) job.get("cancel_reason");
         }
         boolean anyRunning = jobRuns.stream().anyMatch(r -> r.status().equals("RUNNING") || r.startedAt() != null);
         long assignMs = (Long) job.get("assign_ms");

@@ -1,0 +1,84 @@
+package dev.galley.server.billing;
+
+import dev.galley.server.config.BillingConfig;
+import dev.galley.server.gpus.GpuCatalogCache;
+import dev.galley.server.jobs.IdempotencyRepository;
+import dev.galley.server.ledger.Ledger;
+import dev.galley.server.ledger.LedgerHandlers;
+import dev.galley.server.ledger.LedgerRepository;
+import dev.galley.server.metering.CreditStopRepository;
+import dev.galley.server.metering.CreditStops;
+import dev.galley.server.metering.MeterRepository;
+import dev.galley.server.metering.UsageCloser;
+import dev.galley.server.metrics.Metrics;
+import dev.galley.server.prices.PriceHandlers;
+import dev.galley.server.prices.PriceRepository;
+import dev.galley.server.prices.RateCards;
+import dev.galley.server.runs.JobReconciler;
+import dev.galley.server.usage.UsageHandlers;
+import dev.galley.server.usage.UsageRepository;
+import java.time.Clock;
+import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Billing's part of the composition root, kept out of {@code GalleyServer} so that wiring it there is three lines: its
+ * repositories, the start-up checks ({@link BillingSetup}), the handlers of its endpoints, the closer and the service.
+ */
+public final class Billing {
+    private final Jdbi jdbi;
+    private final BillingConfig config;
+    private final GpuCatalogCache gpus;
+    private final Clock clock;
+    private final PriceRepository priceRepository = new PriceRepository();
+    private final UsageRepository usageRepository = new UsageRepository();
+    private final LedgerRepository ledgerRepository = new LedgerRepository();
+    private final MeterRepository meterRepository = new MeterRepository();
+    private final RateCards rateCards;
+    private final Ledger ledger;
+    private final PriceHandlers prices;
+    private final UsageHandlers usage;
+    private final LedgerHandlers ledgerHandlers;
+
+    private Billing(Jdbi jdbi, BillingConfig config, GpuCatalogCache gpus, IdempotencyRepository idempotency, Clock clock) {
+        this.jdbi = jdbi;
+        this.config = config;
+        this.gpus = gpus;
+        this.clock = clock;
+        this.rateCards = new RateCards(jdbi, priceRepository);
+        this.ledger = new Ledger(ledgerRepository, config.currency());
+        this.prices = new PriceHandlers(jdbi, priceRepository, rateCards, gpus, config.currency(), clock);
+        this.usage = new UsageHandlers(jdbi, usageRepository, config.currency());
+        this.ledgerHandlers = new LedgerHandlers(jdbi, ledgerRepository, ledger, idempotency, clock);
+    }
+
+    /** Runs the start-up checks (one currency, the seeded rate card, the operator exempt) and builds the parts. */
+    public static Billing wire(Jdbi jdbi, BillingConfig config, GpuCatalogCache gpus, IdempotencyRepository idempotency, Clock clock) {
+        var billing = new Billing(jdbi, config, gpus, idempotency, clock);
+        BillingSetup.prepare(jdbi, config, billing.priceRepository, billing.ledgerRepository, clock);
+        return billing;
+    }
+
+    public PriceHandlers prices() {
+        return prices;
+    }
+
+    public UsageHandlers usage() {
+        return usage;
+    }
+
+    public LedgerHandlers ledger() {
+        return ledgerHandlers;
+    }
+
+    public BillingService service(Duration nodeTtl) {
+        return new BillingService(jdbi, rateCards, gpus, usageRepository, meterRepository, ledgerRepository, config, nodeTtl, clock);
+    }
+
+    /** The usage closer, not started yet. */
+    public UsageCloser closer(JobReconciler reconciler, Duration nodeTtl, Metrics metrics) {
+        var stops = new CreditStops(jdbi, new CreditStopRepository(), reconciler, config.currency());
+        return new UsageCloser(jdbi, meterRepository, usageRepository, ledger, ledgerRepository, rateCards, stops, config, nodeTtl,
+                clock, metrics, UsageCloser.DEFAULT_BATCH);
+    }
+}

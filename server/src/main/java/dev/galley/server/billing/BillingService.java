@@ -1,0 +1,126 @@
+package dev.galley.server.billing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.core.billing.BillingMode;
+import dev.galley.core.billing.CreditPolicy;
+import dev.galley.core.billing.FixedPrice;
+import dev.galley.core.billing.Metering;
+import dev.galley.core.billing.Money;
+import dev.galley.core.billing.RunResources;
+import dev.galley.core.placement.RunRequirements;
+import dev.galley.server.config.BillingConfig;
+import dev.galley.server.gpus.GpuCatalogCache;
+import dev.galley.server.http.ApiException;
+import dev.galley.server.ledger.AccountBalance;
+import dev.galley.server.ledger.LedgerRepository;
+import dev.galley.server.metering.MeterRepository;
+import dev.galley.server.metering.MeterRow;
+import dev.galley.server.metering.Meters;
+import dev.galley.server.prices.RateCards;
+import dev.galley.server.usage.UsageRepository;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * What the rest of the server asks of billing, each in one call (spec §9): a job's price and cost so far, an account's
+ * balance, and whether it may start work. The request paths call these; billing's own loops and endpoints live in
+ * {@code metering}, {@code usage}, {@code ledger} and {@code prices}.
+ */
+public final class BillingService {
+    private final Jdbi jdbi;
+    private final RateCards rateCards;
+    private final GpuCatalogCache gpus;
+    private final UsageRepository usage;
+    private final MeterRepository meters;
+    private final LedgerRepository ledger;
+    private final BillingConfig config;
+    private final Duration nodeTtl;
+    private final Clock clock;
+
+    public BillingService(Jdbi jdbi, RateCards rateCards, GpuCatalogCache gpus, UsageRepository usage, MeterRepository meters,
+                          LedgerRepository ledger, BillingConfig config, Duration nodeTtl, Clock clock) {
+        this.jdbi = jdbi;
+        this.rateCards = rateCards;
+        this.gpus = gpus;
+        this.usage = usage;
+        this.meters = meters;
+        this.ledger = ledger;
+        this.config = config;
+        this.nodeTtl = nodeTtl;
+        this.clock = clock;
+    }
+
+    /**
+     * The hourly price of one run (one node) of a validated job spec at the rate card in force now: the estimate a job
+     * shows while PENDING. A spec without a GPU model is priced at the default GPU price; the price a run is actually
+     * charged is fixed when it starts, by the GPUs it got.
+     */
+    public BigDecimal priceEstimate(JsonNode spec) {
+        return rateCards.recent().hourlyPrice(RunResources.of(RunRequirements.ofSpec(spec, gpus.current())), now());
+    }
+
+    /**
+     * What a job has cost so far: the amounts of its usage records plus, for runs not fully metered yet, what their open
+     * periods would cost if closed now (a running run up to its node's last heartbeat). Not yet charged, but will be.
+     */
+    public BigDecimal costSoFar(UUID job) {
+        Instant now = now();
+        return jdbi.withHandle(h -> {
+            BigDecimal total = usage.amountOfJob(h, job);
+            List<MeterRow> open = meters.openOfJob(h, job);
+            if (open.isEmpty()) return Money.round(total);
+            var nodes = new HashSet<UUID>();
+            for (MeterRow m : open) if (!m.priced() && !m.gpuDevices().isEmpty()) nodes.add(m.nodeUuid());
+            Map<UUID, Map<Integer, MeterRepository.NodeGpu>> nodeGpus = nodes.isEmpty() ? Map.of() : meters.gpusOf(h, nodes);
+            for (MeterRow m : open) {
+                FixedPrice price = Meters.price(m, rateCards.recent(), nodeGpus.getOrDefault(m.nodeUuid(), Map.of()));
+                total = total.add(Metering.preview(Meters.reading(m, price, now, config.meteringPeriod(), nodeTtl)).amount());
+            }
+            return Money.round(total);
+        });
+    }
+
+    /** The account's balance, or empty when there is no such account. */
+    public Optional<AccountBalance> balanceOf(UUID account) {
+        return jdbi.withHandle(h -> ledger.balance(h, account));
+    }
+
+    /** May the account create, cook or have a job placed (always under GALLEY_BILLING=record)? */
+    public boolean mayStartWork(UUID account) {
+        if (config.mode() == BillingMode.RECORD) return true; // no read at all on the hot path unless enforcing
+        return balanceOf(account).map(b -> CreditPolicy.mayStartWork(config.mode(), b.billingExempt(), b.balance())).orElse(false);
+    }
+
+    /** Throws 402 {@code payment_required} unless the account may start work: the one line create and cook call. */
+    public void requireCredit(UUID account) {
+        if (mayStartWork(account)) return;
+        BigDecimal balance = balanceOf(account).map(AccountBalance::balance).orElse(Money.ZERO);
+        throw paymentRequired(balance);
+    }
+
+    public ApiException paymentRequired(BigDecimal balance) {
+        return new ApiException(402, "payment_required", CreditPolicy.paymentRequired(balance, config.currency()),
+                List.of(), Map.of(), Map.of());
+    }
+
+    public String currency() {
+        return config.currency();
+    }
+
+    public BillingMode mode() {
+        return config.mode();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
