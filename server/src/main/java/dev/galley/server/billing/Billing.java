@@ -22,8 +22,8 @@ import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Billing's part of the composition root, kept out of {@code GalleyServer} so that wiring it there is three lines: its
- * repositories, the start-up checks ({@link BillingSetup}), the handlers of its endpoints, the closer and the service.
+ * Billing's part of the composition root, kept out of {@code GalleyServer} so that wiring it there takes a few lines:
+ * its repositories, the start-up checks ({@link BillingSetup}), the handlers of its endpoints, the closer and the service.
  */
 public final class Billing {
     private final Jdbi jdbi;

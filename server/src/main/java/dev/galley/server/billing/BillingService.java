@@ -69,6 +69,14 @@ public final class BillingService {
     }
 
     /**
+     * A job's hourly price per run: the price fixed for its latest started run, or, before any run started (PENDING,
+     * ASSIGNED), the estimate of {@link #priceEstimate} for its spec. A job on N nodes costs N times this.
+     */
+    public BigDecimal pricePerHour(UUID job, JsonNode spec) {
+        return jdbi.withHandle(h -> meters.latestPriceOfJob(h, job)).orElseGet(() -> priceEstimate(spec));
+    }
+
+    /**
      * What a job has cost so far: the amounts of its usage records plus, for runs not fully metered yet, what their open
      * periods would cost if closed now (a running run up to its node's last heartbeat). Not yet charged, but will be.
      */
@@ -98,6 +106,21 @@ public final class BillingService {
     public boolean mayStartWork(UUID account) {
         if (config.mode() == BillingMode.RECORD) return true; // no read at all on the hot path unless enforcing
         return balanceOf(account).map(b -> CreditPolicy.mayStartWork(config.mode(), b.billingExempt(), b.balance())).orElse(false);
+    }
+
+    /**
+     * Of {@code accounts}, those that may not start work, each with the wait reason its jobs show
+     * ({@code INSUFFICIENT_CREDIT}): one query for a scheduling round; none at all under GALLEY_BILLING=record.
+     */
+    public Map<UUID, String> withoutCredit(java.util.Collection<UUID> accounts) {
+        if (config.mode() == BillingMode.RECORD || accounts.isEmpty()) return Map.of();
+        var out = new java.util.HashMap<UUID, String>();
+        jdbi.withHandle(h -> ledger.balances(h, accounts)).forEach((account, b) -> {
+            if (!CreditPolicy.mayStartWork(config.mode(), b.billingExempt(), b.balance())) {
+                out.put(account, CreditPolicy.waitingForCredit(b.balance(), config.currency()));
+            }
+        });
+        return out;
     }
 
     /** Throws 402 {@code payment_required} unless the account may start work: the one line create and cook call. */

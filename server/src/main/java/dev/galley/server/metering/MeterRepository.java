@@ -17,6 +17,13 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for {@code run_meters}: what the closer claims, and how it advances them. */
 public final class MeterRepository {
+    /** A meter and what metering needs of its run ({@code r}) and node ({@code n}). */
+    private static final String COLUMNS = """
+            m.job_run_uuid, m.started_at, m.metered_until, m.price_per_hour, m.gpu_name, m.gpu_count,
+            r.job_uuid, r.account_uuid, r.node_uuid, COALESCE(r.node_account_uuid, n.account_uuid) AS provider,
+            r.is_active, r.completed_at, r.status_reason_code, r.cpu_count, r.ram_gb, r.storage_gb, r.gpu_devices,
+            n.last_seen_at""";
+
     /** One GPU of a node: its model and name. */
     public record NodeGpu(UUID gpuModel, String name) {}
 
@@ -29,11 +36,8 @@ public final class MeterRepository {
      * for each other; only meter rows are locked, never the runs nodes update.
      */
     public List<MeterRow> claim(Handle h, Instant now, Duration period, int limit) {
-        return h.createQuery("""
-                SELECT m.job_run_uuid, m.started_at, m.metered_until, m.price_per_hour, m.gpu_name, m.gpu_count,
-                       r.job_uuid, r.account_uuid, r.node_uuid, COALESCE(r.node_account_uuid, n.account_uuid) AS provider,
-                       r.is_active, r.completed_at, r.status_reason_code, r.cpu_count, r.ram_gb, r.storage_gb, r.gpu_devices,
-                       n.last_seen_at
+        return h.createQuery("SELECT " + COLUMNS + """
+
                 FROM run_meters m
                 JOIN job_runs r ON r.uuid = m.job_run_uuid
                 JOIN nodes n ON n.uuid = r.node_uuid
@@ -81,13 +85,18 @@ public final class MeterRepository {
                 .bind("gpuCount", gpuCount).execute();
     }
 
+    /** The price fixed for the job's most recently started run that has one. */
+    public java.util.Optional<BigDecimal> latestPriceOfJob(Handle h, UUID job) {
+        return h.createQuery("""
+                SELECT m.price_per_hour FROM job_runs r JOIN run_meters m ON m.job_run_uuid = r.uuid
+                WHERE r.job_uuid = :job AND m.price_per_hour IS NOT NULL ORDER BY m.started_at DESC LIMIT 1""")
+                .bind("job", job).mapTo(BigDecimal.class).findOne();
+    }
+
     /** The open meters of a job's runs, with what {@code cost_so_far} needs (no lock). */
     public List<MeterRow> openOfJob(Handle h, UUID job) {
-        return h.createQuery("""
-                SELECT m.job_run_uuid, m.started_at, m.metered_until, m.price_per_hour, m.gpu_name, m.gpu_count,
-                       r.job_uuid, r.account_uuid, r.node_uuid, COALESCE(r.node_account_uuid, n.account_uuid) AS provider,
-                       r.is_active, r.completed_at, r.status_reason_code, r.cpu_count, r.ram_gb, r.storage_gb, r.gpu_devices,
-                       n.last_seen_at
+        return h.createQuery("SELECT " + COLUMNS + """
+
                 FROM job_runs r
                 JOIN run_meters m ON m.job_run_uuid = r.uuid AND NOT m.is_closed
                 JOIN nodes n ON n.uuid = r.node_uuid

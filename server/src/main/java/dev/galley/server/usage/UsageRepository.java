@@ -88,7 +88,9 @@ public final class UsageRepository {
             case JOB -> "job_uuid::text";
             case GPU_NAME -> "gpu_name";
         };
-        String order = grouping.chronological() ? "key" : "sum(amount) DESC, key NULLS LAST";
+        // Code-point order ("C"), as core's UsageSummary sorts: the groups cut at the limit are the ones it would keep.
+        String byKey = "(" + key + ") COLLATE \"C\"";
+        String order = grouping.chronological() ? byKey : "sum(amount) DESC, " + byKey + " NULLS LAST";
         var where = new ArrayList<String>();
         var q = h.createQuery("SELECT " + key + " AS key, sum(seconds) AS seconds, sum(amount) AS amount, count(*) AS records"
                 + " FROM usage_records" + where(scope, where) + " GROUP BY 1 ORDER BY " + order + " LIMIT :limit");

@@ -94,8 +94,14 @@ class EnforcementIT {
             assertThat(e.type()).isEqualTo("payment_required");
             assertThat(e.getMessage()).contains("0.000000 USD").contains("above zero");
         });
+        Tenant solvent = cluster.tenant();
+        cluster.grant(solvent, "1");
+        var held = billing.withoutCredit(java.util.List.of(broke.accountUuid(), solvent.accountUuid()));
+        assertThat(held).containsOnlyKeys(broke.accountUuid());
+        assertThat(held.get(broke.accountUuid())).contains("waiting for credit").contains("0.000000 USD");
         cluster.grant(broke, "0.01");
         assertThat(billing.mayStartWork(broke.accountUuid())).isTrue();
+        assertThat(billing.withoutCredit(java.util.List.of(broke.accountUuid()))).isEmpty();
         billing.requireCredit(broke.accountUuid());
         JsonNode operator = TestServer.ok(TestServer.call(cluster.operator(), "GET", "/v1/balance", null), 200);
         assertThat(billing.mayStartWork(java.util.UUID.fromString(operator.get("account_uuid").asText())))

@@ -82,8 +82,12 @@ class MeteringIT {
 
         assertThat(balance(consumer)).isEqualByComparingTo(new BigDecimal("10").subtract(amount));
         assertThat(balance(provider)).isEqualByComparingTo(split.earning());
-        assertThat(cluster.server.billing().costSoFar(java.util.UUID.fromString(run.get("job_uuid").asText())))
-                .isEqualByComparingTo(amount);
+        var job = java.util.UUID.fromString(run.get("job_uuid").asText());
+        assertThat(cluster.server.billing().costSoFar(job)).isEqualByComparingTo(amount);
+        assertThat(cluster.server.billing().pricePerHour(job, Json.object().put("gpu_count", 8)))
+                .as("the run's fixed price, not the spec's estimate").isEqualByComparingTo(CPU_JOB_PRICE);
+        assertThat(cluster.server.billing().pricePerHour(java.util.UUID.randomUUID(), Json.object().put("cpu_count", 3)))
+                .as("no run yet: the estimate").isEqualByComparingTo("0.03");
     }
 
     @Test
