@@ -1,18 +1,19 @@
--- How far each run has been metered, in a table of its own: the closer locks these rows (FOR UPDATE SKIP LOCKED, one
--- batch per transaction on every replica) and never the job_runs rows that nodes update on the hot path.
+-- How far each started run has been metered, in a table of its own: the closer locks these rows (FOR UPDATE SKIP
+-- LOCKED, one batch per transaction on every replica) and never the job_runs rows that nodes update on the hot path.
 -- price_per_hour, gpu_name and gpu_count are fixed at the run's first close, from the rate card in force at
 -- started_at and the GPUs the run holds, so a later price version or a node re-registering changes nothing charged.
+-- A meter is deleted in the transaction that records the run's last period: the table holds only runs still to
+-- meter (it stays small), and a run whose meter is gone can never be metered again.
 CREATE TABLE run_meters (
     job_run_uuid    uuid PRIMARY KEY,
     started_at      timestamptz NOT NULL,
     metered_until   timestamptz NOT NULL,
-    is_closed       boolean NOT NULL DEFAULT false,
     price_per_hour  numeric(38,6),
     gpu_name        text,
     gpu_count       integer,
     CHECK (metered_until >= started_at)
 );
-CREATE INDEX run_meters_open_idx ON run_meters (metered_until) WHERE NOT is_closed;
+CREATE INDEX run_meters_metered_until_idx ON run_meters (metered_until);
 
 -- A meter opens in the same transaction that records a run's start (started_at set once, on RUNNING): nothing in
 -- the application's request paths changes, the closer never has to search job_runs for runs it does not know yet,

@@ -53,7 +53,7 @@ public final class MeteringBenchmark {
             var cpu = t.cpuMeter();
             double elapsed = Double.NaN;
             while (System.nanoTime() - t0 < timeout.toNanos()) {
-                if (t.queryLong(db, "SELECT count(*) FROM run_meters WHERE NOT is_closed") == 0) {
+                if (t.queryLong(db, "SELECT count(*) FROM run_meters") == 0) {
                     elapsed = (System.nanoTime() - t0) / 1e9;
                     break;
                 }
@@ -62,7 +62,7 @@ public final class MeteringBenchmark {
             double[] pct = cpu.stop();
             long records = t.queryLong(db, "SELECT count(*) FROM usage_records");
             if (Double.isNaN(elapsed)) {
-                result.error(Math.max(1, t.queryLong(db, "SELECT count(*) FROM run_meters WHERE NOT is_closed")),
+                result.error(Math.max(1, t.queryLong(db, "SELECT count(*) FROM run_meters")),
                         "meters still open after " + timeout.toSeconds() + " s");
                 elapsed = timeout.toSeconds();
             }

@@ -41,8 +41,7 @@ public final class MeterRepository {
                 FROM run_meters m
                 JOIN job_runs r ON r.uuid = m.job_run_uuid
                 JOIN nodes n ON n.uuid = r.node_uuid
-                WHERE NOT m.is_closed
-                  AND (NOT r.is_active OR m.metered_until + make_interval(secs => :period) <= LEAST(:now, n.last_seen_at))
+                WHERE (NOT r.is_active OR m.metered_until + make_interval(secs => :period) <= LEAST(:now, n.last_seen_at))
                 ORDER BY m.metered_until
                 LIMIT :limit
                 FOR UPDATE OF m SKIP LOCKED""")
@@ -61,44 +60,56 @@ public final class MeterRepository {
         return out;
     }
 
-    /** Advances claimed meters (in the claiming transaction). */
+    /**
+     * Advances claimed meters (in the claiming transaction); a meter whose run is fully metered is deleted: nothing of
+     * that run is left to meter, and a run without a meter is never metered again.
+     */
     public void advance(Handle h, List<Advance> advances) {
-        if (advances.isEmpty()) return;
-        int n = advances.size();
+        List<UUID> done = advances.stream().filter(Advance::closed).map(Advance::jobRunUuid).toList();
+        List<Advance> open = advances.stream().filter(a -> !a.closed()).toList();
+        if (!done.isEmpty()) {
+            h.createUpdate("DELETE FROM run_meters WHERE job_run_uuid = ANY(:ids)").bind("ids", done.toArray(UUID[]::new)).execute();
+        }
+        if (open.isEmpty()) return;
+        int n = open.size();
         UUID[] id = new UUID[n];
         String[] until = new String[n], price = new String[n], gpuName = new String[n];
-        Boolean[] closed = new Boolean[n];
         Integer[] gpuCount = new Integer[n];
         for (int i = 0; i < n; i++) {
-            Advance a = advances.get(i);
-            id[i] = a.jobRunUuid(); until[i] = a.meteredUntil().toString(); closed[i] = a.closed();
-            price[i] = a.pricePerHour().toPlainString(); gpuName[i] = a.gpuName(); gpuCount[i] = a.gpuCount();
+            Advance a = open.get(i);
+            id[i] = a.jobRunUuid(); until[i] = a.meteredUntil().toString(); price[i] = a.pricePerHour().toPlainString();
+            gpuName[i] = a.gpuName(); gpuCount[i] = a.gpuCount();
         }
         h.createUpdate("""
-                UPDATE run_meters m SET metered_until = u.until, is_closed = u.closed, price_per_hour = u.price,
-                                        gpu_name = u.gpu_name, gpu_count = u.gpu_count
-                FROM unnest(CAST(:id AS uuid[]), CAST(:until AS timestamptz[]), CAST(:closed AS boolean[]),
-                            CAST(:price AS numeric[]), CAST(:gpuName AS text[]), CAST(:gpuCount AS int[]))
-                     AS u(id, until, closed, price, gpu_name, gpu_count)
+                UPDATE run_meters m SET metered_until = u.until, price_per_hour = u.price, gpu_name = u.gpu_name, gpu_count = u.gpu_count
+                FROM unnest(CAST(:id AS uuid[]), CAST(:until AS timestamptz[]), CAST(:price AS numeric[]), CAST(:gpuName AS text[]),
+                            CAST(:gpuCount AS int[])) AS u(id, until, price, gpu_name, gpu_count)
                 WHERE m.job_run_uuid = u.id""")
-                .bind("id", id).bind("until", until).bind("closed", closed).bind("price", price).bind("gpuName", gpuName)
-                .bind("gpuCount", gpuCount).execute();
+                .bind("id", id).bind("until", until).bind("price", price).bind("gpuName", gpuName).bind("gpuCount", gpuCount)
+                .execute();
     }
 
-    /** The price fixed for the job's most recently started run that has one. */
+    /**
+     * The price fixed for the job's most recently started run: on its meter while it is metered, then on its usage
+     * records (a meter is gone once its run is fully metered).
+     */
     public java.util.Optional<BigDecimal> latestPriceOfJob(Handle h, UUID job) {
         return h.createQuery("""
-                SELECT m.price_per_hour FROM job_runs r JOIN run_meters m ON m.job_run_uuid = r.uuid
-                WHERE r.job_uuid = :job AND m.price_per_hour IS NOT NULL ORDER BY m.started_at DESC LIMIT 1""")
+                SELECT price FROM (
+                  SELECT m.price_per_hour AS price, m.started_at AS started FROM job_runs r JOIN run_meters m ON m.job_run_uuid = r.uuid
+                  WHERE r.job_uuid = :job AND m.price_per_hour IS NOT NULL
+                  UNION ALL
+                  (SELECT price_per_hour, period_start FROM usage_records WHERE job_uuid = :job ORDER BY period_start DESC LIMIT 1)
+                ) p ORDER BY started DESC LIMIT 1""")
                 .bind("job", job).mapTo(BigDecimal.class).findOne();
     }
 
-    /** The open meters of a job's runs, with what {@code cost_so_far} needs (no lock). */
+    /** The meters of a job's runs still being metered, with what {@code cost_so_far} needs (no lock). */
     public List<MeterRow> openOfJob(Handle h, UUID job) {
         return h.createQuery("SELECT " + COLUMNS + """
 
                 FROM job_runs r
-                JOIN run_meters m ON m.job_run_uuid = r.uuid AND NOT m.is_closed
+                JOIN run_meters m ON m.job_run_uuid = r.uuid
                 JOIN nodes n ON n.uuid = r.node_uuid
                 WHERE r.job_uuid = :job""")
                 .bind("job", job).map(MeterRepository::map).list();

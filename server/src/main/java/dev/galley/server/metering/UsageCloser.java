@@ -54,9 +54,17 @@ public final class UsageCloser implements AutoCloseable {
     static final long INTERVAL_MS = 2_000;
     public static final int DEFAULT_BATCH = 500;
 
-    /** What one batch did: meters claimed, records written, and the running jobs a period was cut from (job → account). */
-    public record Batch(int claimed, int records, Map<UUID, UUID> cutJobs) {
-        static final Batch NONE = new Batch(0, 0, Map.of());
+    /**
+     * What one batch did: meters claimed and advanced, records written, and the running jobs a period was cut from
+     * (job → account).
+     */
+    public record Batch(int claimed, int advanced, int records, Map<UUID, UUID> cutJobs) {
+        static final Batch NONE = new Batch(0, 0, 0, Map.of());
+
+        /** More may be due at once: a full batch that moved meters (one that moved none must not spin). */
+        boolean full(int batchSize) {
+            return claimed >= batchSize && advanced > 0;
+        }
     }
 
     private final Jdbi jdbi;
@@ -108,7 +116,7 @@ public final class UsageCloser implements AutoCloseable {
         while (running) {
             boolean full = false;
             try {
-                full = closeBatch().claimed() >= batchSize;
+                full = closeBatch().full(batchSize);
             } catch (Throwable t) {
                 metrics.registry().counter("galley_metering_errors_total").increment();
                 if (!running) return;
@@ -166,7 +174,7 @@ public final class UsageCloser implements AutoCloseable {
         }
         ledger.post(h, entries, now);
         meters.advance(h, advances);
-        return new Batch(claimed.size(), inserted.size(), cut);
+        return new Batch(claimed.size(), advances.size(), inserted.size(), cut);
     }
 
     private UsageRow record(MeterRow m, FixedPrice price, UsagePeriod p, Instant now) {
