@@ -1,6 +1,7 @@
 package dev.galley.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.galley.client.ApiResponse;
@@ -66,6 +67,14 @@ class PricesIT {
         JsonNode storage = TestServer.ok(post("{\"resource\":\"storage_gb\",\"amount_per_hour\":\"0\",\"effective_from\":\"2099-01-01T00:00:00Z\","
                 + "\"currency\":\"USD\"}"), 201);
         assertThat(storage.get("gpu_name").isNull()).isTrue();
+    }
+
+    @Test
+    void aReplicaInAnotherCurrencyThanTheRateCardRefusesToStart() {
+        assertThatThrownBy(() -> TestServer.start(cluster.db, BillingCluster.TTL_MS,
+                c -> c.withBilling(dev.galley.server.config.BillingConfig.DEFAULT.withCurrency("EUR"))))
+                .isInstanceOf(dev.galley.server.config.ConfigException.class)
+                .hasMessageContaining("GALLEY_CURRENCY is EUR").hasMessageContaining("USD");
     }
 
     @Test
