@@ -8,6 +8,7 @@ import dev.galley.node.agent.NodeAgentConfig;
 import dev.galley.node.agent.RunLimitPolicy;
 import dev.galley.node.hardware.Hardware;
 import dev.galley.node.hardware.HardwareProbe;
+import dev.galley.node.hardware.LoadSampler;
 import dev.galley.node.hardware.SimulatedCapacity;
 import dev.galley.node.protocol.ControlPlaneClient;
 import dev.galley.node.protocol.ControlPlaneException;
@@ -100,6 +101,11 @@ public final class NodeCommand implements Callable<Integer> {
             description = "heartbeat interval; the server marks a node OFFLINE after 30 s without one (default: ${DEFAULT-VALUE})")
     long heartbeatMs;
 
+    @Option(names = "--telemetry-interval-ms", paramLabel = "MS", defaultValue = "60000",
+            description = "how often to sample this machine's CPU, RAM, disk and GPU load; heartbeats carry the latest"
+                    + " sample (1000..3600000, default: ${DEFAULT-VALUE})")
+    long telemetryIntervalMs;
+
     @Option(names = "--keep-containers", description = "keep finished containers for debugging instead of removing them")
     boolean keepContainers;
 
@@ -165,6 +171,9 @@ public final class NodeCommand implements Callable<Integer> {
         if (heartbeatMs < 500 || heartbeatMs > 25_000) {
             throw new CannotStart("--heartbeat-ms must be 500..25000 (the server marks a node OFFLINE after 30 s of silence), got " + heartbeatMs);
         }
+        if (telemetryIntervalMs < 1_000 || telemetryIntervalMs > 3_600_000) {
+            throw new CannotStart("--telemetry-interval-ms must be 1000..3600000, got " + telemetryIntervalMs);
+        }
         checkRunLimitFlags();
         InetAddress bindAddress = bindAddress();
         SimulatedCapacity simulated;
@@ -187,6 +196,7 @@ public final class NodeCommand implements Callable<Integer> {
             throw new CannotStart(e.getMessage() + " To install podman on Debian/Ubuntu: sudo apt-get install -y podman"
                     + " (see docs/node-agent.md).");
         }
+        LoadSampler sampler = LoadSampler.forThisMachine(dir, Clock.systemUTC());
         Hardware probed;
         try {
             probed = HardwareProbe.probe(dir);
@@ -202,13 +212,14 @@ public final class NodeCommand implements Callable<Integer> {
         try {
             config = NodeAgentConfig.defaults(nodeName, region, host, bindAddress)
                     .withHeartbeatInterval(Duration.ofMillis(heartbeatMs))
+                    .withTelemetryInterval(Duration.ofMillis(telemetryIntervalMs))
                     .withKeepContainers(keepContainers)
                     .withRunLimits(runLimits);
         } catch (IllegalArgumentException e) {
             throw new CannotStart(e.getMessage());
         }
         ControlPlaneClient controlPlane = new ControlPlaneClient(http);
-        NodeAgent agent = new NodeAgent(config, hardware, containers, controlPlane, Clock.systemUTC());
+        NodeAgent agent = new NodeAgent(config, hardware, containers, controlPlane, Clock.systemUTC(), sampler::sample);
         try {
             agent.start();
         } catch (ControlPlaneUnavailableException e) {

@@ -1,10 +1,15 @@
 package dev.galley.server;
 
+import dev.galley.core.placement.WaitReasonHints;
 import dev.galley.server.accounts.AccountHandlers;
 import dev.galley.server.accounts.AccountRepository;
+import dev.galley.server.accounts.AccountService;
+import dev.galley.server.auth.ApiKeyCache;
 import dev.galley.server.auth.Authenticator;
 import dev.galley.server.auth.NonceRepository;
+import dev.galley.server.auth.RateLimiter;
 import dev.galley.server.billing.Billing;
+import dev.galley.server.billing.BillingService;
 import dev.galley.server.config.ServerConfig;
 import dev.galley.server.crypto.MasterKeys;
 import dev.galley.server.crypto.SecretBox;
@@ -12,9 +17,11 @@ import dev.galley.server.crypto.SecretCodec;
 import dev.galley.server.db.Database;
 import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.db.EmbeddedPostgresLauncher;
+import dev.galley.server.db.Transactions;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.gpus.GpuHandlers;
 import dev.galley.server.gpus.GpuRepository;
+import dev.galley.server.gpus.GpuService;
 import dev.galley.server.http.ApiException;
 import dev.galley.server.http.ApiRoutes;
 import dev.galley.server.http.ErrorResponses;
@@ -22,21 +29,29 @@ import dev.galley.server.http.Json;
 import dev.galley.server.http.RequestIds;
 import dev.galley.server.http.RouteRegistrar;
 import dev.galley.server.jobs.IdempotencyRepository;
+import dev.galley.server.jobs.JobGroupCommit;
 import dev.galley.server.jobs.JobHandlers;
 import dev.galley.server.jobs.JobRepository;
 import dev.galley.server.jobs.JobService;
 import dev.galley.server.keys.ApiKeyHandlers;
 import dev.galley.server.keys.ApiKeyRepository;
+import dev.galley.server.keys.ApiKeyService;
 import dev.galley.server.keys.Bootstrap;
 import dev.galley.server.metrics.Metrics;
 import dev.galley.server.metrics.StatusGauges;
+import dev.galley.server.nodes.NodeHandlers;
+import dev.galley.server.nodes.NodeKeys;
+import dev.galley.server.nodes.NodeRepository;
+import dev.galley.server.nodes.NodeService;
 import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.recipes.RecipeRepository;
-import dev.galley.server.nodes.NodeHandlers;
-import dev.galley.server.nodes.NodeRepository;
+import dev.galley.server.recipes.RecipeService;
 import dev.galley.server.runs.JobReconciler;
+import dev.galley.server.runs.JobStatusRepository;
+import dev.galley.server.runs.LogFollowers;
 import dev.galley.server.runs.RunHandlers;
 import dev.galley.server.runs.RunRepository;
+import dev.galley.server.runs.RunService;
 import dev.galley.server.scheduler.PlanApplier;
 import dev.galley.server.scheduler.SchedulingLoop;
 import dev.galley.server.scheduler.Signals;
@@ -50,6 +65,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,10 +85,10 @@ public final class GalleyServer implements AutoCloseable {
     private final Javalin app;
     private final ScheduledExecutorService housekeeping;
     private final List<AutoCloseable> loops;
-    private final dev.galley.server.billing.BillingService billing;
+    private final BillingService billing;
 
     private GalleyServer(EmbeddedPostgresLauncher embedded, Database database, Javalin app, ScheduledExecutorService housekeeping,
-                         List<AutoCloseable> loops, dev.galley.server.billing.BillingService billing) {
+                         List<AutoCloseable> loops, BillingService billing) {
         this.embedded = embedded;
         this.database = database;
         this.app = app;
@@ -95,7 +111,9 @@ public final class GalleyServer implements AutoCloseable {
             db = Database.connect(url, c.databaseUser().orElse(null), c.databasePassword().orElse(null), 16);
             db.migrate();
             byte[] masterKey = MasterKeys.resolve(config.masterKeyBase64(), config.dataDir(), embedded != null);
-            GalleyServer server = wire(c, embedded, db, url, new SecretBox(masterKey), Clock.systemUTC());
+            // Whole milliseconds: timestamps are stored and shown to the millisecond, so what is read back sorts and filters
+            // like what was written (decisions.md).
+            GalleyServer server = wire(c, embedded, db, url, new SecretBox(masterKey), Clock.tickMillis(ZoneOffset.UTC));
             log.info("galley server ready on port {} in {} ms", server.port(), (System.nanoTime() - t0) / 1_000_000);
             return server;
         } catch (RuntimeException e) {
@@ -108,6 +126,7 @@ public final class GalleyServer implements AutoCloseable {
     private static GalleyServer wire(ServerConfig config, EmbeddedPostgresLauncher embedded, Database db, String jdbcUrl,
                                      SecretBox box, Clock clock) {
         var jdbi = db.jdbi();
+        var tx = new Transactions(jdbi);
         var metrics = new Metrics();
         var accounts = new AccountRepository();
         var keys = new ApiKeyRepository();
@@ -116,36 +135,37 @@ public final class GalleyServer implements AutoCloseable {
         var recipes = new RecipeRepository();
         var jobs = new JobRepository();
         var idempotency = new IdempotencyRepository();
-        var secrets = new SecretCodec(box);
-        var gpuCatalog = new GpuCatalogCache(jdbi, gpuRepo);
-
-        config.bootstrapKey().ifPresent(k -> Bootstrap.ensureOperatorKey(jdbi, k, box, accounts, keys));
-        var bill = Billing.wire(jdbi, config.billing(), gpuCatalog, idempotency, clock);
-
         var runs = new RunRepository();
         var nodes = new NodeRepository();
-        var reconciler = new JobReconciler(runs);
+        var secrets = new SecretCodec(box);
+        var gpuCatalog = new GpuCatalogCache(tx, gpuRepo);
+
+        config.bootstrapKey().ifPresent(k -> Bootstrap.ensureOperatorKey(tx, k, box, accounts, keys));
+
+        var reconciler = new JobReconciler(runs, new JobStatusRepository());
         var signals = new Signals(jdbcUrl, config.databaseUser().orElse(null), config.databasePassword().orElse(null));
-        var keyCache = new dev.galley.server.auth.ApiKeyCache();
+        var bill = Billing.wire(tx, config.billing(), gpuCatalog, idempotency, signals::wakeScheduler, clock);
+        var billingService = bill.service(Duration.ofMillis(config.nodeTtlMs()));
+        var keyCache = new ApiKeyCache();
         signals.onKeyChanged(keyCache::invalidate);
         metrics.registry().gauge("galley_assignment_polls_waiting", signals, Signals::nodeWaiters);
-        var authenticator = new Authenticator(jdbi, keys, nonces, box, clock,
-                new dev.galley.server.auth.RateLimiter(config.rateLimitRps()), keyCache);
-        var groupCommit = new dev.galley.server.jobs.JobGroupCommit(jdbi, jobs, nonces, idempotency, recipes, signals::jobsCreated);
-        var waitReasons = new dev.galley.core.placement.WaitReasonHints();
-        var jobService = new JobService(jdbi, jobs, recipes, idempotency, secrets, gpuCatalog, clock, signals::jobsCreated, reconciler,
-                new dev.galley.server.auth.NonceClaim(nonces), groupCommit, waitReasons);
-        var nodeKeys = new dev.galley.server.nodes.NodeKeys(jdbi, nodes);
-        var runHandlers = new RunHandlers(jdbi, runs, reconciler, signals, clock, nodeKeys,
-                new dev.galley.server.runs.LogFollowers(metrics.registry()), config.limits().logRetentionBytes());
-        var nodeHandlers = new NodeHandlers(jdbi, nodes, gpuRepo, gpuCatalog, runs, jobs, secrets, signals, clock, nodeKeys,
-                config.limits().maxNewGpuModelsPerNode());
-        var accountHandlers = new AccountHandlers(jdbi, accounts, clock);
-        var keyHandlers = new ApiKeyHandlers(jdbi, keys, accounts, box, clock, keyCache, signals);
-        var gpuHandlers = new GpuHandlers(jdbi, gpuRepo);
-        var recipeHandlers = new RecipeHandlers(jdbi, recipes, secrets, gpuCatalog, clock);
-        var jobHandlers = new JobHandlers(jdbi, jobs, jobService);
-        var billingService = bill.service(Duration.ofMillis(config.nodeTtlMs()));
+        var authenticator = new Authenticator(tx, keys, nonces, box, clock, new RateLimiter(config.rateLimitRps()), keyCache);
+        var groupCommit = new JobGroupCommit(tx, jobs, nonces, idempotency, recipes, signals::jobsCreated);
+        var waitReasons = new WaitReasonHints();
+        var recipeService = new RecipeService(tx, recipes, secrets, gpuCatalog, clock);
+        var jobService = new JobService(tx, jobs, recipeService, idempotency, nonces, secrets, gpuCatalog, clock, reconciler,
+                groupCommit, waitReasons);
+        var nodeKeys = new NodeKeys(tx, nodes);
+        var followers = new LogFollowers(metrics.registry());
+        var runHandlers = new RunHandlers(new RunService(tx, runs, jobs, reconciler, signals, nodeKeys, followers, clock,
+                config.limits().logRetentionBytes()), followers);
+        var nodeHandlers = new NodeHandlers(new NodeService(tx, nodes, gpuRepo, runs, jobs, nodeKeys, gpuCatalog, secrets, signals,
+                clock, config.limits().maxNewGpuModelsPerNode()));
+        var accountHandlers = new AccountHandlers(new AccountService(tx, accounts, clock));
+        var keyHandlers = new ApiKeyHandlers(new ApiKeyService(tx, keys, accounts, box, clock, keyCache, signals));
+        var gpuHandlers = new GpuHandlers(new GpuService(tx, gpuRepo));
+        var recipeHandlers = new RecipeHandlers(recipeService);
+        var jobHandlers = new JobHandlers(jobService);
         byte[] openapi = resource("/openapi/galley-v1.yaml");
 
         Javalin app = Javalin.create(cfg -> {
@@ -156,6 +176,11 @@ public final class GalleyServer implements AutoCloseable {
             cfg.jetty.port = config.httpPort();
             // Assignment long-polls hold a request up to 60 s without I/O; the default 30 s idle timeout would cut them.
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(120_000));
+            // Javalin sets Jetty's LEGACY URI compliance, which lets %u0041 and a bare % through to Javalin's path-parameter
+            // decoding, where they threw (500). Jetty refuses them instead, with a 400 (see HttpLayerErrors).
+            cfg.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.LEGACY.without(
+                    "LEGACY_DECODABLE", org.eclipse.jetty.http.UriCompliance.Violation.UTF16_ENCODINGS,
+                    org.eclipse.jetty.http.UriCompliance.Violation.BAD_PERCENT_ENCODING)));
             // Bodies slower than the minimum data rate are cut off with 408 (spec §8); see RouteRegistrar.
             cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new dev.galley.server.http.MinimumDataRate(
                     config.limits().minRequestDataRate()), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
@@ -167,6 +192,9 @@ public final class GalleyServer implements AutoCloseable {
                     }
                 }
             }));
+            // What Jetty refuses before any route (not HTTP, headers or URI too large) gets the API's error body too.
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(dev.galley.server.http.HttpLayerErrors.forServer()));
+            cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(dev.galley.server.http.HttpLayerErrors.forServletContext()));
             cfg.routes.before(RequestIds::assign);
             var r = new RouteRegistrar(cfg.routes, authenticator, metrics, config.maxInFlight());
             r.open(HandlerType.GET, "/health", ctx -> {
@@ -188,11 +216,10 @@ public final class GalleyServer implements AutoCloseable {
         app.start();
 
         ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("galley-housekeeping").daemon().factory());
-        var gauges = new StatusGauges(jdbi, metrics);
-        var jobCounts = new dev.galley.server.jobs.JobCounts();
+        var gauges = new StatusGauges(tx, jobs, nodes, metrics);
         loops.scheduleWithFixedDelay(() -> {
             try {
-                jdbi.useHandle(jobCounts::compact);
+                tx.useHandle(jobs::compactCounts);
             } catch (RuntimeException e) {
                 logLoopFailure("compacting job counts", e);
             }
@@ -207,14 +234,16 @@ public final class GalleyServer implements AutoCloseable {
         loops.scheduleWithFixedDelay(() -> {
             try {
                 Instant now = clock.instant();
-                int n = jdbi.withHandle(h -> nonces.sweep(h, now.minusMillis(2 * Authenticator.WINDOW_MS + 60_000)));
-                int k = jdbi.withHandle(h -> idempotency.sweep(h, now.minus(JobService.IDEMPOTENCY_WINDOW)));
+                int n = tx.withHandle(h -> nonces.sweep(h, now.minusMillis(2 * Authenticator.WINDOW_MS + 60_000)));
+                int k = tx.withHandle(h -> idempotency.sweep(h, now.minus(JobService.IDEMPOTENCY_WINDOW)));
                 if (n + k > 0) log.debug("housekeeping removed {} nonces and {} idempotency keys", n, k);
             } catch (RuntimeException e) {
                 logLoopFailure("housekeeping", e);
             }
         }, 60, 60, TimeUnit.SECONDS);
-        var scheduler = new SchedulingLoop(jdbi, new SnapshotLoader(runs), new PlanApplier(jdbi, runs, reconciler, signals),
+        var placement = new dev.galley.server.scheduler.PlacementRepository();
+        var snapshots = new SnapshotLoader(placement, runs);
+        var scheduler = new SchedulingLoop(jdbi, snapshots, new PlanApplier(jdbi, placement, snapshots, runs, reconciler, signals),
                 gpuCatalog, signals, metrics, clock, waitReasons, config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
         var closer = bill.closer(reconciler, Duration.ofMillis(config.nodeTtlMs()), metrics).start();
@@ -241,7 +270,7 @@ public final class GalleyServer implements AutoCloseable {
     }
 
     /** Billing's one-call answers (a job's price and cost, balances, credit checks) for the request paths. */
-    public dev.galley.server.billing.BillingService billing() {
+    public BillingService billing() {
         return billing;
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,7 +38,7 @@ class RealContainersIT {
      * Short enough that a killed agent's run is lost and retried within a test, long enough that restarting an
      * agent process (a JVM start, slow on a loaded 2-core CI machine) stays well inside it.
      */
-    static final long NODE_TTL_MS = 10_000;
+    static final long NODE_TTL_MS = 30_000;
     static GalleyServer server;
     static String url;
     static Tenant consumer;
@@ -136,6 +137,12 @@ class RealContainersIT {
         return out;
     }
 
+    static String nodeUuid(String name) {
+        GalleyClient op = TestServer.client(server, TestServer.OPERATOR_KEY);
+        return TestServer.ok(TestServer.call(op, "GET", "/v1/nodes?filter[name]=" + name, null), 200)
+                .get("data").get(0).get("uuid").asText();
+    }
+
     static JsonNode run(String uuid) {
         return consumer.ok("GET", "/v1/job-runs/" + uuid, null, 200);
     }
@@ -231,14 +238,20 @@ class RealContainersIT {
     @Test
     @Order(5)
     void aKilledAgentLosesItsRunWhichIsRetriedOnAnotherAgent() throws Exception {
-        AgentProcess doomed = agent("doomed-node", "us-west-1");
-        // Long enough to outlive starting the rescue agent and the node TTL, short enough to finish on the retry.
+        // Both agents are up before the job exists: however slow an agent's start, the run cannot finish on its
+        // first node before that node's agent is killed.
+        Map<String, AgentProcess> byNode = new java.util.HashMap<>();
+        for (String name : List.of("doomed-node", "rescue-node")) {
+            AgentProcess a = agent(name, "us-west-1");
+            byNode.put(nodeUuid(name), a);
+        }
+        // Long enough to outlive the node TTL on the first node, short enough to finish on the retry.
         String job = create("us-west-1", "BATCH", "\"max_timeout_run_ms\":600000", "\"SLEEP\":\"20\"");
         awaitJob(job, "RUNNING", Duration.ofSeconds(90));
-        String firstRun = runs(job).getFirst().get("uuid").asText();
-        agent("rescue-node", "us-west-1");
-        doomed.kill();
-        JsonNode done = awaitJob(job, "COMPLETED", Duration.ofSeconds(90));
+        JsonNode first = runs(job).getFirst();
+        String firstRun = first.get("uuid").asText();
+        byNode.get(first.get("node_uuid").asText()).kill();
+        JsonNode done = awaitJob(job, "COMPLETED", Duration.ofSeconds(NODE_TTL_MS / 1000 + 120));
         assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
         List<JsonNode> rs = runs(job);
         assertThat(rs).hasSize(2);

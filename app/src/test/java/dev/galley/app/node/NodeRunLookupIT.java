@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class NodeRunLookupIT {
     static GalleyServer server;
     static GalleyClient ownerNodeKey;
+    static GalleyClient ownerOtherNodeKey;
     static GalleyClient strangerNodeKey;
     static SimulatedNode runsIt;
     static SimulatedNode sameAccountOtherNode;
@@ -38,9 +39,10 @@ class NodeRunLookupIT {
         Tenant owner = TestServer.newTenant(server, List.of("preset:compute_consumer"));
         Tenant stranger = TestServer.newTenant(server, List.of("preset:compute_consumer"));
         ownerNodeKey = SimulatedNode.nodeKey(server, owner);
+        ownerOtherNodeKey = SimulatedNode.nodeKey(server, owner); // one compute_node key per node
         strangerNodeKey = SimulatedNode.nodeKey(server, stranger);
         runsIt = SimulatedNode.register(ownerNodeKey, "lookup-a", "af-south-1", 2, 4, 10, List.of()).keepAlive();
-        sameAccountOtherNode = SimulatedNode.register(ownerNodeKey, "lookup-b", "ca-central-1", 2, 4, 10, List.of()).keepAlive();
+        sameAccountOtherNode = SimulatedNode.register(ownerOtherNodeKey, "lookup-b", "ca-central-1", 2, 4, 10, List.of()).keepAlive();
         strangersNode = SimulatedNode.register(strangerNodeKey, "lookup-c", "sa-east-1", 2, 4, 10, List.of()).keepAlive();
         owner.ok("POST", "/v1/jobs", """
                 {"title":"lookup","task":"BATCH","max_timeout_run_ms":60000,"allowed_region_codes":["af-south-1"],
@@ -68,7 +70,9 @@ class NodeRunLookupIT {
 
     @Test
     void anotherNodeOfTheSameAccountDoesNot() {
-        assertThat(controlPlane(ownerNodeKey).runsOnNode(sameAccountOtherNode.uuid, List.of(run))).isEmpty();
+        assertThat(controlPlane(ownerOtherNodeKey).runsOnNode(sameAccountOtherNode.uuid, List.of(run))).isEmpty();
+        assertThat(controlPlane(ownerNodeKey).runsOnNode(sameAccountOtherNode.uuid, List.of(run)))
+                .as("nor does the run's own node asking about its sibling").isEmpty();
     }
 
     @Test

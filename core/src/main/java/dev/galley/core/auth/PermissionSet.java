@@ -98,19 +98,6 @@ public final class PermissionSet {
     }
 
     /**
-     * {@link #allows(Resource, Action, Scope)} with wire names ({@code "jobs"}, {@code "read"}).
-     *
-     * @throws IllegalArgumentException for an unknown resource or action: a programming error, not user input
-     */
-    public boolean allows(String resource, String action, Scope scope) {
-        Resource r = Resource.fromWire(resource)
-                .orElseThrow(() -> new IllegalArgumentException("unknown resource '" + resource + "'"));
-        Action a = Action.fromWire(action)
-                .orElseThrow(() -> new IllegalArgumentException("unknown action '" + action + "'"));
-        return allows(r, a, scope);
-    }
-
-    /**
      * Whether a key holding this set may create a key holding {@code requested}: a key can never grant what
      * its creator lacks. {@code *} covers everything and is covered only by {@code *}; {@code x.all} covers
      * {@code x.own}.

@@ -31,6 +31,18 @@ import java.util.UUID;
 public final class JobStatusRule {
     private JobStatusRule() {}
 
+    /**
+     * The verdict for a job whose first placement just created {@code nodeCount} runs, all ASSIGNED (and
+     * nothing else happened to it, which the job row lock of the placement guarantees). The same for every job
+     * of that node count, so a placement round derives it once per node count and writes its jobs together.
+     */
+    public static JobVerdict afterFirstPlacement(int nodeCount) {
+        var runs = new ArrayList<RunRecord>(nodeCount);
+        for (int index = 0; index < nodeCount; index++)
+            runs.add(new RunRecord(new UUID(0, index), null, index, 1, RunStatus.ASSIGNED, null, null));
+        return derive(new JobFacts(false, false, nodeCount, 0, runs));
+    }
+
     public static JobVerdict derive(JobFacts facts) {
         List<UUID> active = facts.runs().stream().filter(r -> r.status().isActive()).map(RunRecord::runUuid).toList();
 
@@ -95,8 +107,7 @@ public final class JobStatusRule {
     }
 
     private static JobVerdict assignTimeout(List<UUID> active) {
-        return verdict(JobStatus.FAILED, ReasonCode.ASSIGN_TIMEOUT,
-                "no node was found within max_timeout_assign_ms", active, List.of());
+        return verdict(JobStatus.FAILED, Deadline.ASSIGN.reasonCode(), Deadline.ASSIGN.reason(), active, List.of());
     }
 
     private static String waitingText(List<RetryDecision.Retry> retries) {

@@ -8,5 +8,10 @@ package dev.galley.core.lifecycle;
 public enum NodeStatus {
     ONLINE,
     OFFLINE,
-    DRAINING
+    DRAINING;
+
+    /** Only an ONLINE node is given new runs; a DRAINING node finishes the ones it has. */
+    public boolean takesNewRuns() {
+        return this == ONLINE;
+    }
 }

@@ -20,5 +20,18 @@ public enum ReasonCode {
     /** A node index failed after using up the retries it was allowed. */
     RETRIES_EXHAUSTED,
     /** GALLEY_BILLING=enforce: the account has no credit; its job waits, or was stopped at a metering cut (spec §9). */
-    INSUFFICIENT_CREDIT
+    INSUFFICIENT_CREDIT;
+
+    /**
+     * The code stored as {@code code}; null for none, and for a code this version does not know (a newer replica
+     * wrote it): readers treat it as an ordinary failure or wait, and the next writer replaces it.
+     */
+    public static ReasonCode fromStored(String code) {
+        if (code == null) return null;
+        try {
+            return valueOf(code);
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
+    }
 }

@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +36,13 @@ public final class ListQueryParser {
         this.filters = Map.copyOf(filters);
         this.words = Map.copyOf(words);
         this.extraParams = Set.copyOf(extraParams);
+    }
+
+    /** The names of an enum's constants, in declaration order: the words a status filter accepts. */
+    public static Set<String> names(Enum<?>[] constants) {
+        var names = new LinkedHashSet<String>();
+        for (Enum<?> c : constants) names.add(c.name());
+        return names;
     }
 
     /** @param params decoded query parameters; a parameter given twice is an error */

@@ -43,7 +43,7 @@ final class CapacityLedger {
         keys = new NodeCapacity[n + 1];
         byCpuOnlyFit = new TreeSet<>((a, b) -> compareCpuOnlyFit(keys[a], keys[b]));
         var seen = new HashSet<UUID>(n * 2);
-        var sharedStrings = new HashMap<String, String>();
+        var sharedStrings = new NodeCapacity.SharedStrings();
         for (int i = 0; i < n; i++) {
             NodeSnapshot node = nodes.get(i);
             if (!seen.add(node.uuid())) throw new IllegalArgumentException("node " + node.uuid() + " appears twice");
@@ -125,8 +125,7 @@ final class CapacityLedger {
         TreeSet<Integer> old = groups.get(shapeOf[position]);
         old.remove(position);
         if (old.isEmpty()) groups.remove(shapeOf[position]);
-        free[position] = free[position].minus(new HeldResources(req.cpuCount(), req.minRamGb(), req.minStorageGb(),
-                new HashSet<>(gpuDeviceIndexes)));
+        free[position] = free[position].take(req, gpuDeviceIndexes);
         group(position);
     }
 }

@@ -1,6 +1,7 @@
 package dev.galley.core.placement;
 
 import dev.galley.core.gpu.GpuModel;
+import dev.galley.core.lifecycle.NodeStatus;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +25,7 @@ public final class NodeCapacity {
 
     private final UUID nodeUuid;
     private final String regionCode;
-    private final boolean schedulable;
+    private final NodeStatus status;
     private final int cpuCores;
     private final double ramGb;
     private final double storageGb;
@@ -35,11 +36,11 @@ public final class NodeCapacity {
     /** The node's GPUs in VRAM order; the same arrays back every view of one node. */
     private record Gpus(int[] deviceIndex, double[] vramGb, UUID[] registryUuid, String[] normalizedName) {}
 
-    private NodeCapacity(UUID nodeUuid, String regionCode, boolean schedulable, int cpuCores, double ramGb,
+    private NodeCapacity(UUID nodeUuid, String regionCode, NodeStatus status, int cpuCores, double ramGb,
                          double storageGb, Gpus gpus, boolean[] gpuFree) {
         this.nodeUuid = nodeUuid;
         this.regionCode = regionCode;
-        this.schedulable = schedulable;
+        this.status = status;
         this.cpuCores = cpuCores;
         this.ramGb = ramGb;
         this.storageGb = storageGb;
@@ -52,7 +53,7 @@ public final class NodeCapacity {
 
     /** Everything the node has, as if no run held anything: "could it ever fit here?" */
     public static NodeCapacity whenEmpty(NodeSnapshot node) {
-        return whenEmpty(node, new HashMap<>());
+        return whenEmpty(node, new SharedStrings());
     }
 
     /**
@@ -60,7 +61,7 @@ public final class NodeCapacity {
      * across the nodes of a round: thousands of nodes then point at a handful of strings that stay in the
      * CPU cache, and comparing them is cheap — this is the inner loop of placement.
      */
-    static NodeCapacity whenEmpty(NodeSnapshot node, Map<String, String> sharedStrings) {
+    static NodeCapacity whenEmpty(NodeSnapshot node, SharedStrings sharedStrings) {
         List<GpuDevice> sorted = new ArrayList<>(node.gpus());
         sorted.sort(Comparator.comparingDouble(GpuDevice::vramGb).thenComparingInt(GpuDevice::index));
         int n = sorted.size();
@@ -70,13 +71,35 @@ public final class NodeCapacity {
             gpus.deviceIndex[i] = d.index();
             gpus.vramGb[i] = d.vramGb();
             gpus.registryUuid[i] = d.registryUuid();
-            gpus.normalizedName[i] = sharedStrings.computeIfAbsent(GpuModel.normalize(d.name()), k -> k);
+            gpus.normalizedName[i] = sharedStrings.gpuName(d.name());
         }
         boolean[] free = new boolean[n];
         java.util.Arrays.fill(free, true);
-        String region = node.regionCode() == null ? null : sharedStrings.computeIfAbsent(node.regionCode(), k -> k);
-        return new NodeCapacity(node.uuid(), region, node.schedulable(), node.cpuCores(), node.ramGb(),
+        String region = sharedStrings.region(node.regionCode());
+        return new NodeCapacity(node.uuid(), region, node.status(), node.cpuCores(), node.ramGb(),
                 node.storageGb(), gpus, free);
+    }
+
+    /**
+     * One String instance per distinct region and normalized GPU name across the nodes of a round, and each
+     * reported GPU name normalized once (thousands of nodes report a handful of names).
+     */
+    static final class SharedStrings {
+        private final Map<String, String> canonical = new HashMap<>();
+        private final Map<String, String> normalizedGpuNames = new HashMap<>();
+
+        String region(String code) {
+            return code == null ? null : canonical.computeIfAbsent(code, k -> k);
+        }
+
+        String gpuName(String reported) {
+            String name = normalizedGpuNames.get(reported);
+            if (name == null) {
+                name = canonical.computeIfAbsent(GpuModel.normalize(reported), k -> k);
+                normalizedGpuNames.put(reported, name);
+            }
+            return name;
+        }
     }
 
     /** What is free once {@code held} is taken away; never below zero, held GPUs the node lacks are ignored. */
@@ -84,15 +107,38 @@ public final class NodeCapacity {
         boolean[] free = gpuFree.clone();
         for (int i = 0; i < free.length; i++)
             if (held.gpuDeviceIndexes().contains(gpus.deviceIndex[i])) free[i] = false;
-        return new NodeCapacity(nodeUuid, regionCode, schedulable, Math.max(0, cpuCores - held.cpuCores()),
+        return new NodeCapacity(nodeUuid, regionCode, status, Math.max(0, cpuCores - held.cpuCores()),
                 Math.max(0, ramGb - held.ramGb()), Math.max(0, storageGb - held.storageGb()), gpus, free);
+    }
+
+    /**
+     * What is free once one more run of {@code req} holds {@code gpuDeviceIndexes}: the one piece of arithmetic
+     * placement (within a round) and the plan check (against fresh capacity) both use.
+     */
+    public NodeCapacity take(RunRequirements req, List<Integer> gpuDeviceIndexes) {
+        return minus(new HeldResources(req.cpuCount(), req.minRamGb(), req.minStorageGb(), new java.util.HashSet<>(gpuDeviceIndexes)));
+    }
+
+    /** Whether each of these devices is on the node, free, and qualifies for {@code req} (model and VRAM). */
+    public boolean canTakeGpus(RunRequirements req, List<Integer> gpuDeviceIndexes) {
+        for (int device : gpuDeviceIndexes) {
+            int i = positionOf(device);
+            if (i < 0 || !qualifies(i, req)) return false;
+        }
+        return true;
+    }
+
+    private int positionOf(int deviceIndex) {
+        for (int i = 0; i < gpus.deviceIndex.length; i++)
+            if (gpus.deviceIndex[i] == deviceIndex) return i;
+        return -1;
     }
 
     public UUID nodeUuid() { return nodeUuid; }
 
     public String regionCode() { return regionCode; }
 
-    public boolean schedulable() { return schedulable; }
+    public NodeStatus status() { return status; }
 
     public int cpuCores() { return cpuCores; }
 
@@ -147,19 +193,19 @@ public final class NodeCapacity {
             freeGpus[k++] = gpus.normalizedName[i];
             freeGpus[k++] = gpus.vramGb[i];
         }
-        return new Shape(regionCode, schedulable, cpuCores, ramGb, storageGb, java.util.Arrays.asList(freeGpus));
+        return new Shape(regionCode, status, cpuCores, ramGb, storageGb, java.util.Arrays.asList(freeGpus));
     }
 
     /** A key for seeking in orders of free capacity: no node, {@code freeGpus} free GPUs, {@code cpu} cores. */
     static NodeCapacity probe(int freeGpus, int cpu) {
         boolean[] free = new boolean[freeGpus];
         java.util.Arrays.fill(free, true);
-        return new NodeCapacity(null, null, true, cpu, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY,
+        return new NodeCapacity(null, null, NodeStatus.ONLINE, cpu, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY,
                 new Gpus(new int[freeGpus], new double[freeGpus], new UUID[freeGpus], new String[freeGpus]), free);
     }
 
     /** See {@link #shape()}. Free GPUs are listed in the node's smallest-VRAM-first order. */
-    record Shape(String regionCode, boolean schedulable, int cpuCores, double ramGb, double storageGb, List<Object> freeGpus) {}
+    record Shape(String regionCode, NodeStatus status, int cpuCores, double ramGb, double storageGb, List<Object> freeGpus) {}
 
     /** The most qualifying free GPUs on this view, for "closest miss" messages. */
     int qualifyingGpuCount(RunRequirements req) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
@@ -38,7 +39,7 @@ public final class PlacementPipeline {
     /** The stages, cheapest first: most nodes are turned away before the GPU walk. */
     public static PlacementPipeline standard() {
         return new PlacementPipeline(List.of(
-                new SchedulableFilter(), // ONLINE and not draining: one boolean
+                new SchedulableFilter(), // ONLINE: one comparison
                 new RegionFilter(),      // a set lookup, skipped when the job runs anywhere
                 new CpuFilter(),         // one comparison each for CPU, RAM, storage
                 new RamFilter(),
@@ -181,6 +182,15 @@ public final class PlacementPipeline {
             if (byAvoided != 0) return byAvoided;
         }
         return scorer.compare(nodeA, nodeB, req);
+    }
+
+    /** The first filter that turns this node away for one run of {@code req}, if any: the definition of "fits". */
+    Optional<Rejection> firstRejection(NodeCapacity node, RunRequirements req) {
+        for (NodeFilter filter : filters) {
+            Optional<Rejection> rejection = filter.check(node, req);
+            if (rejection.isPresent()) return rejection;
+        }
+        return Optional.empty();
     }
 
     private boolean passesFilters(NodeCapacity node, RunRequirements req) {

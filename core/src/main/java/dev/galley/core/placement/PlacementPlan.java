@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The result of one placement round. The server applies it in a transaction that re-checks each node's
- * free capacity (another replica may have planned on the same snapshot) and leaves what no longer fits
- * for the next round.
+ * The result of one placement round. The server applies it in a transaction that re-checks it with
+ * {@link PlanCheck} against the nodes as they are by then (another replica may have planned on the same
+ * snapshot, a node may have been drained) and leaves what no longer fits for the next round.
  */
 public record PlacementPlan(List<Placement> placements, List<Unplaced> unplaced) {
     public PlacementPlan {

@@ -115,8 +115,7 @@ public final class RoundMemory {
         }
         if (added.isEmpty()) return nodes;
         return nodes.stream().map(n -> added.containsKey(n.uuid())
-                ? new NodeSnapshot(n.uuid(), n.regionCode(), n.schedulable(), n.cpuCores(), n.ramGb(), n.storageGb(), n.gpus(),
-                        n.held().plus(added.get(n.uuid())))
+                ? n.plusHeld(added.get(n.uuid()))
                 : n).toList();
     }
 }

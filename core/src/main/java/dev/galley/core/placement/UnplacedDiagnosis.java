@@ -25,6 +25,7 @@ final class UnplacedDiagnosis {
         var rejectedBy = new EnumMap<Rejection, Integer>(Rejection.class);
         var shortNow = new EnumMap<Rejection, Integer>(Rejection.class);
         int fitWhenEmpty = 0;
+        int drainingCouldRun = 0;
         int deepestStage = -1;
         Rejection closestMiss = null;
         double bestAtClosestMiss = 0;
@@ -44,6 +45,7 @@ final class UnplacedDiagnosis {
                 continue;
             }
             Rejection miss = filters[stage].check(empty, req).orElseThrow();
+            if (miss == Rejection.NODE_DRAINING && fitsIgnoringDrain(filters, empty, req)) drainingCouldRun++;
             double measure = measure(miss, empty, req);
             if (stage > deepestStage) {
                 deepestStage = stage;
@@ -57,8 +59,19 @@ final class UnplacedDiagnosis {
 
         if (fitWhenEmpty > 0)
             return new Verdict(ReasonCode.WAITING_FOR_CAPACITY, waitingText(req, shortNow, fitWhenEmpty), rejectedBy);
-        return new Verdict(ReasonCode.NO_MATCHING_NODE,
-                noMatchText(req, closestMiss, bestAtClosestMiss, regionsSeen, ledger.size()), rejectedBy);
+        String noMatch = noMatchText(req, closestMiss, bestAtClosestMiss, regionsSeen, ledger.size());
+        // Draining is an operator's decision, often undone: say that the job waits for it, not for new hardware.
+        if (drainingCouldRun > 0) noMatch += "; " + drainingCouldRun + " draining node(s) could run it";
+        return new Verdict(ReasonCode.NO_MATCHING_NODE, noMatch, rejectedBy);
+    }
+
+    /** Would this draining node fit the run when empty if it were ONLINE? Every other filter must pass. */
+    private static boolean fitsIgnoringDrain(NodeFilter[] filters, NodeCapacity node, RunRequirements req) {
+        for (NodeFilter filter : filters) {
+            Optional<Rejection> rejection = filter.check(node, req);
+            if (rejection.isPresent() && rejection.get() != Rejection.NODE_DRAINING) return false;
+        }
+        return true;
     }
 
     private static Optional<Rejection> firstRejection(NodeFilter[] filters, NodeCapacity node, RunRequirements req) {
@@ -82,14 +95,14 @@ final class UnplacedDiagnosis {
             case NOT_ENOUGH_RAM -> node.ramGb();
             case NOT_ENOUGH_STORAGE -> node.storageGb();
             case NOT_ENOUGH_GPUS -> node.qualifyingGpuCount(req);
-            case NOT_SCHEDULABLE, REGION_NOT_ALLOWED, ALREADY_RUNS_THIS_JOB -> 0;
+            case NODE_GONE, NODE_OFFLINE, NODE_DRAINING, REGION_NOT_ALLOWED, GPU_DEVICES_TAKEN, ALREADY_RUNS_THIS_JOB -> 0;
         };
     }
 
     private static String noMatchText(RunRequirements req, Rejection closestMiss, double best, Set<String> regionsSeen,
                                       int nodeCount) {
         String where = req.allowedRegionCodes().isEmpty() ? "" : " in " + new TreeSet<>(req.allowedRegionCodes());
-        if (closestMiss == null || closestMiss == Rejection.NOT_SCHEDULABLE)
+        if (closestMiss == null || closestMiss == Rejection.NODE_DRAINING || closestMiss == Rejection.NODE_OFFLINE)
             return nodeCount == 0 ? "no online node: no node is registered"
                     : "no online node: all " + nodeCount + " node(s) are offline or draining";
         return switch (closestMiss) {
@@ -102,7 +115,8 @@ final class UnplacedDiagnosis {
             case NOT_ENOUGH_STORAGE -> "no online node" + where + " has " + number(req.minStorageGb())
                     + " GB storage (largest: " + number(best) + " GB)";
             case NOT_ENOUGH_GPUS -> "no online node" + where + " has " + gpuPhrase(req);
-            case NOT_SCHEDULABLE, ALREADY_RUNS_THIS_JOB -> throw new IllegalStateException("not a capacity miss: " + closestMiss);
+            case NODE_GONE, NODE_OFFLINE, NODE_DRAINING, GPU_DEVICES_TAKEN, ALREADY_RUNS_THIS_JOB ->
+                    throw new IllegalStateException("not a capacity miss: " + closestMiss);
         };
     }
 
@@ -121,7 +135,7 @@ final class UnplacedDiagnosis {
             case NOT_ENOUGH_GPUS -> "waiting for capacity: short on free GPUs (needs " + gpuPhrase(req) + "); " + couldRun;
             case ALREADY_RUNS_THIS_JOB -> "waiting for capacity: the " + fitWhenEmpty
                     + " node(s) that could run it already run another node index of this job";
-            case NOT_SCHEDULABLE, REGION_NOT_ALLOWED -> "waiting for capacity; " + couldRun;
+            case NODE_GONE, NODE_OFFLINE, NODE_DRAINING, REGION_NOT_ALLOWED, GPU_DEVICES_TAKEN -> "waiting for capacity; " + couldRun;
         };
     }
 

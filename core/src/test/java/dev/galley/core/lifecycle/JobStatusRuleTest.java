@@ -39,6 +39,17 @@ class JobStatusRuleTest {
     }
 
     @Test
+    void a_first_placement_makes_the_job_assigned_whatever_its_node_count() {
+        for (int nodeCount = 1; nodeCount <= 4; nodeCount++) {
+            JobVerdict verdict = JobStatusRule.afterFirstPlacement(nodeCount);
+            assertThat(verdict.status()).isEqualTo(JobStatus.ASSIGNED);
+            assertThat(verdict.reasonCode()).isNull();
+            assertThat(verdict.retries()).isEmpty();
+            assertThat(verdict.runsToStop()).isEmpty();
+        }
+    }
+
+    @Test
     void assigned_while_runs_are_assigned_or_preparing() {
         JobVerdict verdict = derive(2, 0, run(0, 1, RunStatus.ASSIGNED), run(1, 1, RunStatus.PREPARING));
         assertThat(verdict.status()).isEqualTo(JobStatus.ASSIGNED);

@@ -22,7 +22,7 @@ class IndexedPlacementEquivalenceTest {
             int copies = random.nextInt(20);
             for (int i = 0; i < copies; i++) {
                 NodeSnapshot n = nodes.get(random.nextInt(nodes.size()));
-                nodes.add(new NodeSnapshot(java.util.UUID.randomUUID(), n.regionCode(), n.schedulable(), n.cpuCores(),
+                nodes.add(new NodeSnapshot(java.util.UUID.randomUUID(), n.regionCode(), n.status(), n.cpuCores(),
                         n.ramGb(), n.storageGb(), n.gpus(), n.held()));
             }
             List<PendingJob> jobs = PlacementInvariantsTest.randomJobs(random, 1 + random.nextInt(60), nodes);

@@ -1,5 +1,7 @@
 package dev.galley.core.placement;
 
+import dev.galley.core.lifecycle.NodeStatus;
+
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +31,8 @@ class NodeFiltersTest {
         @Test
         void online_node_passes_and_draining_or_offline_node_is_rejected() {
             assertThat(check(new SchedulableFilter(), cpuNode(), cpuJob())).isEmpty();
-            assertThat(check(new SchedulableFilter(), TestNodes.drainingNode(), cpuJob())).contains(Rejection.NOT_SCHEDULABLE);
+            assertThat(check(new SchedulableFilter(), TestNodes.drainingNode(), cpuJob())).contains(Rejection.NODE_DRAINING);
+            assertThat(check(new SchedulableFilter(), cpuNode().withStatus(NodeStatus.OFFLINE), cpuJob())).contains(Rejection.NODE_OFFLINE);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.galley.core.placement;
 
+import dev.galley.core.lifecycle.NodeStatus;
+
 import dev.galley.core.gpu.GpuModel;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +54,7 @@ class PlacementInvariantsTest {
         for (Placement p : plan.placements()) {
             NodeSnapshot node = nodeByUuid.get(p.nodeUuid());
             RunRequirements req = jobByUuid.get(p.jobUuid()).requirements();
-            assertThat(node.schedulable()).isTrue();
+            assertThat(node.status()).isEqualTo(NodeStatus.ONLINE);
             if (!req.allowedRegionCodes().isEmpty()) assertThat(req.allowedRegionCodes()).contains(node.regionCode());
             assertThat(p.gpuDeviceIndexes()).hasSize(req.gpuCount()).doesNotHaveDuplicates();
             for (int index : p.gpuDeviceIndexes()) {
@@ -115,7 +117,7 @@ class PlacementInvariantsTest {
             double storage = 10 + random.nextInt(500);
             var held = new HeldResources(random.nextInt(cpu + 1), random.nextDouble() * ram, random.nextDouble() * storage, heldGpus);
             nodes.add(new NodeSnapshot(new UUID(random.nextLong(), random.nextLong()), REGIONS.get(random.nextInt(REGIONS.size())),
-                    random.nextInt(6) != 0, cpu, ram, storage, gpus, held));
+                    random.nextInt(6) != 0 ? NodeStatus.ONLINE : NodeStatus.DRAINING, cpu, ram, storage, gpus, held));
         }
         return nodes;
     }

@@ -1,5 +1,7 @@
 package dev.galley.core.placement;
 
+import dev.galley.core.lifecycle.NodeStatus;
+
 import dev.galley.core.lifecycle.ReasonCode;
 import org.junit.jupiter.api.Test;
 
@@ -263,7 +265,9 @@ class PlacementPipelineTest {
                 .isEqualTo("no online node in [eu-central-1, eu-west-1] (online nodes are in [us-east-1])");
         assertThat(place(List.of(TestNodes.drainingNode().build()), cpuJob().build()).unplaced().getFirst())
                 .satisfies(u -> assertThat(u.reasonCode()).isEqualTo(ReasonCode.NO_MATCHING_NODE))
-                .satisfies(u -> assertThat(u.reason()).isEqualTo("no online node: all 1 node(s) are offline or draining"));
+                .satisfies(u -> assertThat(u.reason()).isEqualTo("no online node: all 1 node(s) are offline or draining; 1 draining node(s) could run it"));
+        assertThat(place(List.of(TestNodes.cpuNode().withStatus(NodeStatus.OFFLINE).build()), cpuJob().build()).unplaced().getFirst().reason())
+                .isEqualTo("no online node: all 1 node(s) are offline or draining");
         assertThat(place(List.of(), cpuJob().build()).unplaced().getFirst().reason())
                 .isEqualTo("no online node: no node is registered");
     }
@@ -297,5 +301,27 @@ class PlacementPipelineTest {
         var node = cpuNode().build();
         assertThatThrownBy(() -> place(List.of(node, node), cpuJob().build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("appears twice");
+    }
+
+    @Test
+    void a_draining_node_gets_no_new_run_even_as_the_tightest_fit() {
+        var draining = cpuNode().withCpu(2).withStatus(NodeStatus.DRAINING).build();
+        var online = cpuNode().withCpu(16).build();
+        var plan = place(List.of(draining, online), cpuJob().withCpu(2).build());
+        assertThat(plan.placements()).singleElement().satisfies(p -> assertThat(p.nodeUuid()).isEqualTo(online.uuid()));
+    }
+
+    @Test
+    void a_job_only_a_draining_node_could_run_says_so() {
+        var draining = cpuNode().withCpu(64).withStatus(NodeStatus.DRAINING).build();
+        var small = cpuNode().withCpu(8).build();
+        Unplaced unplaced = place(List.of(draining, small), cpuJob().withCpu(32).build()).unplaced().getFirst();
+        assertThat(unplaced.reasonCode()).isEqualTo(ReasonCode.NO_MATCHING_NODE);
+        assertThat(unplaced.reason()).isEqualTo("no online node has 32 CPU cores (largest: 8); 1 draining node(s) could run it");
+        assertThat(unplaced.rejectedBy()).containsEntry(Rejection.NODE_DRAINING, 1).containsEntry(Rejection.NOT_ENOUGH_CPU, 1);
+        // A draining node that could not run it either is not mentioned.
+        var drainingSmall = cpuNode().withCpu(4).withStatus(NodeStatus.DRAINING).build();
+        assertThat(place(List.of(drainingSmall, small), cpuJob().withCpu(32).build()).unplaced().getFirst().reason())
+                .isEqualTo("no online node has 32 CPU cores (largest: 8)");
     }
 }

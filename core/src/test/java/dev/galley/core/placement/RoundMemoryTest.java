@@ -1,5 +1,7 @@
 package dev.galley.core.placement;
 
+import dev.galley.core.lifecycle.NodeStatus;
+
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -9,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RoundMemoryTest {
     private static NodeSnapshot node(int cpu) {
-        return new NodeSnapshot(new UUID(0, 1), "eu-west-1", true, cpu, 16, 100, List.of(), HeldResources.NONE);
+        return new NodeSnapshot(new UUID(0, 1), "eu-west-1", NodeStatus.ONLINE, cpu, 16, 100, List.of(), HeldResources.NONE);
     }
 
     private static PendingJob job(long createdAtMs, int cpu) {

@@ -1,6 +1,7 @@
 package dev.galley.core.placement;
 
 import dev.galley.core.gpu.GpuModel;
+import dev.galley.core.lifecycle.NodeStatus;
 
 import java.util.List;
 import java.util.Set;
@@ -15,7 +16,7 @@ final class TestNodes {
 
     /** 16 cores, 64 GB RAM, 500 GB storage, no GPU, eu-west-1. */
     static NodeBuilder cpuNode() {
-        return new NodeBuilder(UUID.randomUUID(), "eu-west-1", true, 16, 64, 500, List.of(), HeldResources.NONE);
+        return new NodeBuilder(UUID.randomUUID(), "eu-west-1", NodeStatus.ONLINE, 16, 64, 500, List.of(), HeldResources.NONE);
     }
 
     /** A cpuNode with one H100. */
@@ -28,7 +29,7 @@ final class TestNodes {
     }
 
     static NodeBuilder drainingNode() {
-        return gpuNode().unschedulable();
+        return gpuNode().withStatus(NodeStatus.DRAINING);
     }
 
     /** A uuid that sorts by {@code n}, for tie-break tests. */
@@ -36,23 +37,23 @@ final class TestNodes {
         return new UUID(0, n);
     }
 
-    record NodeBuilder(UUID uuid, String region, boolean schedulable, int cpuCores, double ramGb, double storageGb,
+    record NodeBuilder(UUID uuid, String region, NodeStatus status, int cpuCores, double ramGb, double storageGb,
                        List<GpuDevice> gpus, HeldResources held) {
-        NodeBuilder withUuid(UUID value) { return new NodeBuilder(value, region, schedulable, cpuCores, ramGb, storageGb, gpus, held); }
-        NodeBuilder withRegion(String value) { return new NodeBuilder(uuid, value, schedulable, cpuCores, ramGb, storageGb, gpus, held); }
-        NodeBuilder unschedulable() { return new NodeBuilder(uuid, region, false, cpuCores, ramGb, storageGb, gpus, held); }
-        NodeBuilder withCpu(int value) { return new NodeBuilder(uuid, region, schedulable, value, ramGb, storageGb, gpus, held); }
-        NodeBuilder withRam(double value) { return new NodeBuilder(uuid, region, schedulable, cpuCores, value, storageGb, gpus, held); }
-        NodeBuilder withStorage(double value) { return new NodeBuilder(uuid, region, schedulable, cpuCores, ramGb, value, gpus, held); }
-        NodeBuilder withGpus(List<GpuDevice> value) { return new NodeBuilder(uuid, region, schedulable, cpuCores, ramGb, storageGb, value, held); }
-        NodeBuilder withHeld(HeldResources value) { return new NodeBuilder(uuid, region, schedulable, cpuCores, ramGb, storageGb, gpus, value); }
+        NodeBuilder withUuid(UUID value) { return new NodeBuilder(value, region, status, cpuCores, ramGb, storageGb, gpus, held); }
+        NodeBuilder withRegion(String value) { return new NodeBuilder(uuid, value, status, cpuCores, ramGb, storageGb, gpus, held); }
+        NodeBuilder withStatus(NodeStatus value) { return new NodeBuilder(uuid, region, value, cpuCores, ramGb, storageGb, gpus, held); }
+        NodeBuilder withCpu(int value) { return new NodeBuilder(uuid, region, status, value, ramGb, storageGb, gpus, held); }
+        NodeBuilder withRam(double value) { return new NodeBuilder(uuid, region, status, cpuCores, value, storageGb, gpus, held); }
+        NodeBuilder withStorage(double value) { return new NodeBuilder(uuid, region, status, cpuCores, ramGb, value, gpus, held); }
+        NodeBuilder withGpus(List<GpuDevice> value) { return new NodeBuilder(uuid, region, status, cpuCores, ramGb, storageGb, value, held); }
+        NodeBuilder withHeld(HeldResources value) { return new NodeBuilder(uuid, region, status, cpuCores, ramGb, storageGb, gpus, value); }
 
         NodeBuilder withHeldGpus(Integer... deviceIndexes) {
             return withHeld(new HeldResources(0, 0, 0, Set.of(deviceIndexes)));
         }
 
         NodeSnapshot build() {
-            return new NodeSnapshot(uuid, region, schedulable, cpuCores, ramGb, storageGb, gpus, held);
+            return new NodeSnapshot(uuid, region, status, cpuCores, ramGb, storageGb, gpus, held);
         }
     }
 }

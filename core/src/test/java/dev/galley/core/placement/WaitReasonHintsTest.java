@@ -1,5 +1,7 @@
 package dev.galley.core.placement;
 
+import dev.galley.core.lifecycle.NodeStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.galley.core.lifecycle.ReasonCode;
@@ -9,7 +11,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class WaitReasonHintsTest {
-    private static final NodeSnapshot SMALL = new NodeSnapshot(new UUID(0, 1), "eu-west-1", true, 2, 16, 100, List.of(), HeldResources.NONE);
+    private static final NodeSnapshot SMALL = new NodeSnapshot(new UUID(0, 1), "eu-west-1", NodeStatus.ONLINE, 2, 16, 100, List.of(), HeldResources.NONE);
 
     private static RunRequirements cpu(int cores) {
         return new RunRequirements(cores, 0, GpuModelRequirement.ANY, 0, 0, 0, Set.of());
@@ -34,7 +36,7 @@ class WaitReasonHintsTest {
         assertThat(hints.forShape(cpu(1))).as("a shape that was placed").isEmpty();
 
         // The cluster grew: the next round places the 8-core shape, so new jobs of it no longer get the old reason.
-        NodeSnapshot big = new NodeSnapshot(new UUID(0, 2), "eu-west-1", true, 16, 64, 100, List.of(), HeldResources.NONE);
+        NodeSnapshot big = new NodeSnapshot(new UUID(0, 2), "eu-west-1", NodeStatus.ONLINE, 16, 64, 100, List.of(), HeldResources.NONE);
         PendingJob again = first(8);
         hints.learn(List.of(again), PlacementPipeline.standard().place(List.of(big), List.of(again)));
         assertThat(hints.forShape(cpu(8))).isEmpty();

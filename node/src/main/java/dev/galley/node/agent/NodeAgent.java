@@ -1,5 +1,6 @@
 package dev.galley.node.agent;
 
+import dev.galley.core.providers.HardwareSample;
 import dev.galley.node.hardware.Hardware;
 import dev.galley.node.protocol.Assignment;
 import dev.galley.node.protocol.ControlPlaneClient;
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * The node agent (spec §6.2): registers the machine, heartbeats, long-polls for assignments and runs
  * each one under a {@link RunSupervisor}.
  *
- * <p>Threads, all virtual: one heartbeat loop, one poll loop, one per run. Everything the agent talks to
- * is injected (runtime, control plane, clock), so tests run it against fakes.
+ * <p>Threads, all virtual: one heartbeat loop, one telemetry loop (load samples; a slow {@code nvidia-smi} there
+ * never delays a heartbeat), one poll loop, one per run. Everything the agent talks to is injected (runtime, control
+ * plane, clock, telemetry), so tests run it against fakes.
  *
  * <p>Lifecycle: {@link #start()} registers (and throws if that fails, so {@code galley node} can say
  * why), re-attaches to the containers this node's previous agent left (never to another node's on the
@@ -51,6 +53,8 @@ public final class NodeAgent implements AutoCloseable {
     private final ContainerRuntime runtime;
     private final ControlPlaneClient controlPlane;
     private final SupervisorContext context;
+    private final Telemetry telemetry;
+    private volatile HardwareSample latestSample;
     private final Map<String, RunSupervisor> supervisors = new ConcurrentHashMap<>();
     private final RecentRuns recentRuns = new RecentRuns(RECENT_RUNS_REMEMBERED);
     private final AtomicBoolean started = new AtomicBoolean();
@@ -59,9 +63,17 @@ public final class NodeAgent implements AutoCloseable {
     private volatile RegisteredNode node;
     private volatile boolean heartbeatsStopped;
     private Thread heartbeatThread;
+    private Thread telemetryThread;
     private Thread pollThread;
 
+    /** An agent without load samples (tests that are not about telemetry). */
     public NodeAgent(NodeAgentConfig config, Hardware hardware, ContainerRuntime runtime, ControlPlaneClient controlPlane, Clock clock) {
+        this(config, hardware, runtime, controlPlane, clock, Telemetry.NONE);
+    }
+
+    public NodeAgent(NodeAgentConfig config, Hardware hardware, ContainerRuntime runtime, ControlPlaneClient controlPlane, Clock clock,
+                     Telemetry telemetry) {
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.config = Objects.requireNonNull(config, "config");
         this.hardware = Objects.requireNonNull(hardware, "hardware");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -71,8 +83,8 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /**
-     * Registers, re-attaches to left-over containers (and removes networks of runs that are gone), and
-     * starts heartbeating and polling.
+     * Registers, takes a first load sample (so the first heartbeat carries one), re-attaches to left-over
+     * containers (and removes networks of runs that are gone), and starts heartbeating, sampling and polling.
      *
      * @throws ControlPlaneUnavailableException when the server cannot be reached
      * @throws ControlPlaneException            when it refuses the registration (a 401/403 is a key problem)
@@ -80,6 +92,10 @@ public final class NodeAgent implements AutoCloseable {
     public RegisteredNode start() {
         if (!started.compareAndSet(false, true)) throw new IllegalStateException("the agent was already started");
         node = register();
+        if (telemetry != Telemetry.NONE) {
+            takeSample(false);
+            telemetryThread = Thread.ofVirtual().name("telemetry").start(this::telemetryLoop);
+        }
         heartbeatThread = Thread.ofVirtual().name("heartbeat").start(this::heartbeatLoop);
         reattach();
         pollThread = Thread.ofVirtual().name("assignments").start(this::pollLoop);
@@ -115,6 +131,7 @@ public final class NodeAgent implements AutoCloseable {
                 if (!supervisor.join(JOIN_TIMEOUT)) log.warn("run {}: supervisor did not let go within {}", supervisor.runUuid(), JOIN_TIMEOUT);
             }
             heartbeatsStopped = true;
+            interruptAndJoin(telemetryThread);
             interruptAndJoin(heartbeatThread);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -206,8 +223,7 @@ public final class NodeAgent implements AutoCloseable {
         boolean failing = false;
         while (!heartbeatsStopped) {
             try {
-                List<NodeCommand> commands = controlPlane.heartbeat(node.uuid(),
-                        new Heartbeat(HostLoad.sample(supervisors.size()), List.copyOf(activeRunUuids())));
+                List<NodeCommand> commands = controlPlane.heartbeat(node.uuid(), new Heartbeat(metadata(), List.copyOf(activeRunUuids())));
                 if (failing) log.info("heartbeats reach the server again");
                 failing = false;
                 commands.forEach(this::handle);
@@ -230,6 +246,46 @@ public final class NodeAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 if (heartbeatsStopped) return;
             }
+        }
+    }
+
+    /** {@code {"hardware_event": {…}}} with the latest load sample, {@code {}} before there is one. */
+    private Map<String, Object> metadata() {
+        HardwareSample sample = latestSample;
+        return sample == null ? Map.of() : Map.of(HardwareSample.METADATA_FIELD, sample.toJson());
+    }
+
+    /** The latest load sample the heartbeats carry; null before the first one or without telemetry. */
+    public HardwareSample latestSample() {
+        return latestSample;
+    }
+
+    private void telemetryLoop() {
+        boolean failing = false;
+        while (!heartbeatsStopped) {
+            try {
+                Thread.sleep(config.telemetryInterval());
+            } catch (InterruptedException e) {
+                if (heartbeatsStopped) return;
+                continue;
+            }
+            failing = takeSample(failing);
+        }
+    }
+
+    /** Takes a sample and keeps it for the heartbeats; returns whether it failed (said once per run of failures). */
+    private boolean takeSample(boolean failing) {
+        try {
+            HardwareSample sample = telemetry.sample();
+            if (sample != null) latestSample = sample;
+            if (failing) log.info("load samples work again");
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failing;
+        } catch (RuntimeException e) {
+            if (!failing) log.warn("cannot sample this machine's load: {}; heartbeats carry the last sample", e.toString());
+            return true;
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param publicHost        the host name clients use to reach published ports; goes into {@code node_urls}
  * @param bindAddress       where the port proxies listen ({@code 0.0.0.0} = every interface)
  * @param heartbeatInterval the server marks a node OFFLINE after 30 s of silence, so well below that
+ * @param telemetryInterval how often the agent samples the machine's load; every heartbeat carries the latest
+ *                          sample, and the server keeps at most one per its own interval (default also 60 s)
  * @param pollWait          how long one assignments long-poll may wait (server maximum 60 s)
  * @param stopGrace         SIGTERM-to-SIGKILL time when the agent stops a container
  * @param logFlushInterval  output is sent at least this often while a run prints
@@ -30,6 +32,7 @@ public record NodeAgentConfig(
         String publicHost,
         InetAddress bindAddress,
         Duration heartbeatInterval,
+        Duration telemetryInterval,
         Duration pollWait,
         Duration stopGrace,
         Duration logFlushInterval,
@@ -40,6 +43,7 @@ public record NodeAgentConfig(
 
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_TELEMETRY = Duration.ofSeconds(60);
 
     public NodeAgentConfig {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("the node name must not be blank");
@@ -47,6 +51,7 @@ public record NodeAgentConfig(
         if (publicHost == null || publicHost.isBlank()) throw new IllegalArgumentException("the public host must not be blank");
         Objects.requireNonNull(bindAddress, "bindAddress");
         positive(heartbeatInterval, "heartbeat interval");
+        positive(telemetryInterval, "telemetry interval");
         if (pollWait == null || pollWait.isNegative() || pollWait.toMillis() > 60_000) throw new IllegalArgumentException("poll wait must be 0..60 s");
         if (stopGrace == null || stopGrace.isNegative()) throw new IllegalArgumentException("stop grace must be >= 0");
         positive(logFlushInterval, "log flush interval");
@@ -58,37 +63,41 @@ public record NodeAgentConfig(
     }
 
     public static NodeAgentConfig defaults(String name, String regionCode, String publicHost, InetAddress bindAddress) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, DEFAULT_HEARTBEAT, DEFAULT_POLL_WAIT,
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, DEFAULT_HEARTBEAT, DEFAULT_TELEMETRY, DEFAULT_POLL_WAIT,
                 Duration.ofSeconds(10), Duration.ofMillis(500), false, ControlPlaneClient.DEFAULT_RETRY_POLICY,
                 RunLimitPolicy.defaults(Runtime.getRuntime().availableProcessors()), defaultAgentVersion());
     }
 
     public NodeAgentConfig withHeartbeatInterval(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, d, pollWait, stopGrace, logFlushInterval, keepContainers, retryPolicy, runLimits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, d, telemetryInterval, pollWait, stopGrace, logFlushInterval, keepContainers, retryPolicy, runLimits, agentVersion);
+    }
+
+    public NodeAgentConfig withTelemetryInterval(Duration d) {
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, d, pollWait, stopGrace, logFlushInterval, keepContainers, retryPolicy, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withPollWait(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, d, stopGrace, logFlushInterval, keepContainers, retryPolicy, runLimits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, telemetryInterval, d, stopGrace, logFlushInterval, keepContainers, retryPolicy, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withStopGrace(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, d, logFlushInterval, keepContainers, retryPolicy, runLimits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, telemetryInterval, pollWait, d, logFlushInterval, keepContainers, retryPolicy, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withLogFlushInterval(Duration d) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, d, keepContainers, retryPolicy, runLimits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, telemetryInterval, pollWait, stopGrace, d, keepContainers, retryPolicy, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withKeepContainers(boolean keep) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keep, retryPolicy, runLimits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, telemetryInterval, pollWait, stopGrace, logFlushInterval, keep, retryPolicy, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withRetryPolicy(RetryPolicy b) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keepContainers, b, runLimits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, telemetryInterval, pollWait, stopGrace, logFlushInterval, keepContainers, b, runLimits, agentVersion);
     }
 
     public NodeAgentConfig withRunLimits(RunLimitPolicy limits) {
-        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, pollWait, stopGrace, logFlushInterval, keepContainers, retryPolicy, limits, agentVersion);
+        return new NodeAgentConfig(name, regionCode, publicHost, bindAddress, heartbeatInterval, telemetryInterval, pollWait, stopGrace, logFlushInterval, keepContainers, retryPolicy, limits, agentVersion);
     }
 
     /** "galley-node VERSION" from the jar manifest, or "galley-node dev" when run from classes. */

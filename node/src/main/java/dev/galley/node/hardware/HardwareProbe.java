@@ -1,18 +1,14 @@
 package dev.galley.node.hardware;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HardwareProbe {
     private static final Logger log = LoggerFactory.getLogger(HardwareProbe.class);
-    private static final long NVIDIA_SMI_TIMEOUT_SECONDS = 30;
+    private static final Duration NVIDIA_SMI_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path procDir;
     private final Optional<Path> nvidiaSmi;
@@ -82,36 +78,15 @@ public final class HardwareProbe {
         return count;
     }
 
-    /** MemTotal and MemAvailable (kB in the file, really KiB). MemAvailable is absent on very old kernels: use MemFree then. */
+    /** Total and available RAM in GB (see {@link MemInfo}). */
     static Hardware.Ram parseMeminfo(String meminfo) {
-        long total = -1, available = -1, free = -1;
-        for (String line : meminfo.split("\\R")) {
-            String[] parts = line.strip().split("\\s+");
-            if (parts.length < 2) continue;
-            try {
-                long kib = Long.parseLong(parts[1]);
-                switch (parts[0]) {
-                    case "MemTotal:" -> total = kib;
-                    case "MemAvailable:" -> available = kib;
-                    case "MemFree:" -> free = kib;
-                    default -> { }
-                }
-            } catch (NumberFormatException ignored) {
-                // Not a numeric line; /proc/meminfo has none today, but a malformed one must not stop the probe.
-            }
-        }
-        if (total < 0) throw new IllegalStateException("no MemTotal in /proc/meminfo");
-        if (available < 0) available = Math.max(free, 0);
-        return new Hardware.Ram(Gigabytes.fromKib(total), Gigabytes.fromKib(available));
+        MemInfo m = MemInfo.parse(meminfo);
+        return new Hardware.Ram(Gigabytes.fromKib(m.totalKib()), Gigabytes.fromKib(m.availableKib()));
     }
 
     static Hardware.Disk diskOf(Path workDir) {
+        FileStore store = fileStoreOf(workDir);
         try {
-            Path existing = workDir.toAbsolutePath();
-            // The work directory may not have been created yet; its nearest existing parent is on the same disk.
-            while (existing != null && !Files.exists(existing)) existing = existing.getParent();
-            if (existing == null) throw new IllegalStateException("no existing parent of " + workDir);
-            FileStore store = Files.getFileStore(existing);
             return new Hardware.Disk(store.name(), Gigabytes.fromBytes(store.getTotalSpace()),
                     Gigabytes.fromBytes(store.getUsableSpace()));
         } catch (IOException e) {
@@ -119,46 +94,31 @@ public final class HardwareProbe {
         }
     }
 
-    private static List<Hardware.Gpu> queryGpus(Path nvidiaSmi) {
-        List<String> command = new ArrayList<>();
-        command.add(nvidiaSmi.toString());
-        command.addAll(NvidiaSmiParser.QUERY_ARGS);
-        Process process;
+    /** The file system of {@code workDir}, or of its nearest existing parent (it may not have been created yet). */
+    static FileStore fileStoreOf(Path workDir) {
+        Path existing = workDir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) throw new IllegalStateException("no existing parent of " + workDir);
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            return Files.getFileStore(existing);
         } catch (IOException e) {
-            log.warn("cannot run {}: {}; reporting no GPUs", nvidiaSmi, e.getMessage());
-            return List.of();
-        }
-        try {
-            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()),
-                    runnable -> Thread.ofVirtual().start(runnable));
-            if (!process.waitFor(NVIDIA_SMI_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                log.warn("{} did not answer within {} s; reporting no GPUs", nvidiaSmi, NVIDIA_SMI_TIMEOUT_SECONDS);
-                return List.of();
-            }
-            String text = output.join();
-            if (process.exitValue() != 0) {
-                log.warn("{} exited with {}: {}; reporting no GPUs", nvidiaSmi, process.exitValue(), text.strip());
-                return List.of();
-            }
-            return NvidiaSmiParser.parse(text);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running nvidia-smi", e);
+            throw new UncheckedIOException("cannot read the file system of " + workDir, e);
         }
     }
 
-    private static String readAll(InputStream in) {
-        try (in) {
-            var out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static List<Hardware.Gpu> queryGpus(Path executable) {
+        NvidiaSmi.Answer answer;
+        try {
+            answer = new NvidiaSmi(executable).query(NvidiaSmiParser.QUERY_ARGS, NVIDIA_SMI_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running nvidia-smi", e);
         }
+        if (!answer.ok()) {
+            log.warn("{}; reporting no GPUs", answer.problem());
+            return List.of();
+        }
+        return NvidiaSmiParser.parse(answer.output());
     }
 
     private static String readOrEmpty(Path file) {

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The body of {@code POST /v1/nodes/{uuid}/heartbeat}: a load sample (kept by the server as the node's
- * {@code latest_hardware_event}) and the runs this agent is supervising right now.
+ * The body of {@code POST /v1/nodes/{uuid}/heartbeat}: {@code metadata} with the latest load sample as
+ * {@code hardware_event} ({@link dev.galley.core.providers.HardwareSample}; empty before the first sample), and the
+ * runs this agent is supervising right now.
  */
 public record Heartbeat(
         @JsonProperty("metadata") Map<String, Object> metadata,

@@ -130,4 +130,15 @@ class NodeCommandTest {
         }
         assertThat(detectedWith).as("refused before looking for a runtime").isEmpty();
     }
+
+    @Test
+    void aTelemetryIntervalOutsideItsRangeIsRefusedByName() {
+        for (String value : new String[] {"999", "0", "-5", "3600001"}) {
+            errBytes.reset();
+            assertThat(run(Map.of(), fakeRuntime(), "--server", "http://127.0.0.1:1", "--api-key", KEY, "--region", "eu-west-1",
+                    "--telemetry-interval-ms", value)).as(value).isEqualTo(2);
+            assertThat(err()).contains("--telemetry-interval-ms must be 1000..3600000, got " + value);
+        }
+        assertThat(detectedWith).as("refused before looking for a runtime").isEmpty();
+    }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -47,10 +46,7 @@ class HardwareProbeTest {
     }
 
     private Path fakeNvidiaSmi(String script) throws IOException {
-        Path exe = tmp.resolve("nvidia-smi");
-        Files.writeString(exe, "#!/bin/sh\n" + script + "\n");
-        Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return exe;
+        return FakeMachine.nvidiaSmi(tmp, script);
     }
 
     @Test

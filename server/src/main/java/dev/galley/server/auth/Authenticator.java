@@ -4,6 +4,7 @@ import dev.galley.core.auth.PermissionSet;
 import dev.galley.core.auth.SignatureCheck;
 import dev.galley.core.net.IpRange;
 import dev.galley.server.crypto.SecretBox;
+import dev.galley.server.db.Transactions;
 import dev.galley.server.http.ApiException;
 import dev.galley.server.keys.ApiKeyRepository;
 import dev.galley.server.keys.ApiKeyRow;
@@ -13,7 +14,6 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Verifies a signed request (spec §2): headers, clock window, key state, HMAC, one-time nonce, allowed IPs.
@@ -21,7 +21,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Authenticator {
     public static final long WINDOW_MS = SignatureCheck.MAX_CLOCK_SKEW_MS;
-    private final Jdbi jdbi;
+    private final Transactions tx;
     private final ApiKeyRepository keys;
     private final NonceRepository nonces;
     private final SecretBox secrets;
@@ -29,24 +29,15 @@ public final class Authenticator {
     private final RateLimiter rateLimiter;
     private final ApiKeyCache cache;
 
-    public Authenticator(Jdbi jdbi, ApiKeyRepository keys, NonceRepository nonces, SecretBox secrets, Clock clock,
+    public Authenticator(Transactions tx, ApiKeyRepository keys, NonceRepository nonces, SecretBox secrets, Clock clock,
                          RateLimiter rateLimiter, ApiKeyCache cache) {
         this.rateLimiter = rateLimiter;
         this.cache = cache;
-        this.jdbi = jdbi;
+        this.tx = tx;
         this.keys = keys;
         this.nonces = nonces;
         this.secrets = secrets;
         this.clock = clock;
-    }
-
-    public Caller authenticate(Context ctx) {
-        return authenticate(ctx, false);
-    }
-
-    /** @param deferNonce the route claims the nonce in its own transaction ({@link NonceClaim}) */
-    public Caller authenticate(Context ctx, boolean deferNonce) {
-        return authenticate(ctx, checkHeaders(ctx), deferNonce);
     }
 
     /** What {@link #checkHeaders} found: the signing headers and the key they name. */
@@ -70,7 +61,7 @@ public final class Authenticator {
             throw ApiException.unauthenticated(msg);
         });
 
-        ApiKeyCache.Entry entry = cache.get(publicKey, () -> jdbi.withHandle(h -> keys.byPublicKey(h, publicKey)).map(this::entry))
+        ApiKeyCache.Entry entry = cache.get(publicKey, () -> tx.withHandle(h -> keys.byPublicKey(h, publicKey)).map(this::entry))
                 .orElseThrow(() -> ApiException.unauthenticated("unknown API key " + publicKey));
         ApiKeyRow key = entry.row();
         if (key.revoked()) throw ApiException.unauthenticated("API key " + publicKey + " has been revoked");
@@ -80,7 +71,10 @@ public final class Authenticator {
         return new SignedHeaders(publicKey, time, nonce, signature, now, entry);
     }
 
-    /** The rest, once the body is read: the signature over it, allowed IPs, the rate limit, the one-time nonce. */
+    /**
+     * The rest, once the body is read: the signature over it, allowed IPs, the rate limit, the one-time nonce.
+     * {@code deferNonce}: the route claims the nonce in its own transaction (create and cook: {@code JobGroupCommit}).
+     */
     public Caller authenticate(Context ctx, SignedHeaders headers, boolean deferNonce) {
         String publicKey = headers.publicKey();
         String time = headers.time();
@@ -103,10 +97,10 @@ public final class Authenticator {
         }
         rateLimiter.check(publicKey, System.nanoTime());
         if (deferNonce) {
-            if (cache.shouldTouch(publicKey, now)) jdbi.useHandle(h -> keys.touch(h, key.uuid(), Instant.ofEpochMilli(now)));
+            if (cache.shouldTouch(publicKey, now)) tx.useHandle(h -> keys.touch(h, key.uuid(), Instant.ofEpochMilli(now)));
             return new Caller(key.uuid(), publicKey, key.accountUuid(), entry.permissions(), nonce);
         }
-        boolean fresh = jdbi.withHandle(h -> {
+        boolean fresh = tx.withHandle(h -> {
             boolean claimed = nonces.claim(h, publicKey, nonce);
             if (claimed && cache.shouldTouch(publicKey, now)) keys.touch(h, key.uuid(), Instant.ofEpochMilli(now));
             return claimed;

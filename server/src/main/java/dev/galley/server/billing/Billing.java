@@ -6,6 +6,7 @@ import dev.galley.server.jobs.IdempotencyRepository;
 import dev.galley.server.ledger.Ledger;
 import dev.galley.server.ledger.LedgerHandlers;
 import dev.galley.server.ledger.LedgerRepository;
+import dev.galley.server.ledger.LedgerService;
 import dev.galley.server.metering.CreditStopRepository;
 import dev.galley.server.metering.CreditStops;
 import dev.galley.server.metering.MeterRepository;
@@ -13,20 +14,22 @@ import dev.galley.server.metering.UsageCloser;
 import dev.galley.server.metrics.Metrics;
 import dev.galley.server.prices.PriceHandlers;
 import dev.galley.server.prices.PriceRepository;
+import dev.galley.server.prices.PriceService;
 import dev.galley.server.prices.RateCards;
 import dev.galley.server.runs.JobReconciler;
 import dev.galley.server.usage.UsageHandlers;
 import dev.galley.server.usage.UsageRepository;
+import dev.galley.server.usage.UsageService;
 import java.time.Clock;
 import java.time.Duration;
-import org.jdbi.v3.core.Jdbi;
+import dev.galley.server.db.Transactions;
 
 /**
  * Billing's part of the composition root, kept out of {@code GalleyServer} so that wiring it there takes a few lines:
  * its repositories, the start-up checks ({@link BillingSetup}), the handlers of its endpoints, the closer and the service.
  */
 public final class Billing {
-    private final Jdbi jdbi;
+    private final Transactions tx;
     private final BillingConfig config;
     private final GpuCatalogCache gpus;
     private final Clock clock;
@@ -40,22 +43,28 @@ public final class Billing {
     private final UsageHandlers usage;
     private final LedgerHandlers ledgerHandlers;
 
-    private Billing(Jdbi jdbi, BillingConfig config, GpuCatalogCache gpus, IdempotencyRepository idempotency, Clock clock) {
-        this.jdbi = jdbi;
+    private Billing(Transactions tx, BillingConfig config, GpuCatalogCache gpus, IdempotencyRepository idempotency,
+                    Runnable creditChanged, Clock clock) {
+        this.tx = tx;
         this.config = config;
         this.gpus = gpus;
         this.clock = clock;
-        this.rateCards = new RateCards(jdbi, priceRepository);
+        this.rateCards = new RateCards(tx, priceRepository);
         this.ledger = new Ledger(ledgerRepository, config.currency());
-        this.prices = new PriceHandlers(jdbi, priceRepository, rateCards, gpus, config.currency(), clock);
-        this.usage = new UsageHandlers(jdbi, usageRepository, config.currency());
-        this.ledgerHandlers = new LedgerHandlers(jdbi, ledgerRepository, ledger, idempotency, clock);
+        this.prices = new PriceHandlers(new PriceService(tx, priceRepository, rateCards, gpus, config.currency(), clock));
+        this.usage = new UsageHandlers(new UsageService(tx, usageRepository, config.currency()));
+        this.ledgerHandlers = new LedgerHandlers(new LedgerService(tx, ledgerRepository, ledger, idempotency, creditChanged, clock));
     }
 
-    /** Runs the start-up checks (one currency, the seeded rate card, the operator exempt) and builds the parts. */
-    public static Billing wire(Jdbi jdbi, BillingConfig config, GpuCatalogCache gpus, IdempotencyRepository idempotency, Clock clock) {
-        var billing = new Billing(jdbi, config, gpus, idempotency, clock);
-        BillingSetup.prepare(jdbi, config, billing.priceRepository, billing.ledgerRepository, clock);
+    /**
+     * Runs the start-up checks (one currency, the seeded rate card, the operator exempt) and builds the parts.
+     *
+     * @param creditChanged called after an operator's grant or adjustment (jobs waiting for credit may be placeable)
+     */
+    public static Billing wire(Transactions tx, BillingConfig config, GpuCatalogCache gpus, IdempotencyRepository idempotency,
+                               Runnable creditChanged, Clock clock) {
+        var billing = new Billing(tx, config, gpus, idempotency, creditChanged, clock);
+        BillingSetup.prepare(tx, config, billing.priceRepository, billing.ledgerRepository, clock);
         return billing;
     }
 
@@ -72,13 +81,13 @@ public final class Billing {
     }
 
     public BillingService service(Duration nodeTtl) {
-        return new BillingService(jdbi, rateCards, gpus, usageRepository, meterRepository, ledgerRepository, config, nodeTtl, clock);
+        return new BillingService(tx, rateCards, gpus, usageRepository, meterRepository, ledgerRepository, config, nodeTtl, clock);
     }
 
     /** The usage closer, not started yet. */
     public UsageCloser closer(JobReconciler reconciler, Duration nodeTtl, Metrics metrics) {
-        var stops = new CreditStops(jdbi, new CreditStopRepository(), reconciler, config.currency());
-        return new UsageCloser(jdbi, meterRepository, usageRepository, ledger, ledgerRepository, rateCards, stops, config, nodeTtl,
+        var stops = new CreditStops(tx, new CreditStopRepository(), reconciler, config.currency());
+        return new UsageCloser(tx, meterRepository, usageRepository, ledger, ledgerRepository, rateCards, stops, config, nodeTtl,
                 clock, metrics, UsageCloser.DEFAULT_BATCH);
     }
 }

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
+import dev.galley.server.db.Transactions;
 
 /**
  * What the rest of the server asks of billing, each in one call (spec §9): a job's price and cost so far, an account's
@@ -36,7 +36,7 @@ import org.jdbi.v3.core.Jdbi;
  * {@code metering}, {@code usage}, {@code ledger} and {@code prices}.
  */
 public final class BillingService {
-    private final Jdbi jdbi;
+    private final Transactions tx;
     private final RateCards rateCards;
     private final GpuCatalogCache gpus;
     private final UsageRepository usage;
@@ -46,9 +46,9 @@ public final class BillingService {
     private final Duration nodeTtl;
     private final Clock clock;
 
-    public BillingService(Jdbi jdbi, RateCards rateCards, GpuCatalogCache gpus, UsageRepository usage, MeterRepository meters,
+    public BillingService(Transactions tx, RateCards rateCards, GpuCatalogCache gpus, UsageRepository usage, MeterRepository meters,
                           LedgerRepository ledger, BillingConfig config, Duration nodeTtl, Clock clock) {
-        this.jdbi = jdbi;
+        this.tx = tx;
         this.rateCards = rateCards;
         this.gpus = gpus;
         this.usage = usage;
@@ -73,7 +73,7 @@ public final class BillingService {
      * ASSIGNED), the estimate of {@link #priceEstimate} for its spec. A job on N nodes costs N times this.
      */
     public BigDecimal pricePerHour(UUID job, JsonNode spec) {
-        return jdbi.withHandle(h -> meters.latestPriceOfJob(h, job)).orElseGet(() -> priceEstimate(spec));
+        return tx.withHandle(h -> meters.latestPriceOfJob(h, job)).orElseGet(() -> priceEstimate(spec));
     }
 
     /**
@@ -82,7 +82,7 @@ public final class BillingService {
      */
     public BigDecimal costSoFar(UUID job) {
         Instant now = now();
-        return jdbi.withHandle(h -> {
+        return tx.withHandle(h -> {
             BigDecimal total = usage.amountOfJob(h, job);
             List<MeterRow> open = meters.openOfJob(h, job);
             if (open.isEmpty()) return Money.round(total);
@@ -99,7 +99,7 @@ public final class BillingService {
 
     /** The account's balance, or empty when there is no such account. */
     public Optional<AccountBalance> balanceOf(UUID account) {
-        return jdbi.withHandle(h -> ledger.balance(h, account));
+        return tx.withHandle(h -> ledger.balance(h, account));
     }
 
     /** May the account create, cook or have a job placed (always under GALLEY_BILLING=record)? */
@@ -115,7 +115,7 @@ public final class BillingService {
     public Map<UUID, String> withoutCredit(java.util.Collection<UUID> accounts) {
         if (config.mode() == BillingMode.RECORD || accounts.isEmpty()) return Map.of();
         var out = new java.util.HashMap<UUID, String>();
-        jdbi.withHandle(h -> ledger.balances(h, accounts)).forEach((account, b) -> {
+        tx.withHandle(h -> ledger.balances(h, accounts)).forEach((account, b) -> {
             if (!CreditPolicy.mayStartWork(config.mode(), b.billingExempt(), b.balance())) {
                 out.put(account, CreditPolicy.waitingForCredit(b.balance(), config.currency()));
             }

@@ -8,7 +8,7 @@ import dev.galley.server.prices.PriceRepository;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
+import dev.galley.server.db.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +21,8 @@ public final class BillingSetup {
 
     private BillingSetup() {}
 
-    public static void prepare(Jdbi jdbi, BillingConfig config, PriceRepository prices, LedgerRepository ledger, Clock clock) {
-        jdbi.useTransaction(h -> {
+    public static void prepare(Transactions tx, BillingConfig config, PriceRepository prices, LedgerRepository ledger, Clock clock) {
+        tx.useTransaction(h -> {
             List<String> currencies = prices.currencies(h);
             if (currencies.stream().anyMatch(c -> !c.equals(config.currency()))) {
                 throw new ConfigException("GALLEY_CURRENCY is " + config.currency() + " but the rate card holds prices in "

@@ -1,10 +1,18 @@
 package dev.galley.server.db;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.galley.core.lifecycle.ReasonCode;
+import dev.galley.server.http.Json;
 import java.sql.SQLException;
+import java.sql.Types;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -28,6 +36,18 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
         this.dataSource = new FailFastDataSource(pool);
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+        // Repositories map rows to records by column name; enums map by name, JSON columns to Jackson trees.
+        jdbi.registerColumnMapper(JsonNode.class, (rs, column, ctx) -> json(rs.getString(column)));
+        jdbi.registerColumnMapper(ObjectNode.class, (rs, column, ctx) -> (ObjectNode) json(rs.getString(column)));
+        // A reason code written by a newer release is unknown here: it reads as none, the row stays readable.
+        jdbi.registerColumnMapper(ReasonCode.class, (rs, column, ctx) -> ReasonCode.fromStored(rs.getString(column)));
+        // JSON binds as its text; statements cast it (CAST(:payload AS jsonb)).
+        jdbi.registerArgument(new AbstractArgumentFactory<JsonNode>(Types.VARCHAR) {
+            @Override
+            protected Argument build(JsonNode value, ConfigRegistry config) {
+                return (position, statement, ctx) -> statement.setString(position, Json.text(value));
+            }
+        });
         this.jdbi.setSqlLogger(new SqlLogger() {
             @Override
             public void logException(StatementContext context, SQLException ex) {
@@ -61,6 +81,10 @@ public final class Database implements AutoCloseable {
                 .load().migrate();
         log.info("database schema at version {} ({} migration(s) applied)", result.targetSchemaVersion,
                 result.migrationsExecuted);
+    }
+
+    private static JsonNode json(String text) {
+        return text == null ? null : Json.read(text);
     }
 
     public Jdbi jdbi() {

@@ -48,6 +48,27 @@ public final class ListSql {
         return this;
     }
 
+    /**
+     * Each filter on the column of its field's name: the parser accepted only the endpoint's own fields, so the name
+     * is one the code chose.
+     */
+    public ListSql filters(List<Filter> filters) {
+        filters.forEach(f -> filter(f.field(), f));
+        return this;
+    }
+
+    /** One filter on {@code column}, by its kind. */
+    public void filter(String column, Filter f) {
+        switch (f) {
+            case Filter.UuidSet u -> uuidSet(column, u);
+            case Filter.WordSet w -> wordSet(column, w);
+            case Filter.NumberRange r -> numberRange(column, r);
+            case Filter.DateRange d -> dateRange(column, d);
+            case Filter.Bool b -> bool(column, b);
+            case Filter.Substring s -> substring(column, s);
+        }
+    }
+
     public void uuidSet(String column, Filter.UuidSet f) {
         String p = next();
         conditions.add(column + " = ANY(:" + p + ")");

@@ -1,7 +1,7 @@
 package dev.galley.server.gpus;
 
 import dev.galley.core.gpu.GpuCatalog;
-import org.jdbi.v3.core.Jdbi;
+import dev.galley.server.db.Transactions;
 
 /**
  * The registry as a {@link GpuCatalog}, cached: it changes rarely (seeded; grown by node registrations).
@@ -9,13 +9,13 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class GpuCatalogCache {
     private static final long MAX_AGE_NANOS = 30_000_000_000L;
-    private final Jdbi jdbi;
+    private final Transactions tx;
     private final GpuRepository gpus;
     private volatile GpuCatalog catalog;
     private volatile long loadedAt;
 
-    public GpuCatalogCache(Jdbi jdbi, GpuRepository gpus) {
-        this.jdbi = jdbi;
+    public GpuCatalogCache(Transactions tx, GpuRepository gpus) {
+        this.tx = tx;
         this.gpus = gpus;
     }
 
@@ -26,7 +26,7 @@ public final class GpuCatalogCache {
     }
 
     public GpuCatalog reload() {
-        GpuCatalog c = new GpuCatalog(jdbi.withHandle(gpus::all));
+        GpuCatalog c = new GpuCatalog(tx.withHandle(gpus::all));
         catalog = c;
         loadedAt = System.nanoTime();
         return c;

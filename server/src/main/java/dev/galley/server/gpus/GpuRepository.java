@@ -17,12 +17,12 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class GpuRepository {
     // Live counts come from gpu_inventory, a view over ONLINE nodes' GPUs (created with the node tables).
     private static final String COLUMNS = """
-            uuid, name, vendor, vram_gb, aliases, created_at, created_at AS updated_at,
+            uuid, name, vendor, vram_gb, aliases, reward_multiplier, created_at, created_at AS updated_at,
             COALESCE((SELECT count(*) FROM gpu_inventory i WHERE i.gpu_uuid = g.uuid), 0) AS total_count,
             COALESCE((SELECT count(*) FROM gpu_inventory i WHERE i.gpu_uuid = g.uuid AND i.is_free), 0) AS available_count""";
 
     public List<GpuModel> all(Handle h) {
-        return h.createQuery("SELECT uuid, name, vendor, vram_gb, aliases FROM gpu_models")
+        return h.createQuery("SELECT uuid, name, vendor, vram_gb, aliases, reward_multiplier FROM gpu_models")
                 .map((rs, ctx) -> model(rs)).list();
     }
 
@@ -74,7 +74,8 @@ public final class GpuRepository {
 
     static GpuModel model(ResultSet rs) throws SQLException {
         return new GpuModel(rs.getObject("uuid", UUID.class), rs.getString("name"), rs.getString("vendor"),
-                rs.getBigDecimal("vram_gb").doubleValue(), Arrays.asList((String[]) rs.getArray("aliases").getArray()));
+                rs.getBigDecimal("vram_gb").doubleValue(), Arrays.asList((String[]) rs.getArray("aliases").getArray()),
+                rs.getBigDecimal("reward_multiplier"));
     }
 
     static GpuRow map(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -52,6 +52,7 @@ public final class ApiRoutes {
         r.post("/v1/nodes/register", nodes::register);
         r.get("/v1/nodes", nodes::list);
         r.get("/v1/nodes/{uuid}", nodes::get);
+        r.patch("/v1/nodes/{uuid}", nodes::update);
         r.post("/v1/nodes/{uuid}/heartbeat", nodes::heartbeat);
         r.get("/v1/nodes/{uuid}/assignments", nodes::assignments);
 

@@ -20,8 +20,11 @@ public final class Json {
     private static final DateTimeFormatter RFC3339_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** The longest number the reader takes, in characters: also the longest a body's number may be written out in full. */
+    private static final int MAX_NUMBER_LENGTH = 100;
+
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(100).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(MAX_NUMBER_LENGTH).build())
             .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -31,13 +34,14 @@ public final class Json {
 
     /**
      * Parses a request body; malformed JSON is a 400 naming the position, never a 500. So is text no column can
-     * hold, wherever it is in the body (see {@link #rejectUnstorableText}).
+     * hold, or a number that could not be read back once stored, wherever it is in the body (see
+     * {@link #rejectUnstorableValues}).
      */
     public static JsonNode parse(byte[] body) {
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node == null || node.isMissingNode()) throw ApiException.badRequest("body", "must be a JSON document");
-            rejectUnstorableText(node);
+            rejectUnstorableValues(node);
             return node;
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage();
@@ -46,6 +50,8 @@ public final class Json {
                     + (loc != null ? " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")" : ""));
         } catch (IOException e) {
             throw ApiException.badRequest("body", "could not be read: " + e.getMessage());
+        } catch (NumberFormatException e) { // not an IOException: a number no BigDecimal holds, e.g. 1e-2147483649
+            throw ApiException.badRequest("body", "has a number out of range: " + e.getMessage());
         }
     }
 
@@ -65,8 +71,9 @@ public final class Json {
      * unpaired surrogates (a {@code "\\ud800"} escape is valid JSON but no Unicode text) in every string and
      * every member name of a body, each error at its JSON path ({@code payload.parameters.parameters.env.A},
      * {@code input_schema[0].label}). One check here covers every field of every endpoint, present and future.
+     * The same for numbers that are short as sent but long written out in full (see {@link #numberProblem}).
      */
-    static void rejectUnstorableText(JsonNode root) {
+    static void rejectUnstorableValues(JsonNode root) {
         var errors = new FieldErrors();
         walk(root, "", errors);
         errors.throwIfAny();
@@ -78,6 +85,9 @@ public final class Json {
         if (errors.list().size() >= MAX_TEXT_ERRORS) return;
         if (node.isTextual()) {
             String problem = textProblem(node.textValue());
+            if (problem != null) errors.add(path.isEmpty() ? "body" : path, problem);
+        } else if (node.isBigDecimal()) {
+            String problem = numberProblem(node.decimalValue());
             if (problem != null) errors.add(path.isEmpty() ? "body" : path, problem);
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) walk(node.get(i), path + "[" + i + "]", errors);
@@ -91,6 +101,20 @@ public final class Json {
                 else walk(member.getValue(), memberPath, errors);
             }
         }
+    }
+
+    /**
+     * PostgreSQL's jsonb keeps a number written out in full: {@code 1e-200} becomes {@code 0.000…1}, 202 characters,
+     * which this reader refuses when the row is read back (so the job, node or recipe, and every list and scheduling
+     * round that reads it, would fail for good), and {@code 1e999999999} overflows its numeric. Such a number is
+     * refused here, measured without writing it out.
+     */
+    private static String numberProblem(java.math.BigDecimal n) {
+        long precision = n.precision();
+        long scale = n.scale();
+        long plain = (scale <= 0 ? precision - scale : Math.max(precision, scale + 1) + 1) + (n.signum() < 0 ? 1 : 0);
+        return plain <= MAX_NUMBER_LENGTH ? null
+                : "must be a number of at most " + MAX_NUMBER_LENGTH + " characters when written out in full (" + n + " has " + plain + ")";
     }
 
     private static String textProblem(String s) {
@@ -151,6 +175,11 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored JSON is unreadable", e);
         }
+    }
+
+    /** An enum constant's name, or JSON null. */
+    public static String name(Enum<?> value) {
+        return value == null ? null : value.name();
     }
 
     /** RFC 3339 UTC with milliseconds and {@code Z}, or JSON null. */

@@ -10,11 +10,16 @@ public final class RequestIds {
     private RequestIds() {}
 
     public static void assign(Context ctx) {
-        long a = ThreadLocalRandom.current().nextLong();
-        long b = ThreadLocalRandom.current().nextLong();
-        String id = "req_" + Long.toHexString(a) + Long.toHexString(b);
+        String id = newId();
         ctx.attribute(ATTRIBUTE, id);
         ctx.header("X-Request-Id", id);
+    }
+
+    /** A new request id, {@code req_} and random hex. */
+    public static String newId() {
+        long a = ThreadLocalRandom.current().nextLong();
+        long b = ThreadLocalRandom.current().nextLong();
+        return "req_" + Long.toHexString(a) + Long.toHexString(b);
     }
 
     public static String of(Context ctx) {

@@ -48,12 +48,15 @@ public final class RouteRegistrar {
         this.authenticator = authenticator;
         this.metrics = metrics;
         this.inFlight = new java.util.concurrent.Semaphore(maxInFlight);
+        io.micrometer.core.instrument.Gauge.builder("galley_http_requests_in_flight", inFlight, s -> maxInFlight - s.availablePermits())
+                .description("signed requests holding an admission slot now (long-polls and log follows are not counted)")
+                .register(metrics.registry());
     }
 
     public void get(String path, SignedHandler h) { signed(HandlerType.GET, path, h); }
     public void post(String path, SignedHandler h) { signed(HandlerType.POST, path, h); }
 
-    /** A POST whose handler claims the nonce inside its own write transaction (see {@code NonceClaim}). */
+    /** A POST whose handler claims the nonce inside its own write transaction (create and cook: see {@code JobGroupCommit}). */
     public void postClaimingNonce(String path, SignedHandler h) { signed(HandlerType.POST, path, h, true); }
     public void put(String path, SignedHandler h) { signed(HandlerType.PUT, path, h); }
     public void patch(String path, SignedHandler h) { signed(HandlerType.PATCH, path, h); }

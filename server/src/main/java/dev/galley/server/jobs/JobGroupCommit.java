@@ -1,6 +1,9 @@
 package dev.galley.server.jobs;
 
 import dev.galley.server.auth.Caller;
+import dev.galley.server.auth.NonceRepository;
+import dev.galley.server.db.Transactions;
+import dev.galley.server.recipes.RecipeRepository;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,8 +17,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,20 +62,19 @@ public final class JobGroupCommit implements AutoCloseable {
 
     private record Pending(Entry entry, CompletableFuture<Outcome> done) {}
 
-    private final Jdbi jdbi;
+    private final Transactions tx;
     private final JobRepository jobs;
-    private final dev.galley.server.auth.NonceRepository nonces;
+    private final NonceRepository nonces;
     private final IdempotencyRepository idempotency;
-    private final dev.galley.server.recipes.RecipeRepository recipes;
-    private final java.util.function.Consumer<List<UUID>> onWritten;
+    private final RecipeRepository recipes;
+    private final Consumer<List<UUID>> onWritten;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closed;
 
-    public JobGroupCommit(Jdbi jdbi, JobRepository jobs, dev.galley.server.auth.NonceRepository nonces,
-                          IdempotencyRepository idempotency, dev.galley.server.recipes.RecipeRepository recipes,
-                          java.util.function.Consumer<List<UUID>> onWritten) {
-        this.jdbi = jdbi;
+    public JobGroupCommit(Transactions tx, JobRepository jobs, NonceRepository nonces, IdempotencyRepository idempotency,
+                          RecipeRepository recipes, Consumer<List<UUID>> onWritten) {
+        this.tx = tx;
         this.jobs = jobs;
         this.nonces = nonces;
         this.idempotency = idempotency;
@@ -126,7 +128,7 @@ public final class JobGroupCommit implements AutoCloseable {
             if (!written.isEmpty()) onWritten.accept(written);
             outcomes.forEach((p, o) -> p.done().complete(o));
         } catch (RuntimeException e) {
-            log.warn("writing {} job(s) together failed, each is retried alone: {}", batch.size(), e.toString());
+            log.warn("writing {} job(s) in one transaction failed: {}", batch.size(), e.toString());
             for (Pending p : batch) p.done().complete(new Outcome.RetryAlone(e));
         } catch (Throwable t) {
             // Never leave a request waiting on a batch that will not finish; the writer lives on.
@@ -136,7 +138,7 @@ public final class JobGroupCommit implements AutoCloseable {
         return later;
     }
 
-    /** Writes these entries as one batch on the calling thread (tests: a batch of a chosen make-up). */
+    /** Writes these entries as one batch on the calling thread (a request alone; tests: a batch of a chosen make-up). */
     List<Outcome> writeTogether(List<Entry> entries) {
         List<Pending> batch = new ArrayList<>(entries.stream().map(e -> new Pending(e, new CompletableFuture<>())).toList());
         List<Pending> inOrder = List.copyOf(batch);
@@ -166,7 +168,7 @@ public final class JobGroupCommit implements AutoCloseable {
         // A fixed order of unique-key inserts across concurrent batches: two batches never wait on each other in a cycle.
         batch.sort(Comparator.comparing((Pending p) -> String.valueOf(p.entry().caller().publicKey()))
                 .thenComparing(p -> String.valueOf(p.entry().caller().pendingNonce())));
-        return jdbi.inTransaction(h -> {
+        return tx.inTransaction(h -> {
             Map<Pending, Outcome> outcomes = new IdentityHashMap<>();
             List<Pending> fresh = claimNonces(h, batch, outcomes);
             List<Pending> claimed = claimKeys(h, fresh, outcomes);

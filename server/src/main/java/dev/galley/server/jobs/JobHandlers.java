@@ -1,5 +1,8 @@
 package dev.galley.server.jobs;
 
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
+import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
 import dev.galley.server.auth.Caller;
@@ -11,11 +14,9 @@ import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
 
 /** /v1/jobs and POST /v1/job-recipes/{uuid}/cook. */
 public final class JobHandlers {
-    public static final Set<String> STATUSES = Set.of("PENDING", "ASSIGNED", "RUNNING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED");
     private static final ListQueryParser LIST = new ListQueryParser(
             Map.ofEntries(
                     Map.entry("uuid", FilterKind.UUID_SET), Map.entry("status", FilterKind.WORD_SET),
@@ -23,15 +24,11 @@ public final class JobHandlers {
                     Map.entry("gpu_count", FilterKind.INTEGER_RANGE), Map.entry("min_ram_gb", FilterKind.NUMBER_RANGE),
                     Map.entry("min_vram_gb", FilterKind.NUMBER_RANGE), Map.entry("min_storage_gb", FilterKind.NUMBER_RANGE),
                     Map.entry("created_at", FilterKind.DATE_RANGE), Map.entry("source_recipe_uuid", FilterKind.UUID_SET)),
-            Map.of("status", STATUSES, "task", Set.of("BATCH", "PERSISTENT")), Set.of());
+            Map.of("status", ListQueryParser.names(JobStatus.values()), "task", Set.of("BATCH", "PERSISTENT")), Set.of());
 
-    private final Jdbi jdbi;
-    private final JobRepository jobs;
     private final JobService service;
 
-    public JobHandlers(Jdbi jdbi, JobRepository jobs, JobService service) {
-        this.jdbi = jdbi;
-        this.jobs = jobs;
+    public JobHandlers(JobService service) {
         this.service = service;
     }
 
@@ -51,19 +48,14 @@ public final class JobHandlers {
     }
 
     public void list(Context ctx, Caller caller) {
-        caller.require("jobs", "read");
+        caller.require(Resource.JOBS, Action.READ);
         var q = LIST.parse(ctx.queryParamMap());
-        UUID account = caller.canAll("jobs", "read") ? null : caller.accountUuid();
-        Responses.page(ctx, q, jdbi.withHandle(h -> jobs.list(h, account, q)), JobView::of);
+        Responses.page(ctx, q, service.list(caller, q), JobView::of);
     }
 
     public void get(Context ctx, Caller caller) {
-        caller.require("jobs", "read");
-        UUID uuid = Responses.pathUuid(ctx, "job");
-        JobRow job = jdbi.withHandle(h -> jobs.byUuid(h, uuid))
-                .filter(j -> caller.owns(j.accountUuid()) || caller.canAll("jobs", "read"))
-                .orElseThrow(() -> ApiException.notFound("job"));
-        Responses.json(ctx, 200, JobView.of(job));
+        caller.require(Resource.JOBS, Action.READ);
+        Responses.json(ctx, 200, JobView.of(service.get(caller, Responses.pathUuid(ctx, "job"))));
     }
 
     public void cancel(Context ctx, Caller caller) {

@@ -5,26 +5,24 @@ import dev.galley.core.list.Filter;
 import dev.galley.core.list.ListQuery;
 import dev.galley.server.db.ListSql;
 import dev.galley.server.http.Json;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Instant;
+import dev.galley.core.lifecycle.JobStatus;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.StatementContext;
 
-/** SQL for jobs. */
+/** SQL for jobs and their kept counts per account and status. */
 public final class JobRepository {
     static final String COLUMNS = """
             uuid, account_uuid, status, status_reason, status_reason_code, spec, secrets, source_recipe_uuid,
             container_access_token, timeout_assign_at_ms, image_size_bytes, node_count, cancel_reason,
             created_at, updated_at, started_at, completed_at""";
-
-    public void insert(Handle h, JobRow j) {
-        insertAll(h, List.of(j));
-    }
+    private static final RowMapper<JobRow> ROW = ConstructorMapper.of(JobRow.class);
 
     /**
      * Inserts the jobs as one JDBC batch, which the driver (reWriteBatchedInserts) sends as multi-row INSERTs:
@@ -57,69 +55,72 @@ public final class JobRepository {
 
     public Optional<JobRow> byUuid(Handle h, UUID uuid) {
         return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE uuid = :uuid").bind("uuid", uuid)
-                .map(JobRepository::map).findOne();
+                .map(ROW).findOne();
     }
 
     public Optional<JobRow> lockByUuid(Handle h, UUID uuid) {
         return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE uuid = :uuid FOR UPDATE").bind("uuid", uuid)
-                .map(JobRepository::map).findOne();
+                .map(ROW).findOne();
     }
-
-    /** Moves a job to a new status; {@code expectedStatus} guards against a concurrent change. */
-    public Optional<JobRow> updateStatus(Handle h, UUID uuid, String expectedStatus, String status, String reason,
-                                         String code, Instant now, boolean finished, String cancelReason) {
-        return h.createQuery("""
-                UPDATE jobs SET status = :status, status_reason = :reason, status_reason_code = :code,
-                                updated_at = :now, version = version + 1,
-                                completed_at = CASE WHEN :finished THEN :now ELSE completed_at END,
-                                timeout_assign_at_ms = CASE WHEN :finished THEN NULL ELSE timeout_assign_at_ms END,
-                                cancel_reason = COALESCE(:cancelReason, cancel_reason)
-                WHERE uuid = :uuid AND status = :expected""" + " RETURNING " + COLUMNS)
-                .bind("uuid", uuid).bind("expected", expectedStatus).bind("status", status).bind("reason", reason)
-                .bind("code", code).bind("now", now).bind("finished", finished).bind("cancelReason", cancelReason)
-                .map(JobRepository::map).findOne();
-    }
-
-    private final JobCounts counts = new JobCounts();
 
     public ListSql.Page<JobRow> list(Handle h, UUID accountOrNull, ListQuery q) {
         var sql = new ListSql("jobs", COLUMNS).deferredJoin();
         // With no filter but status the total comes from the kept counters, not a COUNT over millions of rows.
         if (q.filters().stream().allMatch(f -> f.field().equals("status"))) {
             String[] statuses = q.filter("status", Filter.WordSet.class).map(w -> w.values().toArray(String[]::new)).orElse(null);
-            sql.total(handle -> counts.total(handle, accountOrNull, statuses));
+            sql.total(handle -> total(handle, accountOrNull, statuses));
         }
         if (accountOrNull != null) sql.where("account_uuid = :account", "account", accountOrNull);
-        for (Filter f : q.filters()) {
-            switch (f) {
-                case Filter.UuidSet u -> sql.uuidSet(f.field(), u);          // uuid, source_recipe_uuid
-                case Filter.WordSet w -> sql.wordSet(f.field(), w);          // status, task
-                case Filter.NumberRange r -> sql.numberRange(f.field(), r);  // cpu_count, gpu_count, min_*_gb
-                case Filter.DateRange d -> sql.dateRange(f.field(), d);      // created_at
-                default -> throw new IllegalStateException("unhandled filter " + f.field());
-            }
-        }
-        return sql.run(h, q, JobRepository::map);
+        return sql.filters(q.filters()).run(h, q, ROW);
     }
 
-    static JobRow map(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new JobRow(
-                rs.getObject("uuid", UUID.class),
-                rs.getObject("account_uuid", UUID.class),
-                rs.getString("status"),
-                rs.getString("status_reason"),
-                rs.getString("status_reason_code"),
-                (ObjectNode) Json.read(rs.getString("spec")),
-                rs.getBytes("secrets"),
-                rs.getObject("source_recipe_uuid", UUID.class),
-                rs.getString("container_access_token"),
-                (Long) rs.getObject("timeout_assign_at_ms"),
-                (Long) rs.getObject("image_size_bytes"),
-                (Integer) rs.getObject("node_count"),
-                rs.getString("cancel_reason"),
-                ListSql.instant(rs, "created_at"),
-                ListSql.instant(rs, "updated_at"),
-                ListSql.instant(rs, "started_at"),
-                ListSql.instant(rs, "completed_at"));
+    /** Exact totals from job_counts + job_count_deltas (see migration V7); null account: all, null statuses: all. */
+    private static long total(Handle h, UUID accountOrNull, String[] statusesOrNull) {
+        String where = (accountOrNull == null ? "true" : "account_uuid = :a") + (statusesOrNull == null ? "" : " AND status = ANY(:s)");
+        var q = h.createQuery("SELECT COALESCE((SELECT sum(n) FROM job_counts WHERE " + where + "), 0)"
+                + " + COALESCE((SELECT sum(delta) FROM job_count_deltas WHERE " + where + "), 0)");
+        if (accountOrNull != null) q.bind("a", accountOrNull);
+        if (statusesOrNull != null) q.bind("s", statusesOrNull);
+        return q.mapTo(Long.class).one();
+    }
+
+    /** Jobs of every account by status, from the kept counters, never a COUNT over the jobs table. */
+    public Map<JobStatus, Long> countByStatus(Handle h) {
+        return h.createQuery("""
+                SELECT status, sum(n) FROM (SELECT status, n FROM job_counts
+                                            UNION ALL SELECT status, delta FROM job_count_deltas) x GROUP BY status""")
+                .map((rs, ctx) -> Map.entry(JobStatus.valueOf(rs.getString(1)), rs.getLong(2)))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** Folds the count deltas into the totals in one atomic statement; safe with several replicas doing it at once. */
+    public int compactCounts(Handle h) {
+        return h.createUpdate("""
+                WITH moved AS (DELETE FROM job_count_deltas RETURNING account_uuid, status, delta)
+                INSERT INTO job_counts (account_uuid, status, n)
+                SELECT account_uuid, status, sum(delta) FROM moved GROUP BY account_uuid, status
+                ON CONFLICT (account_uuid, status) DO UPDATE SET n = job_counts.n + EXCLUDED.n""").execute();
+    }
+
+    /** Marks the job cancel-requested; the reconciler then decides what that means for its status. */
+    public void requestCancel(Handle h, UUID job, String reason) {
+        h.createUpdate("UPDATE jobs SET cancel_requested = true, cancel_reason = :reason WHERE uuid = :uuid")
+                .bind("uuid", job).bind("reason", reason).execute();
+    }
+
+    /** Appends the caller's cancel reason to the status reason the reconciler wrote. */
+    public void appendToStatusReason(Handle h, UUID job, String text) {
+        h.createUpdate("UPDATE jobs SET status_reason = status_reason || ': ' || :text WHERE uuid = :uuid")
+                .bind("uuid", job).bind("text", text).execute();
+    }
+
+    /** The job's max_timeout_run_ms, if it has one. */
+    public Optional<Long> runTimeoutMs(Handle h, UUID job) {
+        return h.createQuery("SELECT (spec->>'max_timeout_run_ms')::bigint FROM jobs WHERE uuid = :j")
+                .bind("j", job).mapTo(Long.class).findOne();
+    }
+
+    public void setImageSize(Handle h, UUID job, long bytes) {
+        h.createUpdate("UPDATE jobs SET image_size_bytes = :b WHERE uuid = :j").bind("b", bytes).bind("j", job).execute();
     }
 }

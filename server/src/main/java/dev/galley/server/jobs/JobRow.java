@@ -1,6 +1,8 @@
 package dev.galley.server.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.lifecycle.JobStatus;
+import dev.galley.core.lifecycle.ReasonCode;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -8,9 +10,9 @@ import java.util.UUID;
 public record JobRow(
         UUID uuid,
         UUID accountUuid,
-        String status,
+        JobStatus status,
         String statusReason,
-        String statusReasonCode,
+        ReasonCode statusReasonCode,
         ObjectNode spec,
         byte[] secrets,
         UUID sourceRecipeUuid,

@@ -3,36 +3,42 @@ package dev.galley.server.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.auth.CanonicalRequest;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.cook.Cook;
 import dev.galley.core.cook.CookResult;
 import dev.galley.core.json.CanonicalJson;
+import dev.galley.core.lifecycle.JobStatus;
+import dev.galley.core.list.ListQuery;
 import dev.galley.core.placement.RunRequirements;
 import dev.galley.core.placement.WaitReasonHints;
 import dev.galley.core.spec.JobSpecValidator;
 import dev.galley.core.spec.Secrets;
 import dev.galley.server.auth.Authenticator;
 import dev.galley.server.auth.Caller;
+import dev.galley.server.auth.NonceRepository;
 import dev.galley.server.crypto.SecretCodec;
+import dev.galley.server.db.ListSql;
+import dev.galley.server.db.Transactions;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.http.ApiException;
 import dev.galley.server.http.Json;
 import dev.galley.server.keys.ApiKeyGenerator;
-import dev.galley.server.recipes.RecipeRepository;
 import dev.galley.server.recipes.RecipeRow;
+import dev.galley.server.recipes.RecipeService;
+import dev.galley.server.runs.JobReconciler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
-/** Creating jobs (directly or by cooking a recipe), idempotently, and cancelling them. */
+/** Jobs: created (directly or by cooking a recipe) idempotently, read, and cancelled. */
 public final class JobService {
     public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
 
@@ -42,40 +48,37 @@ public final class JobService {
     /** What to insert once validation passed (the expensive, pure part runs outside the transaction). */
     private record Prepared(ObjectNode spec, Set<String> secretPointers, UUID recipeUuid) {}
 
-    private final Jdbi jdbi;
+    private final Transactions tx;
     private final JobRepository jobs;
-    private final RecipeRepository recipes;
+    private final RecipeService recipes;
     private final IdempotencyRepository idempotency;
+    private final NonceRepository nonces;
     private final SecretCodec secrets;
     private final GpuCatalogCache gpus;
     private final Clock clock;
-    private final java.util.function.Consumer<List<UUID>> onJobCreated;
-    private final dev.galley.server.runs.JobReconciler reconciler;
-    private final dev.galley.server.auth.NonceClaim nonceClaim;
+    private final JobReconciler reconciler;
     private final JobGroupCommit groupCommit;
     private final WaitReasonHints waitReasons;
 
-    public JobService(Jdbi jdbi, JobRepository jobs, RecipeRepository recipes, IdempotencyRepository idempotency,
-                      SecretCodec secrets, GpuCatalogCache gpus, Clock clock, java.util.function.Consumer<List<UUID>> onJobCreated,
-                      dev.galley.server.runs.JobReconciler reconciler, dev.galley.server.auth.NonceClaim nonceClaim,
+    public JobService(Transactions tx, JobRepository jobs, RecipeService recipes, IdempotencyRepository idempotency,
+                      NonceRepository nonces, SecretCodec secrets, GpuCatalogCache gpus, Clock clock, JobReconciler reconciler,
                       JobGroupCommit groupCommit, WaitReasonHints waitReasons) {
-        this.jdbi = jdbi;
+        this.tx = tx;
         this.jobs = jobs;
         this.recipes = recipes;
         this.idempotency = idempotency;
+        this.nonces = nonces;
         this.secrets = secrets;
         this.gpus = gpus;
         this.clock = clock;
-        this.onJobCreated = onJobCreated;
         this.reconciler = reconciler;
-        this.nonceClaim = nonceClaim;
         this.groupCommit = groupCommit;
         this.waitReasons = waitReasons;
     }
 
     /** POST /v1/jobs. */
     public Created create(Caller caller, String path, byte[] body, String idempotencyKey) {
-        caller.require("jobs", "create");
+        caller.require(Resource.JOBS, Action.CREATE);
         return idempotent(caller, idempotencyKey, path, body, () -> {
             JsonNode parsed = Json.parseObject(body, false);
             ObjectNode spec = new JobSpecValidator(gpus.current()).validate(parsed);
@@ -83,26 +86,24 @@ public final class JobService {
         });
     }
 
-    /** Claims the request's nonce when the handler fails before reaching this service's transaction. */
+    /**
+     * Claims the request's nonce on its own, for a create or cook that fails before its job's transaction (which
+     * claims it with the job): the nonce still counts as used, and a resent request whose nonce was used already
+     * gets the 401 a reused nonce always gets, whatever else is wrong with it.
+     */
     public void useNonce(Caller caller) {
-        nonceClaim.claimAlone(jdbi, caller);
+        if (caller.pendingNonce() == null) return;
+        boolean fresh = tx.withHandle(h -> nonces.claim(h, caller.publicKey(), caller.pendingNonce()));
+        if (!fresh) throw Authenticator.reusedNonce(caller.pendingNonce());
     }
 
     /** POST /v1/job-recipes/{uuid}/cook. */
     public Created cook(Caller caller, UUID recipeUuid, String path, byte[] body, String idempotencyKey) {
-        caller.require("jobs", "create");
-        caller.require("job_recipes", "read");
+        caller.require(Resource.JOBS, Action.CREATE);
+        caller.require(Resource.JOB_RECIPES, Action.READ);
         return idempotent(caller, idempotencyKey, path, body, () -> {
-            RecipeRow recipe = jdbi.withHandle(h -> recipes.byUuid(h, recipeUuid))
-                    .filter(r -> caller.owns(r.accountUuid()) || "PUBLIC".equals(r.visibility())
-                            || caller.canAll("job_recipes", "read"))
-                    .orElseThrow(() -> ApiException.notFound("job recipe"));
-            if (recipe.isArchived()) {
-                if (!caller.owns(recipe.accountUuid())) throw ApiException.notFound("job recipe");
-                throw ApiException.conflict("job recipe " + recipeUuid + " is ARCHIVED and cannot be cooked; "
-                        + "PATCH its visibility to PRIVATE or PUBLIC first");
-            }
-            ObjectNode payload = Secrets.revealed(recipe.payload(), secrets.open(recipe.secrets()));
+            RecipeRow recipe = recipes.cookable(caller, recipeUuid);
+            ObjectNode payload = recipes.revealedPayload(recipe);
             JsonNode overrides = Json.parseObject(body, true);
             // Spec §8: the owner's registry credentials go only into the owner's own jobs, unless the owner shares
             // them; job_recipes.read.all does not change whose job this is.
@@ -120,55 +121,47 @@ public final class JobService {
                 throw ApiException.badRequest("Idempotency-Key", "must be 1 to 255 characters");
             }
             if (key != null) {
-                Optional<Created> replay = jdbi.withHandle(h -> replay(h, caller, key, hash));
+                Optional<Created> replay = tx.withHandle(h -> replay(h, caller, key, hash));
                 if (replay.isPresent()) {
-                    nonceClaim.claimAlone(jdbi, caller); // a replay is a request too: its nonce is used
+                    useNonce(caller); // a replay is a request too: its nonce is used
                     return replay.get();
                 }
             }
             prepared = prepare.get();
         } catch (RuntimeException e) {
             // Failed before the write transaction: the nonce still counts as used (a resend gets 401, not a retry).
-            if (!(e instanceof ApiException api && api.status() == 401)) nonceClaim.claimAlone(jdbi, caller);
+            if (!(e instanceof ApiException api && api.status() == 401)) useNonce(caller);
             throw e;
         }
         JobRow job = newJob(caller, prepared);
         byte[] response = Json.bytes(JobView.of(job));
         boolean touchRecipe = prepared.recipeUuid() != null && shouldTouchRecipe(prepared.recipeUuid(), job.createdAt());
-        var outcome = groupCommit.write(new JobGroupCommit.Entry(caller, job, key, hash, response, touchRecipe));
+        var entry = new JobGroupCommit.Entry(caller, job, key, hash, response, touchRecipe);
+        return answer(entry, groupCommit.write(entry));
+    }
+
+    private Created answer(JobGroupCommit.Entry entry, JobGroupCommit.Outcome outcome) {
         return switch (outcome) {
-            case JobGroupCommit.Outcome.Written w -> new Created(201, response);
-            case JobGroupCommit.Outcome.NonceReused r -> throw Authenticator.reusedNonce(caller.pendingNonce());
-            case JobGroupCommit.Outcome.KeyTaken t -> jdbi.withHandle(h -> replay(h, caller, key, hash))
-                    .orElseGet(() -> writeAlone(caller, key, hash, job, response, touchRecipe)); // it expired meanwhile
-            case JobGroupCommit.Outcome.RetryAlone r -> writeAlone(caller, key, hash, job, response, touchRecipe);
+            case JobGroupCommit.Outcome.Written w -> new Created(201, entry.response());
+            case JobGroupCommit.Outcome.NonceReused r -> throw Authenticator.reusedNonce(entry.caller().pendingNonce());
+            case JobGroupCommit.Outcome.KeyTaken t -> tx.withHandle(h -> replay(h, entry.caller(), entry.idempotencyKey(),
+                    entry.requestHash())).orElseGet(() -> writeAlone(entry)); // it expired meanwhile
+            case JobGroupCommit.Outcome.RetryAlone r -> writeAlone(entry);
         };
     }
 
     /**
-     * The same writes as a group commit, for one request in a transaction of its own: used when a shared
-     * transaction failed, so that the failure belongs to the request that caused it.
+     * The request's writes as a batch of its own, in a transaction of its own: when a shared transaction failed,
+     * the failure belongs to the request that caused it.
      */
-    private Created writeAlone(Caller caller, String key, String hash, JobRow job, byte[] response, boolean touchRecipe) {
-        Optional<Created> replayed = jdbi.inTransaction(h -> {
-            nonceClaim.claim(h, caller); // commits with the job: one commit per request
-            if (key != null) {
-                idempotency.lock(h, caller.accountUuid(), key);
-                Optional<Created> replay = replay(h, caller, key, hash); // a concurrent twin may have won
-                if (replay.isPresent()) return replay;
-            }
-            jobs.insert(h, job);
-            if (touchRecipe) recipes.touchLastUsed(h, job.sourceRecipeUuid(), job.createdAt());
-            if (key != null) idempotency.save(h, caller.accountUuid(), key, hash, 201, response, job.createdAt());
-            return Optional.<Created>empty();
-        });
-        if (replayed.isPresent()) return replayed.get();
-        onJobCreated.accept(List.of(job.uuid()));
-        return new Created(201, response);
+    private Created writeAlone(JobGroupCommit.Entry entry) {
+        var outcome = groupCommit.writeTogether(List.of(entry)).getFirst();
+        if (outcome instanceof JobGroupCommit.Outcome.RetryAlone failed) throw failed.cause();
+        return answer(entry, outcome);
     }
 
     private Optional<Created> replay(Handle h, Caller caller, String key, String hash) {
-        return idempotency.find(h, caller.accountUuid(), key, now().minus(IDEMPOTENCY_WINDOW)).map(stored -> {
+        return idempotency.find(h, caller.accountUuid(), key, clock.instant().minus(IDEMPOTENCY_WINDOW)).map(stored -> {
             if (!stored.requestHash().equals(hash)) {
                 throw ApiException.conflict("Idempotency-Key '" + key + "' was already used with a different request; "
                         + "use a new key for a new request");
@@ -178,12 +171,12 @@ public final class JobService {
     }
 
     private JobRow newJob(Caller caller, Prepared p) {
-        Instant now = now();
+        Instant now = clock.instant();
         ObjectNode masked = Secrets.masked(p.spec(), p.secretPointers());
         byte[] sealed = secrets.seal(Secrets.extract(p.spec(), p.secretPointers()));
         long assignDeadline = now.toEpochMilli() + p.spec().path("max_timeout_assign_ms").asLong();
         var hint = waitReasons.forNewJob(RunRequirements.ofSpec(p.spec(), gpus.current()));
-        return new JobRow(UUID.randomUUID(), caller.accountUuid(), "PENDING", hint.reason(), hint.code().name(),
+        return new JobRow(UUID.randomUUID(), caller.accountUuid(), JobStatus.PENDING, hint.reason(), hint.code(),
                 masked, sealed, p.recipeUuid(), ApiKeyGenerator.hex(24), assignDeadline, null, null, null,
                 now, now, null, null);
     }
@@ -219,30 +212,32 @@ public final class JobService {
      * with no active run is CANCELLED at once, otherwise CANCELLING until its runs have stopped.
      */
     public JobRow cancel(Caller caller, UUID jobUuid, String reason) {
-        caller.require("jobs", "update");
-        return jdbi.inTransaction(h -> {
+        caller.require(Resource.JOBS, Action.UPDATE);
+        return tx.inTransaction(h -> {
             JobRow job = jobs.lockByUuid(h, jobUuid)
-                    .filter(j -> caller.owns(j.accountUuid()) || caller.canAll("jobs", "update"))
+                    .filter(j -> caller.owns(j.accountUuid()) || caller.canAll(Resource.JOBS, Action.UPDATE))
                     .orElseThrow(() -> ApiException.notFound("job"));
-            switch (job.status()) {
-                case "CANCELLING" -> { return job; }
-                case "COMPLETED", "FAILED", "CANCELLED" -> throw ApiException.conflict(
-                        "job " + jobUuid + " is already " + job.status() + " and cannot be cancelled");
-                default -> { }
+            if (job.status() == JobStatus.CANCELLING) return job; // asked already: cancelling again changes nothing
+            if (!job.status().canBeCancelled()) {
+                throw ApiException.conflict("job " + jobUuid + " is already " + job.status() + " and cannot be cancelled");
             }
-            Instant now = now();
-            h.createUpdate("UPDATE jobs SET cancel_requested = true, cancel_reason = :reason WHERE uuid = :uuid")
-                    .bind("uuid", jobUuid).bind("reason", reason).execute();
-            reconciler.reconcile(h, jobUuid, now);
-            if (reason != null && !reason.isBlank()) {
-                h.createUpdate("UPDATE jobs SET status_reason = status_reason || ': ' || :reason WHERE uuid = :uuid")
-                        .bind("uuid", jobUuid).bind("reason", reason).execute();
-            }
+            jobs.requestCancel(h, jobUuid, reason);
+            reconciler.reconcile(h, jobUuid, clock.instant());
+            if (reason != null && !reason.isBlank()) jobs.appendToStatusReason(h, jobUuid, reason);
             return jobs.byUuid(h, jobUuid).orElseThrow();
         });
     }
 
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    /** The caller's account's jobs (jobs.read.all: every account's). */
+    public ListSql.Page<JobRow> list(Caller caller, ListQuery q) {
+        UUID account = caller.canAll(Resource.JOBS, Action.READ) ? null : caller.accountUuid();
+        return tx.withHandle(h -> jobs.list(h, account, q));
+    }
+
+    /** A job of the caller's account, or any with jobs.read.all; else it does not exist (404). */
+    public JobRow get(Caller caller, UUID uuid) {
+        return tx.withHandle(h -> jobs.byUuid(h, uuid))
+                .filter(j -> caller.owns(j.accountUuid()) || caller.canAll(Resource.JOBS, Action.READ))
+                .orElseThrow(() -> ApiException.notFound("job"));
     }
 }

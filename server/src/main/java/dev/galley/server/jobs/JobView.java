@@ -11,9 +11,9 @@ public final class JobView {
         ObjectNode o = Json.object();
         o.put("uuid", j.uuid().toString());
         o.put("object", "job");
-        o.put("status", j.status());
+        o.put("status", j.status().name());
         o.put("status_reason", j.statusReason());
-        o.put("status_reason_code", j.statusReasonCode());
+        o.put("status_reason_code", Json.name(j.statusReasonCode()));
         o.put("created_at", Json.timestamp(j.createdAt()));
         o.put("updated_at", Json.timestamp(j.updatedAt()));
         o.put("started_at", Json.timestamp(j.startedAt()));

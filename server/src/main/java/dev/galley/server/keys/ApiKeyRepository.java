@@ -1,46 +1,40 @@
 package dev.galley.server.keys;
 
-import dev.galley.core.list.Filter;
 import dev.galley.core.list.ListQuery;
 import dev.galley.server.db.ListSql;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /** SQL for api_keys. */
 public final class ApiKeyRepository {
     private static final String COLUMNS = """
             uuid, account_uuid, name, public_key, secret_ciphertext, permissions, allowed_ips, expires_at,
-            is_revoked, created_at, updated_at, last_used_at, created_by_key_uuid""";
+            is_revoked AS revoked, created_at, updated_at, last_used_at, created_by_key_uuid""";
+    private static final RowMapper<ApiKeyRow> ROW = ConstructorMapper.of(ApiKeyRow.class);
 
     public void insert(Handle h, ApiKeyRow k) {
         h.createUpdate("""
                 INSERT INTO api_keys (uuid, account_uuid, name, public_key, secret_ciphertext, permissions,
                                       allowed_ips, expires_at, is_revoked, created_at, updated_at, created_by_key_uuid)
-                VALUES (:uuid, :account, :name, :pk, :secret, :perms, :ips, :expires, false, :created, :created, :parent)""")
-                .bind("uuid", k.uuid()).bind("account", k.accountUuid()).bind("name", k.name())
-                .bind("pk", k.publicKey()).bind("secret", k.secretCiphertext())
-                .bind("perms", k.permissions().toArray(String[]::new))
-                .bind("ips", k.allowedIps().toArray(String[]::new))
-                .bind("expires", k.expiresAt()).bind("created", k.createdAt()).bind("parent", k.createdByKeyUuid())
-                .execute();
+                VALUES (:uuid, :accountUuid, :name, :publicKey, :secretCiphertext, :permissions, :allowedIps, :expiresAt,
+                        false, :createdAt, :createdAt, :createdByKeyUuid)""")
+                .bindMethods(k).execute();
     }
 
     public Optional<ApiKeyRow> byPublicKey(Handle h, String publicKey) {
         return h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE public_key = :pk")
-                .bind("pk", publicKey).map(ApiKeyRepository::map).findOne();
+                .bind("pk", publicKey).map(ROW).findOne();
     }
 
     public Optional<ApiKeyRow> byUuid(Handle h, UUID uuid) {
         return h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE uuid = :uuid")
-                .bind("uuid", uuid).map(ApiKeyRepository::map).findOne();
+                .bind("uuid", uuid).map(ROW).findOne();
     }
 
     /**
@@ -49,7 +43,7 @@ public final class ApiKeyRepository {
      */
     public Optional<ApiKeyRow> lockForMinting(Handle h, UUID uuid) {
         return h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE uuid = :uuid FOR SHARE")
-                .bind("uuid", uuid).map(ApiKeyRepository::map).findOne();
+                .bind("uuid", uuid).map(ROW).findOne();
     }
 
     /**
@@ -73,10 +67,21 @@ public final class ApiKeyRepository {
                     UPDATE api_keys SET is_revoked = true, updated_at = :now
                     WHERE uuid IN (SELECT uuid FROM locked)
                     RETURNING\s""" + COLUMNS)
-                    .bind("uuid", uuid).bind("now", now).map(ApiKeyRepository::map).list();
+                    .bind("uuid", uuid).bind("now", now).map(ROW).list();
             if (round.isEmpty()) return revoked;
             revoked.addAll(round);
         }
+    }
+
+    /** Serialises concurrent bootstraps of the operator key (two replicas starting at once). */
+    public void lockForBootstrap(Handle h) {
+        h.execute("SELECT pg_advisory_xact_lock(7346001)");
+    }
+
+    /** The bootstrap key, unrevoked, unexpiring and allowed everything again. */
+    public void restoreAsOperatorKey(Handle h, UUID uuid) {
+        h.createUpdate("UPDATE api_keys SET is_revoked = false, permissions = '{*}', expires_at = NULL WHERE uuid = :u")
+                .bind("u", uuid).execute();
     }
 
     /** Records use at most once a minute per key, so authentication stays read-mostly. */
@@ -90,34 +95,7 @@ public final class ApiKeyRepository {
     public ListSql.Page<ApiKeyRow> list(Handle h, UUID accountOrNull, ListQuery q) {
         var sql = new ListSql("api_keys", COLUMNS);
         if (accountOrNull != null) sql.where("account_uuid = :account", "account", accountOrNull);
-        for (Filter f : q.filters()) {
-            switch (f.field()) {
-                case "is_revoked" -> sql.bool("is_revoked", (Filter.Bool) f);
-                case "name" -> sql.substring("name", (Filter.Substring) f);
-                case "created_at" -> sql.dateRange("created_at", (Filter.DateRange) f);
-                case "uuid" -> sql.uuidSet("uuid", (Filter.UuidSet) f);
-                case "account_uuid", "account" -> sql.uuidSet("account_uuid", (Filter.UuidSet) f);
-                case "expires_at" -> sql.dateRange("expires_at", (Filter.DateRange) f);
-                default -> throw new IllegalStateException("unhandled filter " + f.field());
-            }
-        }
-        return sql.run(h, q, ApiKeyRepository::map);
-    }
-
-    static ApiKeyRow map(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new ApiKeyRow(
-                rs.getObject("uuid", UUID.class),
-                rs.getObject("account_uuid", UUID.class),
-                rs.getString("name"),
-                rs.getString("public_key"),
-                rs.getBytes("secret_ciphertext"),
-                Arrays.asList((String[]) rs.getArray("permissions").getArray()),
-                Arrays.asList((String[]) rs.getArray("allowed_ips").getArray()),
-                ListSql.instant(rs, "expires_at"),
-                rs.getBoolean("is_revoked"),
-                ListSql.instant(rs, "created_at"),
-                ListSql.instant(rs, "updated_at"),
-                ListSql.instant(rs, "last_used_at"),
-                rs.getObject("created_by_key_uuid", UUID.class));
+        q.filters().forEach(f -> sql.filter(f.field().equals("account") ? "account_uuid" : f.field(), f)); // Dispersed's alias
+        return sql.run(h, q, ROW);
     }
 }

@@ -4,11 +4,11 @@ import dev.galley.server.accounts.AccountRepository;
 import dev.galley.server.accounts.AccountRow;
 import dev.galley.server.config.ConfigException;
 import dev.galley.server.crypto.SecretBox;
+import dev.galley.server.db.Transactions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * GALLEY_BOOTSTRAP_KEY=pk_…:sk_…: make sure an account "operator" holds that key with permission "*".
@@ -19,7 +19,7 @@ public final class Bootstrap {
 
     private Bootstrap() {}
 
-    public static void ensureOperatorKey(Jdbi jdbi, String pair, SecretBox secrets, AccountRepository accounts, ApiKeyRepository keys) {
+    public static void ensureOperatorKey(Transactions tx, String pair, SecretBox secrets, AccountRepository accounts, ApiKeyRepository keys) {
         int colon = pair.indexOf(':');
         if (colon < 0) throw new ConfigException("GALLEY_BOOTSTRAP_KEY must look like pk_…:sk_…");
         String pk = pair.substring(0, colon).trim();
@@ -28,8 +28,8 @@ public final class Bootstrap {
             throw new ConfigException("GALLEY_BOOTSTRAP_KEY must look like pk_…:sk_… (letters, digits, _; secret at least 16 characters)");
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        jdbi.useTransaction(h -> {
-            h.execute("SELECT pg_advisory_xact_lock(7346001)"); // serialise concurrent bootstraps
+        tx.useTransaction(h -> {
+            keys.lockForBootstrap(h);
             accounts.insert(h, new AccountRow(UUID.randomUUID(), OPERATOR_ACCOUNT, now, now));
             AccountRow operator = accounts.byName(h, OPERATOR_ACCOUNT).orElseThrow();
             var existing = keys.byPublicKey(h, pk);
@@ -38,8 +38,7 @@ public final class Bootstrap {
                 if (!k.accountUuid().equals(operator.uuid()) || !secrets.decrypt(k.secretCiphertext()).equals(sk)) {
                     throw new ConfigException("GALLEY_BOOTSTRAP_KEY's public key already exists with another secret or account");
                 }
-                h.createUpdate("UPDATE api_keys SET is_revoked = false, permissions = '{*}', expires_at = NULL WHERE uuid = :u")
-                        .bind("u", k.uuid()).execute();
+                keys.restoreAsOperatorKey(h, k.uuid());
                 return;
             }
             keys.insert(h, new ApiKeyRow(UUID.randomUUID(), operator.uuid(), "bootstrap operator key", pk,

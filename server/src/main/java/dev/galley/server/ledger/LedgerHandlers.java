@@ -1,6 +1,8 @@
 package dev.galley.server.ledger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.billing.LedgerType;
 import dev.galley.core.billing.Money;
 import dev.galley.core.list.Filter;
@@ -13,20 +15,15 @@ import dev.galley.server.http.ApiException;
 import dev.galley.server.http.Json;
 import dev.galley.server.http.JsonFields;
 import dev.galley.server.http.Responses;
-import dev.galley.server.jobs.IdempotencyRepository;
 import dev.galley.server.jobs.JobService;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * {@code /v1/compute/ledger/transactions} (Dispersed's path) and {@code /v1/balance} (spec §9): an account's ledger and
@@ -40,30 +37,22 @@ public final class LedgerHandlers {
                     "account_uuid", FilterKind.UUID_SET, "usage_record_uuid", FilterKind.UUID_SET),
             Map.of("type", Arrays.stream(LedgerType.values()).map(Enum::name).collect(Collectors.toSet())), Set.of());
 
-    private final Jdbi jdbi;
-    private final LedgerRepository repository;
-    private final Ledger ledger;
-    private final IdempotencyRepository idempotency;
-    private final Clock clock;
+    private final LedgerService service;
 
-    public LedgerHandlers(Jdbi jdbi, LedgerRepository repository, Ledger ledger, IdempotencyRepository idempotency, Clock clock) {
-        this.jdbi = jdbi;
-        this.repository = repository;
-        this.ledger = ledger;
-        this.idempotency = idempotency;
-        this.clock = clock;
+    public LedgerHandlers(LedgerService service) {
+        this.service = service;
     }
 
     /** GET /v1/compute/ledger/transactions: the caller's account's, or every account's with ledger.read.all. */
     public void list(Context ctx, Caller caller) {
-        caller.require("ledger", "read");
+        caller.require(Resource.LEDGER, Action.READ);
         ListQuery q = AppendOnlyLists.requireCreatedAtSort(LIST.parse(ctx.queryParamMap()), "ledger transactions");
-        boolean all = caller.canAll("ledger", "read");
+        boolean all = caller.canAll(Resource.LEDGER, Action.READ);
         var named = q.filter("account_uuid", Filter.UuidSet.class);
         if (!all && named.isPresent() && named.get().values().stream().anyMatch(a -> !caller.owns(a))) {
             throw ApiException.forbidden("filter[account_uuid] naming another account needs ledger.read.all");
         }
-        Responses.page(ctx, q, jdbi.withHandle(h -> repository.list(h, all ? null : caller.accountUuid(), q)), LedgerView::of);
+        Responses.page(ctx, q, service.list(all ? null : caller.accountUuid(), q), LedgerView::of);
     }
 
     /**
@@ -72,41 +61,19 @@ public final class LedgerHandlers {
      * the same key with another request is a 409 (the mechanism of job creation, same table, same 24 h).
      */
     public void create(Context ctx, Caller caller) {
-        caller.requireAll("ledger", "create");
+        caller.requireAll(Resource.LEDGER, Action.CREATE);
         String key = ctx.header("Idempotency-Key");
         if (key != null && (key.isEmpty() || key.length() > 255)) throw ApiException.badRequest("Idempotency-Key", "must be 1 to 255 characters");
         byte[] body = ctx.bodyAsBytes();
         Ledger.Entry entry = parse(body, caller);
         String hash = key == null ? null : JobService.requestHash(ctx.path(), body);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        JobService.Created answer = jdbi.inTransaction(h -> {
-            if (key != null) {
-                idempotency.lock(h, caller.accountUuid(), key);
-                var stored = idempotency.find(h, caller.accountUuid(), key, now.minus(JobService.IDEMPOTENCY_WINDOW));
-                if (stored.isPresent()) {
-                    if (!stored.get().requestHash().equals(hash)) {
-                        throw ApiException.conflict("Idempotency-Key '" + key + "' was already used with a different request;"
-                                + " use a new key for a new request");
-                    }
-                    return new JobService.Created(stored.get().status(), stored.get().body());
-                }
-            }
-            List<LedgerRow> rows;
-            try {
-                rows = ledger.post(h, List.of(entry), now);
-            } catch (Ledger.UnknownAccount e) {
-                throw ApiException.badRequest("account_uuid", "names no account");
-            }
-            byte[] response = Json.bytes(LedgerView.of(rows.getFirst()));
-            if (key != null) idempotency.save(h, caller.accountUuid(), key, hash, 201, response, now);
-            return new JobService.Created(201, response);
-        });
+        JobService.Created answer = service.post(caller.accountUuid(), key, hash, entry);
         ctx.status(answer.status()).contentType("application/json").result(answer.body());
     }
 
     /** GET /v1/balance[?account_uuid=…]: the caller's account's balance; another account's with ledger.read.all. */
     public void balance(Context ctx, Caller caller) {
-        caller.require("ledger", "read");
+        caller.require(Resource.LEDGER, Action.READ);
         var params = ctx.queryParamMap();
         for (String name : params.keySet()) {
             if (!name.equals("account_uuid")) throw ApiException.badRequest(name, "is not a query parameter of this endpoint");
@@ -121,11 +88,10 @@ public final class LedgerHandlers {
                 throw ApiException.badRequest("account_uuid", "must be a UUID");
             }
             // Others' balances are not visible at all without ledger.read.all: 404, as for others' objects.
-            if (!caller.owns(account) && !caller.canAll("ledger", "read")) throw ApiException.notFound("account");
+            if (!caller.owns(account) && !caller.canAll(Resource.LEDGER, Action.READ)) throw ApiException.notFound("account");
         }
-        UUID target = account;
-        AccountBalance b = jdbi.withHandle(h -> repository.balance(h, target)).orElseThrow(() -> ApiException.notFound("account"));
-        Responses.json(ctx, 200, balanceView(b, ledger.currency()));
+        AccountBalance b = service.balance(account).orElseThrow(() -> ApiException.notFound("account"));
+        Responses.json(ctx, 200, balanceView(b, service.currency()));
     }
 
     public static ObjectNode balanceView(AccountBalance b, String currency) {

@@ -7,7 +7,7 @@ import dev.galley.server.runs.JobReconciler;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
+import dev.galley.server.db.Transactions;
 
 /**
  * Stops a running job whose account fell below zero at a metering cut (GALLEY_BILLING=enforce): through the cancel
@@ -15,13 +15,13 @@ import org.jdbi.v3.core.Jdbi;
  * heartbeat, exactly as for a user's cancel, and the job ends CANCELLED with reason code INSUFFICIENT_CREDIT.
  */
 public final class CreditStops {
-    private final Jdbi jdbi;
+    private final Transactions tx;
     private final CreditStopRepository repository;
     private final JobReconciler reconciler;
     private final String currency;
 
-    public CreditStops(Jdbi jdbi, CreditStopRepository repository, JobReconciler reconciler, String currency) {
-        this.jdbi = jdbi;
+    public CreditStops(Transactions tx, CreditStopRepository repository, JobReconciler reconciler, String currency) {
+        this.tx = tx;
         this.repository = repository;
         this.reconciler = reconciler;
         this.currency = currency;
@@ -29,7 +29,7 @@ public final class CreditStops {
 
     /** @return true when this call stopped the job (false: it had finished or was being cancelled already) */
     public boolean stop(UUID job, BigDecimal balance, Instant now) {
-        return jdbi.inTransaction(h -> {
+        return tx.inTransaction(h -> {
             var state = repository.lock(h, job).orElse(null);
             if (state == null || state.cancelRequested() || JobStatus.valueOf(state.status()).isFinal()) return false;
             repository.requestCancel(h, job, ReasonCode.INSUFFICIENT_CREDIT, CreditPolicy.stoppedAtCut(balance, currency));

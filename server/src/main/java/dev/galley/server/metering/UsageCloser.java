@@ -31,7 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import dev.galley.server.db.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +67,7 @@ public final class UsageCloser implements AutoCloseable {
         }
     }
 
-    private final Jdbi jdbi;
+    private final Transactions tx;
     private final MeterRepository meters;
     private final UsageRepository usage;
     private final Ledger ledger;
@@ -83,10 +83,10 @@ public final class UsageCloser implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
 
-    public UsageCloser(Jdbi jdbi, MeterRepository meters, UsageRepository usage, Ledger ledger, LedgerRepository balances,
+    public UsageCloser(Transactions tx, MeterRepository meters, UsageRepository usage, Ledger ledger, LedgerRepository balances,
                        RateCards rateCards, CreditStops creditStops, BillingConfig config, Duration nodeTtl, Clock clock,
                        Metrics metrics, int batchSize) {
-        this.jdbi = jdbi;
+        this.tx = tx;
         this.meters = meters;
         this.usage = usage;
         this.ledger = ledger;
@@ -136,7 +136,7 @@ public final class UsageCloser implements AutoCloseable {
     /** Closes one batch of due meters (and stops jobs out of credit under enforcement); safe on any number of replicas. */
     public Batch closeBatch() {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Batch batch = jdbi.inTransaction(h -> closeIn(h, now));
+        Batch batch = tx.inTransaction(h -> closeIn(h, now));
         if (batch.records() > 0) metrics.registry().counter("galley_usage_records_total").increment(batch.records());
         if (!batch.cutJobs().isEmpty()) stopJobsOutOfCredit(batch.cutJobs(), now);
         return batch;
@@ -186,7 +186,7 @@ public final class UsageCloser implements AutoCloseable {
     /** Under GALLEY_BILLING=enforce: a running job whose account is below zero after its cut stops (spec §9). */
     private void stopJobsOutOfCredit(Map<UUID, UUID> cutJobs, Instant now) {
         if (config.mode() != dev.galley.core.billing.BillingMode.ENFORCE) return;
-        Map<UUID, AccountBalance> after = jdbi.withHandle(h -> balances.balances(h, new HashSet<>(cutJobs.values())));
+        Map<UUID, AccountBalance> after = tx.withHandle(h -> balances.balances(h, new HashSet<>(cutJobs.values())));
         cutJobs.forEach((job, account) -> {
             AccountBalance b = after.get(account);
             if (b != null && CreditPolicy.stopsAtCut(config.mode(), b.billingExempt(), b.balance())

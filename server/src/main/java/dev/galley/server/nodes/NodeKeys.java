@@ -1,10 +1,11 @@
 package dev.galley.server.nodes;
 
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.server.auth.Caller;
+import dev.galley.server.db.Transactions;
 import java.util.Optional;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * Which node a key acts for (spec §8: "a node acts only on its own runs"). A compute_node key is bound to the
@@ -20,26 +21,26 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * the upgrade keep working, and the first one to touch each node keeps it.
  */
 public final class NodeKeys {
-    private final Jdbi jdbi;
+    private final Transactions tx;
     private final NodeRepository nodes;
 
-    public NodeKeys(Jdbi jdbi, NodeRepository nodes) {
-        this.jdbi = jdbi;
+    public NodeKeys(Transactions tx, NodeRepository nodes) {
+        this.tx = tx;
         this.nodes = nodes;
     }
 
     /** True when the caller may act as node {@code node} (heartbeat, poll); false also when there is no such node. */
     public boolean actsForNode(Caller caller, UUID node) {
-        Optional<NodeRepository.Binding> binding = jdbi.withHandle(h -> nodes.binding(h, node));
+        Optional<NodeRepository.Binding> binding = tx.withHandle(h -> nodes.binding(h, node));
         if (binding.isEmpty()) return false;
-        return caller.canAll("nodes", "update") || actsFor(caller, binding.get());
+        return caller.canAll(Resource.NODES, Action.UPDATE) || actsFor(caller, binding.get());
     }
 
     /** True when the caller may report on or upload output for run {@code run}; false also when there is no such run. */
     public boolean actsForRun(Caller caller, UUID run) {
-        Optional<NodeRepository.Binding> binding = jdbi.withHandle(h -> nodes.bindingOfRun(h, run));
+        Optional<NodeRepository.Binding> binding = tx.withHandle(h -> nodes.bindingOfRun(h, run));
         if (binding.isEmpty()) return false;
-        return caller.canAll("job_runs", "update") || actsFor(caller, binding.get());
+        return caller.canAll(Resource.JOB_RUNS, Action.UPDATE) || actsFor(caller, binding.get());
     }
 
     /**
@@ -48,20 +49,30 @@ public final class NodeKeys {
      * are not node agents and see the runs of all of their account's nodes.
      */
     public Optional<UUID> agentNode(Caller caller) {
-        return jdbi.withHandle(h -> nodes.boundTo(h, caller.keyUuid())).map(java.util.Map.Entry::getKey);
+        return tx.withHandle(h -> nodes.boundTo(h, caller.keyUuid())).map(NodeRepository.NodeName::uuid);
+    }
+
+    /**
+     * True when the caller may manage node {@code node} of {@code account} (drain it, resume it): operators
+     * ({@code nodes.update.all}) every node; a key of the node's account its account's nodes, except that a key
+     * bound to a node manages that node only. Binds nothing.
+     */
+    public boolean manages(Caller caller, UUID node, UUID account) {
+        if (caller.canAll(Resource.NODES, Action.UPDATE)) return true;
+        return caller.owns(account) && agentNode(caller).map(node::equals).orElse(true);
     }
 
     /** True when the caller is a node agent's key: its node-side view is limited to its own node. */
     public static boolean isAgentKey(Caller caller) {
-        return caller.can("nodes", "update") && !caller.canAll("nodes", "update");
+        return caller.can(Resource.NODES, Action.UPDATE) && !caller.canAll(Resource.NODES, Action.UPDATE);
     }
 
     private boolean actsFor(Caller caller, NodeRepository.Binding binding) {
         if (caller.keyUuid().equals(binding.apiKeyUuid())) return true;
         if (binding.apiKeyUuid() != null || !caller.owns(binding.accountUuid())) return false;
         try {
-            return jdbi.withHandle(h -> nodes.claim(h, binding.nodeUuid(), binding.accountUuid(), caller.keyUuid()));
-        } catch (UnableToExecuteStatementException e) {
+            return tx.withHandle(h -> nodes.claim(h, binding.nodeUuid(), binding.accountUuid(), caller.keyUuid()));
+        } catch (RuntimeException e) {
             if (isUniqueViolation(e)) return false; // this key claimed another node at the same moment
             throw e;
         }

@@ -50,6 +50,7 @@ public record NodeRegistration(String name, String regionCode, String publicHost
             JsonNode disks = array(hw, "hard_drives", errors);
             for (int i = 0; i < disks.size(); i++) {
                 double available = number(disks.get(i), "available_capacity_gb", "hardware.hard_drives[" + i + "]", errors, 1e9);
+                number(disks.get(i), "max_capacity_gb", "hardware.hard_drives[" + i + "]", errors, 1e9); // shown in the node object
                 if (i == 0) storage = available; // the work directory's disk: where containers and images live
             }
             JsonNode gs = array(hw, "gpus", errors);
@@ -65,7 +66,9 @@ public record NodeRegistration(String name, String regionCode, String publicHost
             }
         }
         errors.throwIfAny();
-        return new NodeRegistration(name, region, host == null || host.isBlank() ? "127.0.0.1" : host, agent,
+        // agent_version is optional (and may be null) in the API but a NOT NULL column: an agent that does not say
+        // its version is stored as "" rather than failing the insert with a 500.
+        return new NodeRegistration(name, region, host == null || host.isBlank() ? "127.0.0.1" : host, agent == null ? "" : agent,
                 (ObjectNode) hw, cpu, ram, storage, gpus);
     }
 

@@ -1,22 +1,23 @@
 package dev.galley.server.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.core.lifecycle.NodeStatus;
 import dev.galley.core.list.Filter;
 import dev.galley.core.list.ListQuery;
 import dev.galley.server.db.ListSql;
 import dev.galley.server.http.Json;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /** SQL for nodes and node_gpus. */
 public final class NodeRepository {
@@ -25,13 +26,16 @@ public final class NodeRepository {
             n.uuid, n.account_uuid, n.name, n.region_code, n.public_host, n.agent_version, n.status, n.hardware,
             n.cpu_cores, n.ram_gb, n.storage_gb, n.reputation, n.latest_hardware_event, n.last_seen_at,
             n.created_at, n.updated_at,
-            COALESCE(h.cpu, 0) AS held_cpu, COALESCE(h.ram, 0) AS held_ram, COALESCE(h.storage, 0) AS held_storage,
+            COALESCE(h.cpu, 0) AS held_cpu, COALESCE(h.ram, 0) AS held_ram_gb, COALESCE(h.storage, 0) AS held_storage_gb,
             COALESCE(h.gpus, '{}') AS held_gpus""";
     private static final String FROM = """
             nodes n LEFT JOIN LATERAL (
                 SELECT sum(r.cpu_count) AS cpu, sum(r.ram_gb) AS ram, sum(r.storage_gb) AS storage,
                        array(SELECT d FROM job_runs r2, unnest(r2.gpu_devices) d WHERE r2.node_uuid = n.uuid AND r2.is_active) AS gpus
                 FROM job_runs r WHERE r.node_uuid = n.uuid AND r.is_active) h ON true""";
+    private static final RowMapper<NodeRow> ROW = ConstructorMapper.of(NodeRow.class);
+    private static final RowMapper<Binding> BINDING = ConstructorMapper.of(Binding.class);
+    private static final RowMapper<NodeName> NODE_NAME = ConstructorMapper.of(NodeName.class);
 
     /** Inserts or (same account + name) updates a node; returns its uuid and whether it was new. */
     public record Upserted(UUID uuid, boolean created) {}
@@ -46,13 +50,13 @@ public final class NodeRepository {
         return h.createQuery("""
                 INSERT INTO nodes (uuid, account_uuid, name, region_code, public_host, agent_version, status, hardware,
                                    cpu_cores, ram_gb, storage_gb, last_seen_at, created_at, updated_at, api_key_uuid)
-                VALUES (:uuid, :account, :name, :region, :host, :agent, 'ONLINE', CAST(:hw AS jsonb), :cpu, :ram, :storage,
+                VALUES (:uuid, :account, :name, :region, :host, :agent, :online, CAST(:hw AS jsonb), :cpu, :ram, :storage,
                         :now, :now, :now, :key)
                 ON CONFLICT (account_uuid, name) DO UPDATE SET
                     region_code = EXCLUDED.region_code, public_host = EXCLUDED.public_host,
                     agent_version = EXCLUDED.agent_version, hardware = EXCLUDED.hardware,
                     cpu_cores = EXCLUDED.cpu_cores, ram_gb = EXCLUDED.ram_gb, storage_gb = EXCLUDED.storage_gb,
-                    status = CASE WHEN nodes.status = 'DRAINING' THEN 'DRAINING' ELSE 'ONLINE' END,
+                    status = CASE WHEN nodes.status = :draining THEN :draining ELSE :online END,
                     last_seen_at = EXCLUDED.last_seen_at, updated_at = EXCLUDED.updated_at,
                     api_key_uuid = COALESCE(EXCLUDED.api_key_uuid, nodes.api_key_uuid)
                 WHERE EXCLUDED.api_key_uuid IS NULL OR nodes.api_key_uuid IS NULL OR nodes.api_key_uuid = EXCLUDED.api_key_uuid
@@ -61,32 +65,32 @@ public final class NodeRepository {
                 .bind("uuid", UUID.randomUUID()).bind("account", account).bind("key", key).bind("name", name)
                 .bind("region", region).bind("host", publicHost).bind("agent", agentVersion).bind("hw", Json.text(hardware))
                 .bind("cpu", cpu).bind("ram", ram).bind("storage", storage).bind("now", now)
-                .map((rs, ctx) -> new Upserted(rs.getObject("uuid", UUID.class), rs.getBoolean("created"))).findOne();
+                .bind("online", NodeStatus.ONLINE).bind("draining", NodeStatus.DRAINING)
+                .map(ConstructorMapper.of(Upserted.class)).findOne();
     }
 
     /** A node's owner and the key it is bound to (null: none yet). */
     public record Binding(UUID nodeUuid, UUID accountUuid, UUID apiKeyUuid) {}
 
     public Optional<Binding> binding(Handle h, UUID node) {
-        return h.createQuery("SELECT uuid, account_uuid, api_key_uuid FROM nodes WHERE uuid = :n").bind("n", node)
-                .map(NodeRepository::mapBinding).findOne();
+        return h.createQuery("SELECT uuid AS node_uuid, account_uuid, api_key_uuid FROM nodes WHERE uuid = :n").bind("n", node)
+                .map(BINDING).findOne();
     }
 
     /** The binding of the node that runs {@code run}. */
     public Optional<Binding> bindingOfRun(Handle h, UUID run) {
         return h.createQuery("""
-                SELECT n.uuid, n.account_uuid, n.api_key_uuid FROM job_runs r JOIN nodes n ON n.uuid = r.node_uuid
-                WHERE r.uuid = :r""").bind("r", run).map(NodeRepository::mapBinding).findOne();
+                SELECT n.uuid AS node_uuid, n.account_uuid, n.api_key_uuid FROM job_runs r JOIN nodes n ON n.uuid = r.node_uuid
+                WHERE r.uuid = :r""").bind("r", run).map(BINDING).findOne();
     }
 
-    private static Binding mapBinding(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new Binding(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class));
-    }
+    /** A node by uuid and name. */
+    public record NodeName(UUID uuid, String name) {}
 
-    /** The node {@code key} is bound to, as (uuid, name). */
-    public Optional<Map.Entry<UUID, String>> boundTo(Handle h, UUID key) {
+    /** The node {@code key} is bound to. */
+    public Optional<NodeName> boundTo(Handle h, UUID key) {
         return h.createQuery("SELECT uuid, name FROM nodes WHERE api_key_uuid = :k").bind("k", key)
-                .map((rs, ctx) -> Map.entry(rs.getObject(1, UUID.class), rs.getString(2))).findOne();
+                .map(NODE_NAME).findOne();
     }
 
     /**
@@ -112,26 +116,54 @@ public final class NodeRepository {
         if (!gpus.isEmpty()) batch.execute();
     }
 
-    public List<NodeGpu> gpus(Handle h, UUID node) {
-        return h.createQuery("SELECT device_index, gpu_uuid, name, vram_gb FROM node_gpus WHERE node_uuid = :n ORDER BY device_index")
-                .bind("n", node)
-                .map((rs, ctx) -> new NodeGpu(rs.getInt(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getDouble(4))).list();
+    /** The GPUs of each of {@code nodes}, in device order, in one query (a page of nodes needs them all). */
+    public Map<UUID, List<NodeGpu>> gpus(Handle h, Collection<UUID> nodes) {
+        Map<UUID, List<NodeGpu>> gpus = new HashMap<>();
+        nodes.forEach(n -> gpus.put(n, new ArrayList<>()));
+        h.createQuery("""
+                SELECT node_uuid, device_index, gpu_uuid, name, vram_gb FROM node_gpus WHERE node_uuid = ANY(:nodes)
+                ORDER BY node_uuid, device_index""")
+                .bind("nodes", nodes.toArray(UUID[]::new))
+                .map((rs, ctx) -> gpus.get(rs.getObject(1, UUID.class))
+                        .add(new NodeGpu(rs.getInt(2), rs.getObject(3, UUID.class), rs.getString(4), rs.getDouble(5))))
+                .list();
+        return gpus;
     }
 
     public Optional<NodeRow> byUuid(Handle h, UUID uuid) {
         return h.createQuery("SELECT " + COLUMNS + " FROM " + FROM + " WHERE n.uuid = :uuid").bind("uuid", uuid)
-                .map(NodeRepository::map).findOne();
+                .map(ROW).findOne();
     }
 
     /** Records a heartbeat; an OFFLINE node comes back ONLINE. */
     public boolean heartbeat(Handle h, UUID uuid, JsonNode metadata, Instant now) {
         return h.createUpdate("""
-                UPDATE nodes SET last_seen_at = :now, updated_at = CASE WHEN status = 'OFFLINE' THEN :now ELSE updated_at END,
-                       status = CASE WHEN status = 'OFFLINE' THEN 'ONLINE' ELSE status END,
+                UPDATE nodes SET last_seen_at = :now, updated_at = CASE WHEN status = :offline THEN :now ELSE updated_at END,
+                       status = CASE WHEN status = :offline THEN :online ELSE status END,
                        latest_hardware_event = COALESCE(CAST(:meta AS jsonb), latest_hardware_event)
                 WHERE uuid = :uuid""")
                 .bind("uuid", uuid).bind("now", now).bind("meta", metadata == null || metadata.isNull() ? null : Json.text(metadata))
+                .bind("offline", NodeStatus.OFFLINE).bind("online", NodeStatus.ONLINE)
                 .execute() == 1;
+    }
+
+    /**
+     * Sets a node that heartbeats (ONLINE or DRAINING) to {@code status}; {@code updated_at} moves only when the status
+     * changes. False, and nothing written, when the node is OFFLINE: only its heartbeat brings it back.
+     */
+    public boolean setSchedulable(Handle h, UUID uuid, NodeStatus status, Instant now) {
+        return h.createUpdate("""
+                UPDATE nodes SET status = :status, updated_at = CASE WHEN status <> :status THEN :now ELSE updated_at END
+                WHERE uuid = :uuid AND status IN (:online, :draining)""")
+                .bind("uuid", uuid).bind("status", status).bind("now", now)
+                .bind("online", NodeStatus.ONLINE).bind("draining", NodeStatus.DRAINING).execute() == 1;
+    }
+
+    /** Nodes by status, for the gauges. */
+    public Map<NodeStatus, Long> countByStatus(Handle h) {
+        return h.createQuery("SELECT status, count(*) FROM nodes GROUP BY status")
+                .map((rs, ctx) -> Map.entry(NodeStatus.valueOf(rs.getString(1)), rs.getLong(2)))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /**
@@ -140,40 +172,22 @@ public final class NodeRepository {
      */
     public List<UUID> markSilentOffline(Handle h, Instant before, Instant now) {
         return h.createQuery("""
-                UPDATE nodes SET status = 'OFFLINE', updated_at = :now
-                WHERE uuid IN (SELECT uuid FROM nodes WHERE status IN ('ONLINE', 'DRAINING') AND last_seen_at < :before
+                UPDATE nodes SET status = :offline, updated_at = :now
+                WHERE uuid IN (SELECT uuid FROM nodes WHERE status IN (:online, :draining) AND last_seen_at < :before
                                ORDER BY uuid FOR UPDATE)
                 RETURNING uuid""")
-                .bind("before", before).bind("now", now).mapTo(UUID.class).list();
+                .bind("before", before).bind("now", now).bind("offline", NodeStatus.OFFLINE)
+                .bind("online", NodeStatus.ONLINE).bind("draining", NodeStatus.DRAINING).mapTo(UUID.class).list();
     }
 
     public ListSql.Page<NodeRow> list(Handle h, UUID accountOrNull, ListQuery q) {
         var sql = new ListSql(FROM, COLUMNS);
         if (accountOrNull != null) sql.where("n.account_uuid = :account", "account", accountOrNull);
         for (Filter f : q.filters()) {
-            switch (f.field()) {
-                case "status" -> sql.wordSet("n.status", (Filter.WordSet) f);
-                case "region_code" -> sql.where("n.region_code = ANY(:regions)", "regions",
-                        ((Filter.Substring) f).text().split(","));
-                case "uuid" -> sql.uuidSet("n.uuid", (Filter.UuidSet) f);
-                case "name" -> sql.substring("n.name", (Filter.Substring) f);
-                case "created_at" -> sql.dateRange("n.created_at", (Filter.DateRange) f);
-                default -> throw new IllegalStateException("unhandled filter " + f.field());
-            }
+            // region_code is a comma list of exact codes, not a substring
+            if (f instanceof Filter.Substring s && f.field().equals("region_code")) sql.where("n.region_code = ANY(:regions)", "regions", s.text().split(","));
+            else sql.filter("n." + f.field(), f);
         }
-        return sql.run(h, q, NodeRepository::map);
-    }
-
-    static NodeRow map(ResultSet rs, StatementContext ctx) throws SQLException {
-        Set<Integer> held = new HashSet<>(Arrays.asList((Integer[]) rs.getArray("held_gpus").getArray()));
-        String event = rs.getString("latest_hardware_event");
-        return new NodeRow(
-                rs.getObject("uuid", UUID.class), rs.getObject("account_uuid", UUID.class), rs.getString("name"),
-                rs.getString("region_code"), rs.getString("public_host"), rs.getString("agent_version"),
-                rs.getString("status"), Json.read(rs.getString("hardware")), rs.getInt("cpu_cores"),
-                rs.getDouble("ram_gb"), rs.getDouble("storage_gb"), rs.getInt("reputation"),
-                event == null ? null : Json.read(event), ListSql.instant(rs, "last_seen_at"),
-                ListSql.instant(rs, "created_at"), ListSql.instant(rs, "updated_at"),
-                rs.getInt("held_cpu"), rs.getDouble("held_ram"), rs.getDouble("held_storage"), held);
+        return sql.run(h, q, ROW);
     }
 }

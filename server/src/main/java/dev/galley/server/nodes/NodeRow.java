@@ -1,7 +1,9 @@
 package dev.galley.server.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.core.lifecycle.NodeStatus;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 
 /** A node as stored, with what its active runs hold (for the free-capacity fields of the node object). */
@@ -12,7 +14,7 @@ public record NodeRow(
         String regionCode,
         String publicHost,
         String agentVersion,
-        String status,
+        NodeStatus status,
         JsonNode hardware,
         int cpuCores,
         double ramGb,
@@ -25,4 +27,4 @@ public record NodeRow(
         int heldCpu,
         double heldRamGb,
         double heldStorageGb,
-        java.util.Set<Integer> heldGpus) {}
+        Set<Integer> heldGpus) {}

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.server.http.Json;
-import java.util.List;
 
 /**
  * The {@code node} object (spec §6): the Dispersed hardware fields with live availability, plus status,
@@ -13,7 +12,8 @@ import java.util.List;
 public final class NodeView {
     private NodeView() {}
 
-    public static ObjectNode of(NodeRow n, List<NodeGpu> gpus) {
+    public static ObjectNode of(NodeDetail detail) {
+        NodeRow n = detail.node();
         ObjectNode o = Json.object();
         o.put("uuid", n.uuid().toString()).put("object", "node").put("name", n.name()).put("reputation", n.reputation())
                 .put("created_at", Json.timestamp(n.createdAt())).put("updated_at", Json.timestamp(n.updatedAt()))
@@ -22,7 +22,7 @@ public final class NodeView {
         n.hardware().path("cpus").forEach(c -> cpus.addObject().put("name", c.path("name").asText("cpu"))
                 .put("num_cores", c.path("num_cores").asInt()));
         ArrayNode g = o.putArray("gpus");
-        for (NodeGpu gpu : gpus) {
+        for (NodeGpu gpu : detail.gpus()) {
             boolean held = n.heldGpus().contains(gpu.deviceIndex());
             g.addObject().put("name", gpu.name()).put("vram_gb_available", held ? 0 : gpu.vramGb()).put("vram_gb_max", gpu.vramGb());
         }
@@ -38,7 +38,7 @@ public final class NodeView {
         o.putArray("rams").addObject().put("memory_gb_available", round(Math.max(0, n.ramGb() - n.heldRamGb())))
                 .put("memory_gb_max", n.ramGb());
         o.set("latest_hardware_event", n.latestHardwareEvent() == null ? Json.MAPPER.nullNode() : n.latestHardwareEvent());
-        o.put("status", n.status()).put("region_code", n.regionCode()).put("account_uuid", n.accountUuid().toString())
+        o.put("status", n.status().name()).put("region_code", n.regionCode()).put("account_uuid", n.accountUuid().toString())
                 .put("agent_version", n.agentVersion());
         o.put("public_host", n.publicHost());
         o.put("free_cpu_cores", Math.max(0, n.cpuCores() - n.heldCpu()));

@@ -1,5 +1,7 @@
 package dev.galley.server.prices;
 
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.billing.Money;
 import dev.galley.core.billing.PriceResource;
 import dev.galley.core.gpu.GpuModel;
@@ -8,23 +10,18 @@ import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.billing.AppendOnlyLists;
-import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.http.ApiException;
 import dev.galley.server.http.Json;
 import dev.galley.server.http.JsonFields;
 import dev.galley.server.http.Responses;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Jdbi;
 
 /** {@code /v1/prices}: the rate card (spec §9). Anyone who may read jobs (or prices) reads it; operators add versions. */
 public final class PriceHandlers {
@@ -36,25 +33,15 @@ public final class PriceHandlers {
                     "effective_from", FilterKind.DATE_RANGE, "created_at", FilterKind.DATE_RANGE, "in_force", FilterKind.BOOLEAN),
             Map.of("resource", RESOURCES), Set.of());
 
-    private final Jdbi jdbi;
-    private final PriceRepository prices;
-    private final RateCards rateCards;
-    private final GpuCatalogCache gpus;
-    private final String currency;
-    private final Clock clock;
+    private final PriceService service;
 
-    public PriceHandlers(Jdbi jdbi, PriceRepository prices, RateCards rateCards, GpuCatalogCache gpus, String currency, Clock clock) {
-        this.jdbi = jdbi;
-        this.prices = prices;
-        this.rateCards = rateCards;
-        this.gpus = gpus;
-        this.currency = currency;
-        this.clock = clock;
+    public PriceHandlers(PriceService service) {
+        this.service = service;
     }
 
     /** GET /v1/prices: every version, or with {@code filter[in_force]=true} the ones in force now. */
     public void list(Context ctx, Caller caller) {
-        if (!caller.can("prices", "read") && !caller.can("jobs", "read")) {
+        if (!caller.can(Resource.PRICES, Action.READ) && !caller.can(Resource.JOBS, Action.READ)) {
             throw ApiException.forbidden("this API key lacks the permission prices.read.all (or jobs.read.own)");
         }
         var q = AppendOnlyLists.requireCreatedAtSort(LIST.parse(ctx.queryParamMap()), "prices");
@@ -62,13 +49,12 @@ public final class PriceHandlers {
         if (q.filter("in_force", Filter.Bool.class).isPresent() && !inForce) {
             throw ApiException.badRequest("filter[in_force]", "must be true (leave it out to list every version)");
         }
-        Instant now = now();
-        Responses.page(ctx, q, jdbi.withHandle(h -> prices.list(h, q, inForce ? now : null)), PriceView::of);
+        Responses.page(ctx, q, service.list(q, inForce), PriceView::of);
     }
 
     /** POST /v1/prices: a new version of one price, effective now or later (never back-dated: what was charged stays). */
     public void create(Context ctx, Caller caller) {
-        caller.requireAll("prices", "create");
+        caller.requireAll(Resource.PRICES, Action.CREATE);
         var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), false),
                 Set.of("resource", "gpu_registry_uuid", "gpu_name", "amount_per_hour", "currency", "effective_from"));
         String resourceText = f.string("resource", true, 1, 50);
@@ -81,10 +67,10 @@ public final class PriceHandlers {
         String gpuName = f.string("gpu_name", false, 1, 200);
         BigDecimal amount = Money.read(f.raw("amount_per_hour"), "amount_per_hour", true, BigDecimal.ZERO, MAX_AMOUNT_PER_HOUR, f.errors());
         String givenCurrency = f.string("currency", false, 1, 10);
-        if (givenCurrency != null && !givenCurrency.equals(currency)) {
-            f.errors().add("currency", "must be " + currency + ", the deployment's currency (GALLEY_CURRENCY); leave it out");
+        if (givenCurrency != null && !givenCurrency.equals(service.currency())) {
+            f.errors().add("currency", "must be " + service.currency() + ", the deployment's currency (GALLEY_CURRENCY); leave it out");
         }
-        Instant now = now();
+        Instant now = service.now();
         Instant from = f.instant("effective_from");
         if (from != null && from.isBefore(now)) {
             f.errors().add("effective_from", "must not be in the past: prices apply to runs that start after them; leave it out for now");
@@ -95,31 +81,13 @@ public final class PriceHandlers {
         if (gpuUuid != null && gpuName != null) f.errors().add("gpu_name", "give gpu_registry_uuid or gpu_name, not both");
         GpuModel model = null;
         if (f.errors().isEmpty() && (gpuUuid != null || gpuName != null)) {
-            model = gpuModel(gpuUuid, gpuName).orElse(null);
+            model = service.gpuModel(gpuUuid, gpuName).orElse(null);
             if (model == null) {
                 f.errors().add(gpuUuid != null ? "gpu_registry_uuid" : "gpu_name", "names no GPU model of the registry (GET /v1/gpu-registry)");
             }
         }
         f.finish();
-        var row = new PriceRow(UUID.randomUUID(), 0, resource, model == null ? null : model.uuid(), null, amount, currency,
-                from == null ? now : from.truncatedTo(ChronoUnit.MILLIS), now);
-        PriceRow stored = jdbi.inTransaction(h -> {
-            prices.insert(h, row, caller.keyUuid());
-            return prices.byUuid(h, row.uuid()).orElseThrow();
-        });
-        rateCards.invalidate();
+        PriceRow stored = service.add(new PriceService.NewPrice(resource, model, amount, from), caller.keyUuid());
         Responses.json(ctx, 201, PriceView.of(stored));
-    }
-
-    private Optional<GpuModel> gpuModel(UUID uuid, String name) {
-        var catalog = gpus.current();
-        Optional<GpuModel> m = uuid != null ? catalog.byUuid(uuid) : catalog.byNameOrAlias(name);
-        if (m.isPresent()) return m;
-        catalog = gpus.reload(); // a model another replica's node just added
-        return uuid != null ? catalog.byUuid(uuid) : catalog.byNameOrAlias(name);
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 }

@@ -3,7 +3,7 @@ package dev.galley.server.prices;
 import dev.galley.core.billing.RateCard;
 import java.util.function.LongSupplier;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import dev.galley.server.db.Transactions;
 
 /**
  * The rate card as core's {@link RateCard}. {@link #fresh} reads it in the caller's transaction (the closer fixes run
@@ -13,18 +13,18 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class RateCards {
     private static final long MAX_AGE_NANOS = 1_000_000_000L;
-    private final Jdbi jdbi;
+    private final Transactions tx;
     private final PriceRepository prices;
     private final LongSupplier nanoTime;
     private volatile RateCard cached;
     private volatile long loadedAt;
 
-    public RateCards(Jdbi jdbi, PriceRepository prices) {
-        this(jdbi, prices, System::nanoTime);
+    public RateCards(Transactions tx, PriceRepository prices) {
+        this(tx, prices, System::nanoTime);
     }
 
-    RateCards(Jdbi jdbi, PriceRepository prices, LongSupplier nanoTime) {
-        this.jdbi = jdbi;
+    RateCards(Transactions tx, PriceRepository prices, LongSupplier nanoTime) {
+        this.tx = tx;
         this.prices = prices;
         this.nanoTime = nanoTime;
     }
@@ -37,7 +37,7 @@ public final class RateCards {
         RateCard card = cached;
         long now = nanoTime.getAsLong();
         if (card == null || now - loadedAt > MAX_AGE_NANOS) {
-            card = jdbi.withHandle(this::fresh);
+            card = tx.withHandle(this::fresh);
             cached = card;
             loadedAt = now;
         }

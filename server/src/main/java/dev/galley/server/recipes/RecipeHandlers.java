@@ -1,253 +1,72 @@
 package dev.galley.server.recipes;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.galley.core.cook.InputSchema;
-import dev.galley.core.cook.RecipePayloadValidator;
-import dev.galley.core.cook.RegistryCredentials;
-import dev.galley.core.error.FieldErrors;
-import dev.galley.core.error.ValidationException;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
-import dev.galley.core.spec.Secrets;
 import dev.galley.server.auth.Caller;
-import dev.galley.server.crypto.SecretCodec;
-import dev.galley.server.gpus.GpuCatalogCache;
-import dev.galley.server.http.ApiException;
 import dev.galley.server.http.Json;
 import dev.galley.server.http.JsonFields;
 import dev.galley.server.http.Responses;
 import io.javalin.http.Context;
-import java.net.URI;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
 
 /** /v1/job-recipes: create, list, get, patch, delete, fork (cook lives in the jobs package). */
 public final class RecipeHandlers {
-    static final Set<String> VISIBILITIES = Set.of("PRIVATE", "PUBLIC", "ARCHIVED");
     private static final ListQueryParser LIST = new ListQueryParser(
             Map.of("visibility", FilterKind.WORD_SET, "is_official", FilterKind.BOOLEAN, "is_owner", FilterKind.BOOLEAN,
                     "name", FilterKind.SUBSTRING, "uuid", FilterKind.UUID_SET, "created_at", FilterKind.DATE_RANGE),
-            Map.of("visibility", VISIBILITIES), Set.of());
-    private static final Set<String> FIELDS = Set.of("name", "description", "visibility", "payload", "input_schema",
-            "quickstart_md", "thumbnail_url", "is_official", "share_credentials");
+            Map.of("visibility", RecipeService.VISIBILITIES), Set.of());
 
-    private final Jdbi jdbi;
-    private final RecipeRepository recipes;
-    private final SecretCodec secrets;
-    private final GpuCatalogCache gpus;
-    private final Clock clock;
+    private final RecipeService recipes;
 
-    public RecipeHandlers(Jdbi jdbi, RecipeRepository recipes, SecretCodec secrets, GpuCatalogCache gpus, Clock clock) {
-        this.jdbi = jdbi;
+    public RecipeHandlers(RecipeService recipes) {
         this.recipes = recipes;
-        this.secrets = secrets;
-        this.gpus = gpus;
-        this.clock = clock;
     }
 
     public void create(Context ctx, Caller caller) {
-        caller.require("job_recipes", "create");
-        var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), false), FIELDS);
-        String name = f.string("name", true, 1, 200);
-        String description = f.string("description", false, 0, 10_000);
-        String visibility = visibility(f, "PRIVATE");
-        String quickstart = f.string("quickstart_md", false, 0, 100_000);
-        String thumbnail = thumbnail(f);
-        Boolean official = f.bool("is_official");
-        boolean share = Boolean.TRUE.equals(f.bool("share_credentials"));
-        JsonNode payload = f.raw("payload");
-        if (payload == null || payload.isNull()) f.errors().add("payload", "is required (a job spec, see POST /v1/jobs)");
-        Sealed sealed = null;
-        JsonNode schema = Json.array();
-        try {
-            InputSchema parsed = InputSchema.parse(f.raw("input_schema"), "input_schema");
-            schema = normalisedSchema(f.raw("input_schema"));
-            if (payload != null && !payload.isNull()) {
-                ObjectNode validated = RecipePayloadValidator.validate(payload, parsed, gpus.current());
-                sealed = bindAndSeal(null, validated, parsed, true, f);
-            }
-        } catch (ValidationException e) {
-            f.errors().addAll(e.errors());
-        }
-        f.finish();
-        if (Boolean.TRUE.equals(official)) caller.requireAll("job_recipes", "update");
-        Instant now = now();
-        var row = new RecipeRow(UUID.randomUUID(), caller.accountUuid(), name, description, visibility, sealed.payload(),
-                sealed.secrets(), schema, quickstart, thumbnail, Boolean.TRUE.equals(official), null, now, now, null, share);
-        jdbi.useHandle(h -> recipes.insert(h, row));
+        caller.require(Resource.JOB_RECIPES, Action.CREATE);
+        var row = recipes.create(caller, Json.parseObject(ctx.bodyAsBytes(), false));
         Responses.json(ctx, 201, RecipeView.of(row, caller.accountUuid()));
     }
 
     public void list(Context ctx, Caller caller) {
-        caller.require("job_recipes", "read");
+        caller.require(Resource.JOB_RECIPES, Action.READ);
         var q = LIST.parse(ctx.queryParamMap());
-        boolean all = caller.canAll("job_recipes", "read");
-        Responses.page(ctx, q, jdbi.withHandle(h -> recipes.list(h, caller.accountUuid(), all, q)),
-                r -> RecipeView.of(r, caller.accountUuid()));
+        Responses.page(ctx, q, recipes.list(caller, q), r -> RecipeView.of(r, caller.accountUuid()));
     }
 
     public void get(Context ctx, Caller caller) {
-        caller.require("job_recipes", "read");
-        Responses.json(ctx, 200, RecipeView.of(visible(ctx, caller), caller.accountUuid()));
+        caller.require(Resource.JOB_RECIPES, Action.READ);
+        Responses.json(ctx, 200, RecipeView.of(recipes.visible(caller, uuid(ctx)), caller.accountUuid()));
     }
 
     public void patch(Context ctx, Caller caller) {
-        caller.require("job_recipes", "update");
-        RecipeRow old = owned(ctx, caller, "update");
-        var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), false), FIELDS);
-        String name = f.has("name") ? f.string("name", true, 1, 200) : old.name();
-        String description = f.has("description") ? f.string("description", false, 0, 10_000) : old.description();
-        String visibility = f.has("visibility") ? visibility(f, old.visibility()) : old.visibility();
-        String quickstart = f.has("quickstart_md") ? f.string("quickstart_md", false, 0, 100_000) : old.quickstartMd();
-        String thumbnail = f.has("thumbnail_url") ? thumbnail(f) : old.thumbnailUrl();
-        Boolean official = f.has("is_official") ? f.bool("is_official") : Boolean.valueOf(old.official());
-        if (f.has("is_official") && official == null) f.errors().add("is_official", "must be true or false");
-        Boolean share = f.has("share_credentials") ? f.bool("share_credentials") : Boolean.valueOf(old.shareCredentials());
-        if (share == null) f.errors().add("share_credentials", "must be true or false");
-        boolean payloadSent = f.has("payload") && f.raw("payload") != null && !f.raw("payload").isNull();
-        if (f.has("payload") && !payloadSent) f.errors().add("payload", "cannot be null (send a job spec, or leave payload out)");
-        JsonNode schemaRaw = f.has("input_schema") ? f.raw("input_schema") : old.inputSchema();
-        Sealed sealed = null;
-        JsonNode schema = old.inputSchema();
-        try {
-            InputSchema parsed = InputSchema.parse(schemaRaw, "input_schema");
-            schema = normalisedSchema(schemaRaw);
-            // The payload is re-validated whenever it or the inputs it refers to change.
-            ObjectNode before = Secrets.revealed(old.payload(), secrets.open(old.secrets()));
-            ObjectNode validated = RecipePayloadValidator.validate(payloadSent ? f.raw("payload") : before, parsed, gpus.current());
-            sealed = bindAndSeal(payloadSent ? before : null, validated, parsed, payloadSent || f.has("input_schema"), f);
-        } catch (ValidationException e) {
-            f.errors().addAll(e.errors());
-        }
-        f.finish();
-        if (f.has("is_official") && official != old.official()) caller.requireAll("job_recipes", "update");
-        if (share != old.shareCredentials() && !caller.owns(old.accountUuid())) {
-            // Sharing hands the owner's registry credentials to other accounts: only the owner decides that.
-            throw ApiException.forbidden("only the recipe's owner may change share_credentials");
-        }
-        var row = new RecipeRow(old.uuid(), old.accountUuid(), name, description, visibility, sealed.payload(),
-                sealed.secrets(), schema, quickstart, thumbnail, official, old.forkedFromRecipeUuid(), old.createdAt(),
-                now(), old.lastUsedAt(), share);
-        jdbi.useHandle(h -> recipes.update(h, row));
+        caller.require(Resource.JOB_RECIPES, Action.UPDATE);
+        RecipeRow old = recipes.owned(caller, uuid(ctx), Action.UPDATE);
+        var row = recipes.patch(caller, old, Json.parseObject(ctx.bodyAsBytes(), false));
         Responses.json(ctx, 200, RecipeView.of(row, caller.accountUuid()));
     }
 
     public void delete(Context ctx, Caller caller) {
-        caller.require("job_recipes", "delete");
-        RecipeRow r = owned(ctx, caller, "delete");
-        jdbi.useHandle(h -> recipes.delete(h, r.uuid()));
+        caller.require(Resource.JOB_RECIPES, Action.DELETE);
+        recipes.delete(caller, uuid(ctx));
         ctx.status(204);
     }
 
     public void fork(Context ctx, Caller caller) {
-        caller.require("job_recipes", "create");
-        caller.require("job_recipes", "read");
-        RecipeRow src = visible(ctx, caller);
-        if (src.isArchived() && !caller.owns(src.accountUuid())) throw ApiException.notFound("job recipe");
+        caller.require(Resource.JOB_RECIPES, Action.CREATE);
+        caller.require(Resource.JOB_RECIPES, Action.READ);
+        RecipeRow src = recipes.forkable(caller, uuid(ctx));
         var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), true), Set.of("name"));
         String name = f.has("name") ? f.string("name", true, 1, 200) : null;
         f.finish();
-        if (name == null) name = truncate(src.name() + " (fork)", 200);
-        // A fork by another account is that account's recipe: the owner's credentials stay behind (spec §8).
-        ObjectNode payload = Secrets.revealed(src.payload(), secrets.open(src.secrets()));
-        var schema = inputSchemaOf(src.inputSchema());
-        var bound = RegistryCredentials.forFork(payload, schema, caller.owns(src.accountUuid()));
-        Sealed sealed = seal(bound.spec());
-        Instant now = now();
-        var row = new RecipeRow(UUID.randomUUID(), caller.accountUuid(), name, src.description(), "PRIVATE",
-                sealed.payload(), sealed.secrets(), src.inputSchema(), src.quickstartMd(), src.thumbnailUrl(), false,
-                src.uuid(), now, now, null, false);
-        jdbi.useHandle(h -> recipes.insert(h, row));
-        Responses.json(ctx, 201, RecipeView.of(row, caller.accountUuid()));
+        Responses.json(ctx, 201, RecipeView.of(recipes.fork(caller, src, name), caller.accountUuid()));
     }
 
-    /** A recipe the caller may read: its own, a PUBLIC one, or any with job_recipes.read.all; else 404. */
-    public RecipeRow visible(Context ctx, Caller caller) {
-        UUID uuid = Responses.pathUuid(ctx, "job recipe");
-        RecipeRow r = jdbi.withHandle(h -> recipes.byUuid(h, uuid)).orElseThrow(() -> ApiException.notFound("job recipe"));
-        boolean ok = caller.owns(r.accountUuid()) || "PUBLIC".equals(r.visibility()) || caller.canAll("job_recipes", "read");
-        if (!ok) throw ApiException.notFound("job recipe");
-        return r;
-    }
-
-    private RecipeRow owned(Context ctx, Caller caller, String action) {
-        RecipeRow r = visible(ctx, caller);
-        if (!caller.owns(r.accountUuid()) && !caller.canAll("job_recipes", action)) {
-            throw ApiException.forbidden("only the recipe's owner may " + action + " it; fork it to make your own copy");
-        }
-        return r;
-    }
-
-    private record Sealed(ObjectNode payload, byte[] secrets) {}
-
-    /**
-     * Applies the credential rules to a payload being written ({@link RegistryCredentials}): a {@code "********"} sent
-     * back keeps the stored value only where host and image did not change ({@code before} null: nothing is stored),
-     * and stored credentials may not sit next to a destination an input fills ({@code checkDestinations}). Problems
-     * go to {@code f}; when there are none the payload is masked and its credentials sealed.
-     */
-    private Sealed bindAndSeal(ObjectNode before, ObjectNode payload, InputSchema schema, boolean checkDestinations, JsonFields f) {
-        var problems = new FieldErrors();
-        if (checkDestinations) RegistryCredentials.checkFixedDestinations(payload, schema, problems);
-        var bound = RegistryCredentials.forUpdate(before, payload, schema, problems);
-        f.errors().addAll(problems.list());
-        return problems.isEmpty() ? seal(bound.spec()) : null;
-    }
-
-    /** Masks the registry credentials and seals their values (placeholders included: GET shows them masked too). */
-    private Sealed seal(ObjectNode payload) {
-        Set<String> pointers = Secrets.standardSecretPointers(payload);
-        return new Sealed(Secrets.masked(payload, pointers), secrets.seal(Secrets.extract(payload, pointers)));
-    }
-
-    /** A stored recipe's input schema; one that no longer parses counts as none (so every credential counts as stored). */
-    private static InputSchema inputSchemaOf(JsonNode inputSchema) {
-        try {
-            return InputSchema.parse(inputSchema, "input_schema");
-        } catch (ValidationException unreadable) {
-            return InputSchema.empty();
-        }
-    }
-
-    private static JsonNode normalisedSchema(JsonNode raw) {
-        return raw == null || raw.isNull() ? Json.array() : raw.deepCopy();
-    }
-
-    private static String visibility(JsonFields f, String def) {
-        String v = f.string("visibility", false, 1, 20);
-        if (v == null) return def;
-        if (!VISIBILITIES.contains(v)) {
-            f.errors().add("visibility", "must be one of PRIVATE, PUBLIC, ARCHIVED");
-            return def;
-        }
-        return v;
-    }
-
-    private static String thumbnail(JsonFields f) {
-        String url = f.string("thumbnail_url", false, 0, 2048);
-        if (url == null || url.isEmpty()) return url;
-        try {
-            URI u = URI.create(url);
-            if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
-                f.errors().add("thumbnail_url", "must be an http(s) URL");
-            }
-        } catch (IllegalArgumentException e) {
-            f.errors().add("thumbnail_url", "must be an http(s) URL");
-        }
-        return url;
-    }
-
-    private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max);
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    private static UUID uuid(Context ctx) {
+        return Responses.pathUuid(ctx, "job recipe");
     }
 }

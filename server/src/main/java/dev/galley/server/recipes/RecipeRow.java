@@ -30,4 +30,8 @@ public record RecipeRow(
     public boolean isArchived() {
         return "ARCHIVED".equals(visibility);
     }
+
+    public boolean isPublic() {
+        return "PUBLIC".equals(visibility);
+    }
 }

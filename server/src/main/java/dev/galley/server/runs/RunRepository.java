@@ -1,26 +1,35 @@
 package dev.galley.server.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.galley.core.list.Filter;
+import dev.galley.core.lifecycle.Deadline;
+import dev.galley.core.lifecycle.ReasonCode;
+import dev.galley.core.lifecycle.RunStatus;
 import dev.galley.core.list.ListQuery;
+import dev.galley.core.placement.HeldResources;
 import dev.galley.server.db.ListSql;
 import dev.galley.server.http.Json;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /** SQL for job_runs and their logs. */
 public final class RunRepository {
     static final String COLUMNS = """
             uuid, job_uuid, account_uuid, node_uuid, node_account_uuid, node_index, attempt, status, status_reason,
-            status_reason_code, exit_code, cpu_count, ram_gb, storage_gb, gpu_devices, node_urls, is_active,
+            status_reason_code, exit_code, cpu_count, ram_gb, storage_gb, gpu_devices, node_urls, is_active AS active,
             stop_requested, created_at, updated_at, assigned_at, started_at, completed_at, log_bytes, log_start_offset""";
+    private static final RowMapper<RunRow> ROW = ConstructorMapper.of(RunRow.class);
 
     /** A new run as the plan applier inserts it. */
     public record NewRun(UUID uuid, UUID jobUuid, UUID accountUuid, UUID nodeUuid, UUID nodeAccountUuid, int nodeIndex,
@@ -41,12 +50,12 @@ public final class RunRepository {
             uuid[i] = r.uuid(); job[i] = r.jobUuid(); account[i] = r.accountUuid(); node[i] = r.nodeUuid();
             nodeAccount[i] = r.nodeAccountUuid(); idx[i] = r.nodeIndex(); attempt[i] = r.attempt(); cpu[i] = r.cpuCount();
             ram[i] = r.ramGb(); storage[i] = r.storageGb(); deadline[i] = r.startDeadlineMs();
-            gpus[i] = r.gpuDevices().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
+            gpus[i] = r.gpuDevices().stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
         }
         h.createUpdate("""
                 INSERT INTO job_runs (uuid, job_uuid, account_uuid, node_uuid, node_account_uuid, node_index, attempt, status,
                     cpu_count, ram_gb, storage_gb, gpu_devices, created_at, updated_at, assigned_at, start_deadline_ms)
-                SELECT u.uuid, u.job, u.account, u.node, u.node_account, u.idx, u.attempt, 'ASSIGNED', u.cpu, u.ram, u.storage,
+                SELECT u.uuid, u.job, u.account, u.node, u.node_account, u.idx, u.attempt, :assigned, u.cpu, u.ram, u.storage,
                        CAST(u.gpus AS int[]), :now, :now, :now, u.deadline
                 FROM unnest(CAST(:uuid AS uuid[]), CAST(:job AS uuid[]), CAST(:account AS uuid[]), CAST(:node AS uuid[]),
                             CAST(:nodeAccount AS uuid[]), CAST(:idx AS int[]), CAST(:attempt AS int[]), CAST(:cpu AS int[]),
@@ -54,50 +63,59 @@ public final class RunRepository {
                      AS u(uuid, job, account, node, node_account, idx, attempt, cpu, ram, storage, gpus, deadline)""")
                 .bind("uuid", uuid).bind("job", job).bind("account", account).bind("node", node).bind("nodeAccount", nodeAccount)
                 .bind("idx", idx).bind("attempt", attempt).bind("cpu", cpu).bind("ram", ram).bind("storage", storage)
-                .bind("gpus", gpus).bind("deadline", deadline).bind("now", now)
+                .bind("gpus", gpus).bind("deadline", deadline).bind("now", now).bind("assigned", RunStatus.ASSIGNED)
                 .execute();
     }
 
     public Optional<RunRow> byUuid(Handle h, UUID uuid) {
         return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE uuid = :uuid").bind("uuid", uuid)
-                .map(RunRepository::map).findOne();
+                .map(ROW).findOne();
     }
 
     public Optional<RunRow> lockByUuid(Handle h, UUID uuid) {
         return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE uuid = :uuid FOR UPDATE").bind("uuid", uuid)
-                .map(RunRepository::map).findOne();
+                .map(ROW).findOne();
     }
 
     public List<RunRow> ofJob(Handle h, UUID job) {
         return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE job_uuid = :job ORDER BY node_index, attempt")
-                .bind("job", job).map(RunRepository::map).list();
+                .bind("job", job).map(ROW).list();
+    }
+
+    /** Every run of each of {@code jobs}, by job, each job's in node index and attempt order (one query for many jobs). */
+    public Map<UUID, List<RunRow>> ofJobs(Handle h, Collection<UUID> jobs) {
+        var byJob = new HashMap<UUID, List<RunRow>>();
+        if (jobs.isEmpty()) return byJob;
+        h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE job_uuid = ANY(:jobs) ORDER BY job_uuid, node_index, attempt")
+                .bind("jobs", jobs.toArray(UUID[]::new)).map(ROW)
+                .forEach(r -> byJob.computeIfAbsent(r.jobUuid(), k -> new ArrayList<>()).add(r));
+        return byJob;
     }
 
     /** Runs waiting for this node to pick them up (ASSIGNED: at-least-once until the node says PREPARING). */
     public List<RunRow> assignedTo(Handle h, UUID node) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE node_uuid = :node AND is_active AND status = 'ASSIGNED' ORDER BY created_at")
-                .bind("node", node).map(RunRepository::map).list();
+        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE node_uuid = :node AND is_active AND status = :assigned ORDER BY created_at")
+                .bind("node", node).bind("assigned", RunStatus.ASSIGNED).map(ROW).list();
     }
 
-    /** Applies a status change reported by a node or decided by the server. */
-    public void update(Handle h, UUID uuid, String status, String reason, String code, Integer exitCode, JsonNode nodeUrls,
+    /** Applies a status change reported by a node or decided by the server; null fields keep their stored values. */
+    public void update(Handle h, UUID uuid, RunStatus status, String reason, ReasonCode code, Integer exitCode, JsonNode nodeUrls,
                        Instant now, Long runDeadlineMs) {
-        boolean fin = status.equals("COMPLETED") || status.equals("FAILED") || status.equals("CANCELLED");
         h.createUpdate("""
                 UPDATE job_runs SET status = :status,
                     status_reason = COALESCE(:reason, status_reason),
                     status_reason_code = COALESCE(:code, status_reason_code),
                     exit_code = COALESCE(:exit, exit_code),
                     node_urls = COALESCE(CAST(:urls AS jsonb), node_urls),
-                    started_at = CASE WHEN :status = 'RUNNING' AND started_at IS NULL THEN :now ELSE started_at END,
-                    run_deadline_ms = CASE WHEN :status = 'RUNNING' AND started_at IS NULL THEN :runDeadline ELSE run_deadline_ms END,
+                    started_at = CASE WHEN :running AND started_at IS NULL THEN :now ELSE started_at END,
+                    run_deadline_ms = CASE WHEN :running AND started_at IS NULL THEN :runDeadline ELSE run_deadline_ms END,
                     completed_at = CASE WHEN :fin THEN :now ELSE completed_at END,
                     is_active = NOT :fin,
                     updated_at = :now
                 WHERE uuid = :uuid""")
                 .bind("uuid", uuid).bind("status", status).bind("reason", reason).bind("code", code).bind("exit", exitCode)
-                .bind("urls", nodeUrls == null ? null : Json.text(nodeUrls)).bind("now", now).bind("fin", fin)
-                .bind("runDeadline", runDeadlineMs).execute();
+                .bind("urls", nodeUrls == null ? null : Json.text(nodeUrls)).bind("now", now).bind("fin", status.isFinal())
+                .bind("running", status == RunStatus.RUNNING).bind("runDeadline", runDeadlineMs).execute();
     }
 
     public void requestStop(Handle h, List<UUID> runs, Instant now) {
@@ -108,16 +126,24 @@ public final class RunRepository {
 
     public List<RunRow> stopRequestedOn(Handle h, UUID node) {
         return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE node_uuid = :node AND is_active AND stop_requested")
-                .bind("node", node).map(RunRepository::map).list();
+                .bind("node", node).map(ROW).list();
     }
 
-    public List<UUID> dueStartDeadlines(Handle h, long nowMs, int limit) {
-        return h.createQuery("SELECT uuid FROM job_runs WHERE status IN ('ASSIGNED', 'PREPARING') AND start_deadline_ms <= :now ORDER BY start_deadline_ms LIMIT :limit")
-                .bind("now", nowMs).bind("limit", limit).mapTo(UUID.class).list();
-    }
-
-    public List<UUID> dueRunDeadlines(Handle h, long nowMs, int limit) {
-        return h.createQuery("SELECT uuid FROM job_runs WHERE status = 'RUNNING' AND run_deadline_ms IS NOT NULL AND run_deadline_ms <= :now ORDER BY run_deadline_ms LIMIT :limit")
+    /**
+     * Runs past {@code deadline} ({@link Deadline#START} or {@code RUN}) while still in a
+     * status it applies to, soonest first. The statuses are written into the SQL as literals, from the core rule:
+     * only then can PostgreSQL use the partial index on that deadline for every execution.
+     */
+    public List<UUID> pastDeadline(Handle h, Deadline deadline, long nowMs, int limit) {
+        String column = switch (deadline) {
+            case START -> "start_deadline_ms";
+            case RUN -> "run_deadline_ms";
+            case ASSIGN, HEARTBEAT -> throw new IllegalArgumentException(deadline + " is not a deadline of a run row");
+        };
+        String statuses = deadline.runStatuses().stream().map(s -> "'" + s.name() + "'")
+                .collect(Collectors.joining(", ", "(", ")"));
+        return h.createQuery("SELECT uuid FROM job_runs WHERE status IN " + statuses + " AND " + column + " <= :now"
+                        + " ORDER BY " + column + " LIMIT :limit")
                 .bind("now", nowMs).bind("limit", limit).mapTo(UUID.class).list();
     }
 
@@ -125,9 +151,9 @@ public final class RunRepository {
      * What active runs hold per node (CPU, RAM, storage, GPU device indexes), aggregated in the database: a busy
      * node may hold many runs, callers need one entry per node. {@code nodesOrNull} null means every node.
      */
-    public java.util.Map<UUID, dev.galley.core.placement.HeldResources> heldByNode(Handle h, UUID[] nodesOrNull) {
+    public Map<UUID, HeldResources> heldByNode(Handle h, UUID[] nodesOrNull) {
         String only = nodesOrNull == null ? "" : " AND r.node_uuid = ANY(:ids)";
-        var held = new java.util.HashMap<UUID, dev.galley.core.placement.HeldResources>();
+        var held = new HashMap<UUID, HeldResources>();
         var q = h.createQuery("""
                 SELECT node_uuid, sum(cpu_count), sum(ram_gb), sum(storage_gb),
                        COALESCE(array_agg(d) FILTER (WHERE d IS NOT NULL), '{}')
@@ -138,17 +164,17 @@ public final class RunRepository {
                 ) x
                 GROUP BY node_uuid""");
         if (nodesOrNull != null) q.bind("ids", nodesOrNull);
-        q.map((rs, c) -> held.put(rs.getObject(1, UUID.class), new dev.galley.core.placement.HeldResources(rs.getInt(2),
-                rs.getDouble(3), rs.getDouble(4), new java.util.HashSet<>(Arrays.asList((Integer[]) rs.getArray(5).getArray())))))
+        q.map((rs, c) -> held.put(rs.getObject(1, UUID.class), new HeldResources(rs.getInt(2),
+                rs.getDouble(3), rs.getDouble(4), new HashSet<>(Arrays.asList((Integer[]) rs.getArray(5).getArray())))))
                 .list();
         return held;
     }
 
     /** Which of {@code runs} are on {@code node} and finished: the node still runs them and must stop them. */
-    public List<RunRow> finishedOn(Handle h, UUID node, java.util.Collection<UUID> runs) {
+    public List<RunRow> finishedOn(Handle h, UUID node, Collection<UUID> runs) {
         if (runs.isEmpty()) return List.of();
         return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE uuid = ANY(:ids) AND node_uuid = :node AND NOT is_active")
-                .bind("ids", runs.toArray(UUID[]::new)).bind("node", node).map(RunRepository::map).list();
+                .bind("ids", runs.toArray(UUID[]::new)).bind("node", node).map(ROW).list();
     }
 
     public List<UUID> activeOnNodes(Handle h, List<UUID> nodes) {
@@ -163,6 +189,9 @@ public final class RunRepository {
     /** A run's output counters: {@code total} bytes printed, kept from offset {@code start}; and whether it is active. */
     public record LogState(long total, long start, boolean active) {}
 
+    private static final String LOG_STATE = "log_bytes AS total, log_start_offset AS start, is_active AS active";
+    private static final RowMapper<LogState> LOG_STATE_ROW = ConstructorMapper.of(LogState.class);
+
     /** A stored chunk of output: bytes {@code [start, end)} of the run's output. */
     public record LogChunk(long start, long end, String text) {}
 
@@ -173,8 +202,8 @@ public final class RunRepository {
     public Optional<LogState> appendLog(Handle h, UUID run, String chunk, long bytes) {
         Optional<LogState> state = h.createQuery("""
                 UPDATE job_runs SET log_bytes = log_bytes + :n WHERE uuid = :run AND is_active
-                RETURNING log_bytes, log_start_offset, is_active""")
-                .bind("run", run).bind("n", bytes).map(RunRepository::mapLogState).findOne();
+                RETURNING\s""" + LOG_STATE)
+                .bind("run", run).bind("n", bytes).map(LOG_STATE_ROW).findOne();
         state.ifPresent(s -> h.createUpdate("INSERT INTO job_run_logs (job_run_uuid, end_offset, chunk) VALUES (:run, :end, :chunk)")
                 .bind("run", run).bind("end", s.total()).bind("chunk", chunk).execute());
         return state;
@@ -198,8 +227,8 @@ public final class RunRepository {
     }
 
     public Optional<LogState> logState(Handle h, UUID run) {
-        return h.createQuery("SELECT log_bytes, log_start_offset, is_active FROM job_runs WHERE uuid = :run")
-                .bind("run", run).map(RunRepository::mapLogState).findOne();
+        return h.createQuery("SELECT " + LOG_STATE + " FROM job_runs WHERE uuid = :run")
+                .bind("run", run).map(LOG_STATE_ROW).findOne();
     }
 
     /** The newest chunks covering at least the last {@code maxBytes} of {@code total} printed bytes, oldest first. */
@@ -214,10 +243,6 @@ public final class RunRepository {
                 WHERE job_run_uuid = :run AND end_offset > :from ORDER BY end_offset LIMIT :limit""")
                 .bind("run", run).bind("from", from).bind("limit", limit)
                 .map((rs, ctx) -> new LogChunk(rs.getLong(1), rs.getLong(2), rs.getString(3))).list();
-    }
-
-    private static LogState mapLogState(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new LogState(rs.getLong(1), rs.getLong(2), rs.getBoolean(3));
     }
 
     /** Which runs on an account's nodes a caller of that account lists: all, those of one node, or none. */
@@ -241,27 +266,6 @@ public final class RunRepository {
         } else if (callerOrNull != null) {
             sql.where("account_uuid = :me", "me", callerOrNull);
         }
-        for (Filter f : q.filters()) {
-            switch (f) {
-                case Filter.UuidSet u -> sql.uuidSet(f.field(), u);   // job_uuid, node_uuid, uuid
-                case Filter.WordSet w -> sql.wordSet(f.field(), w);   // status
-                case Filter.DateRange d -> sql.dateRange(f.field(), d);
-                default -> throw new IllegalStateException("unhandled filter " + f.field());
-            }
-        }
-        return sql.run(h, q, RunRepository::map);
-    }
-
-    static RunRow map(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new RunRow(
-                rs.getObject("uuid", UUID.class), rs.getObject("job_uuid", UUID.class), rs.getObject("account_uuid", UUID.class),
-                rs.getObject("node_uuid", UUID.class), rs.getObject("node_account_uuid", UUID.class),
-                rs.getInt("node_index"), rs.getInt("attempt"), rs.getString("status"), rs.getString("status_reason"),
-                rs.getString("status_reason_code"), (Integer) rs.getObject("exit_code"), rs.getInt("cpu_count"),
-                rs.getDouble("ram_gb"), rs.getDouble("storage_gb"),
-                Arrays.asList((Integer[]) rs.getArray("gpu_devices").getArray()), Json.read(rs.getString("node_urls")),
-                rs.getBoolean("is_active"), rs.getBoolean("stop_requested"), ListSql.instant(rs, "created_at"),
-                ListSql.instant(rs, "updated_at"), ListSql.instant(rs, "assigned_at"), ListSql.instant(rs, "started_at"),
-                ListSql.instant(rs, "completed_at"), rs.getLong("log_bytes"), rs.getLong("log_start_offset"));
+        return sql.filters(q.filters()).run(h, q, ROW);
     }
 }

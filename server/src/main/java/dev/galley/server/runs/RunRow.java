@@ -1,6 +1,8 @@
 package dev.galley.server.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.galley.core.lifecycle.ReasonCode;
+import dev.galley.core.lifecycle.RunStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -14,9 +16,9 @@ public record RunRow(
         UUID nodeAccountUuid,
         int nodeIndex,
         int attempt,
-        String status,
+        RunStatus status,
         String statusReason,
-        String statusReasonCode,
+        ReasonCode statusReasonCode,
         Integer exitCode,
         int cpuCount,
         double ramGb,

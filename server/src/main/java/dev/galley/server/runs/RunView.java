@@ -12,8 +12,8 @@ public final class RunView {
         ObjectNode o = Json.object();
         o.put("uuid", r.uuid().toString()).put("object", "job_run").put("job_uuid", r.jobUuid().toString())
                 .put("node_uuid", r.nodeUuid() == null ? null : r.nodeUuid().toString())
-                .put("attempt", r.attempt()).put("node_index", r.nodeIndex()).put("status", r.status())
-                .put("status_reason", r.statusReason()).put("status_reason_code", r.statusReasonCode());
+                .put("attempt", r.attempt()).put("node_index", r.nodeIndex()).put("status", r.status().name())
+                .put("status_reason", r.statusReason()).put("status_reason_code", Json.name(r.statusReasonCode()));
         if (r.exitCode() == null) o.putNull("exit_code");
         else o.put("exit_code", r.exitCode());
         o.put("created_at", Json.timestamp(r.createdAt())).put("updated_at", Json.timestamp(r.updatedAt()));

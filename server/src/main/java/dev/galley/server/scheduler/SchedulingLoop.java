@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler's round: load a snapshot → pure placement in core → apply the plan with re-verification.
+ * The scheduler's round: load a snapshot → pure placement in core → apply the plan, which the pure plan check
+ * re-verifies against the nodes as they are by then.
  * Runs on every replica; wakes when a job or node signal arrives (any replica) or every 500 ms. Survives any
  * error in a round (logged and counted) so one bad row cannot stop scheduling.
  */
@@ -104,7 +105,7 @@ public final class SchedulingLoop implements AutoCloseable {
      * nodes and runs again: capacity freed meanwhile waits until the backlog is done, and capacity taken
      * meanwhile (another replica) is caught by the applier's re-check, so nothing is over-committed.
      */
-    private record InFlight(List<NodeSnapshot> nodesAfter, Map<UUID, UUID> nodeAccounts, List<PendingJob> jobs,
+    private record InFlight(List<NodeSnapshot> nodesAfter, List<PendingJob> jobs,
                             PlacementPlan plan, long startedNanos, CompletableFuture<PlanApplier.Applied> applied) {
         /** The jobs that round looked at: the next round takes the ones after them (the placed are being applied, the rest did not fit). */
         Set<UUID> loadedJobs() {
@@ -124,17 +125,14 @@ public final class SchedulingLoop implements AutoCloseable {
         inFlight = null;
         var created = signals.takeCreatedJobs();
         List<NodeSnapshot> nodes;
-        Map<UUID, UUID> nodeAccounts;
         List<SnapshotLoader.Waiting> waiting;
         if (previous == null) {
             var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), roundJobs,
                     n -> memory.window(n, System.nanoTime(), created, roundJobs)));
-            nodes = snapshot.nodes();
-            nodeAccounts = snapshot.nodeAccounts();
+            nodes = snapshot.nodes().snapshots();
             waiting = snapshot.waiting();
         } else {
             nodes = previous.nodesAfter();
-            nodeAccounts = previous.nodeAccounts();
             waiting = jdbi.withHandle(h -> loader.jobs(h, catalog.current(), roundJobs,
                     new RoundMemory.JobWindow(previous.loadedJobs(), null)));
         }
@@ -156,13 +154,13 @@ public final class SchedulingLoop implements AutoCloseable {
         boolean backlog = waiting.size() >= roundJobs && !plan.placements().isEmpty();
         if (backlog) {
             // Apply on the applier thread and return at once: the next round plans meanwhile.
-            inFlight = new InFlight(RoundMemory.after(nodes, jobs, plan), nodeAccounts, jobs, plan, t0,
-                    CompletableFuture.supplyAsync(() -> applier.apply(plan, byJob, nodeAccounts, now), applyThread));
+            inFlight = new InFlight(RoundMemory.after(nodes, jobs, plan), jobs, plan, t0,
+                    CompletableFuture.supplyAsync(() -> applier.apply(plan, byJob, now), applyThread));
             log.debug("round planned in {} ms (load {} ms, plan {} ms); applying while the next round plans",
                     (t2 - t0) / 1_000_000, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
             return true;
         }
-        var applied = applier.apply(plan, byJob, nodeAccounts, now);
+        var applied = applier.apply(plan, byJob, now);
         finish(jobs, plan, nodes.size(), t0, applied);
         if (previous != null) memory.forget();
         else memory.remember(nodes, jobs, plan, applied.jobsSkipped() == 0, false);

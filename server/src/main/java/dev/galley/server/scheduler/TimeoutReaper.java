@@ -1,5 +1,7 @@
 package dev.galley.server.scheduler;
 
+import dev.galley.core.lifecycle.Deadline;
+import dev.galley.core.lifecycle.RunStatus;
 import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.metrics.Metrics;
 import dev.galley.server.nodes.NodeRepository;
@@ -67,44 +69,36 @@ public final class TimeoutReaper implements AutoCloseable {
     public void sweep() {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long nowMs = now.toEpochMilli();
-        // 1. Jobs whose run slot waited too long for a node.
-        List<UUID> assignTimedOut = jdbi.withHandle(h -> h.createQuery("""
-                UPDATE jobs SET assign_timed_out = true
-                WHERE wants_placement AND NOT assign_timed_out AND timeout_assign_at_ms <= :now RETURNING uuid""")
-                .bind("now", nowMs).mapTo(UUID.class).list());
-        for (UUID job : assignTimedOut) {
+        // 1. Jobs whose run slot waited too long for a node: flagged, and the lifecycle rule fails them.
+        for (UUID job : jdbi.withHandle(h -> reconciler.markAssignTimedOut(h, nowMs))) {
             jdbi.useTransaction(h -> reconciler.reconcile(h, job, now));
-            log.info("job {} failed: no node was assigned within its max_timeout_assign_ms", job);
+            log.info("job {} failed: {}", job, Deadline.ASSIGN.reason());
         }
-        // 2. Runs that did not reach RUNNING in time (image pulls count).
-        for (UUID run : jdbi.withHandle(h -> runs.dueStartDeadlines(h, nowMs, 500))) {
-            fail(run, List.of("ASSIGNED", "PREPARING"), "START_TIMEOUT", "the container did not start within max_timeout_start_ms", now);
-        }
-        // 3. BATCH runs past their run timeout whose node did not report it (the node normally does).
-        for (UUID run : jdbi.withHandle(h -> runs.dueRunDeadlines(h, nowMs, 500))) {
-            fail(run, List.of("RUNNING"), "RUN_TIMEOUT", "the run exceeded max_timeout_run_ms", now);
-        }
+        // 2. Runs that did not reach RUNNING in time (image pulls count); 3. BATCH runs past their run timeout
+        // whose node did not report it (the node normally does).
+        for (Deadline deadline : List.of(Deadline.START, Deadline.RUN))
+            for (UUID run : jdbi.withHandle(h -> runs.pastDeadline(h, deadline, nowMs, 500))) fail(run, deadline, now);
         // 4. Nodes that stopped heartbeating: OFFLINE, and their active runs are lost.
         List<UUID> lost = jdbi.withHandle(h -> nodes.markSilentOffline(h, now.minusMillis(nodeTtlMs), now));
         if (!lost.isEmpty()) {
             log.warn("{} node(s) went OFFLINE (no heartbeat for {} ms): {}", lost.size(), nodeTtlMs, lost);
-            for (UUID run : jdbi.withHandle(h -> runs.activeOnNodes(h, lost))) {
-                fail(run, List.of("ASSIGNED", "PREPARING", "RUNNING"), "NODE_LOST", "the node stopped sending heartbeats", now);
-            }
+            for (UUID run : jdbi.withHandle(h -> runs.activeOnNodes(h, lost))) fail(run, Deadline.HEARTBEAT, now);
         }
     }
 
-    private void fail(UUID runUuid, List<String> fromStatuses, String code, String reason, Instant now) {
-        jdbi.useTransaction(h -> {
+    private void fail(UUID runUuid, Deadline deadline, Instant now) {
+        boolean failed = jdbi.inTransaction(h -> {
             RunRow run = runs.lockByUuid(h, runUuid).orElse(null);
-            if (run == null || !run.active() || !fromStatuses.contains(run.status())) return; // another replica got there
+            // Another replica got there, or the run moved on (started, finished) since it was found.
+            if (run == null || !run.active() || !deadline.fails(run.status())) return false;
             // The run is final now; its node learns to stop the container from its next heartbeat, which
             // answers stop_run for every run the node still reports but the server no longer holds active.
-            runs.update(h, runUuid, "FAILED", reason, code, null, null, now, null);
+            runs.update(h, runUuid, RunStatus.FAILED, deadline.reason(), deadline.reasonCode(), null, null, now, null);
             reconciler.reconcile(h, run.jobUuid(), now);
             signals.jobsWaiting(h); // a retry may now want a node
+            return true;
         });
-        log.info("run {} failed: {} ({})", runUuid, code, reason);
+        if (failed) log.info("run {} failed: {} ({})", runUuid, deadline.reasonCode(), deadline.reason());
     }
 
     @Override

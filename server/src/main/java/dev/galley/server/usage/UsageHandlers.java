@@ -1,6 +1,8 @@
 package dev.galley.server.usage;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.auth.Permission.Action;
+import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.billing.Money;
 import dev.galley.core.billing.UsageGroup;
 import dev.galley.core.billing.UsageGrouping;
@@ -21,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * {@code /v1/usage} and {@code /v1/usage/summary} (spec §9): a consumer's usage records (its own account's, as the
@@ -37,21 +37,17 @@ public final class UsageHandlers {
     private static final ListQueryParser SUMMARY_FILTERS = new ListQueryParser(
             Map.of("period_start", FilterKind.DATE_RANGE, "account_uuid", FilterKind.UUID_SET), Map.of(), Set.of());
 
-    private final Jdbi jdbi;
-    private final UsageRepository usage;
-    private final String currency;
+    private final UsageService service;
 
-    public UsageHandlers(Jdbi jdbi, UsageRepository usage, String currency) {
-        this.jdbi = jdbi;
-        this.usage = usage;
-        this.currency = currency;
+    public UsageHandlers(UsageService service) {
+        this.service = service;
     }
 
     public void list(Context ctx, Caller caller) {
-        caller.require("usage", "read");
+        caller.require(Resource.USAGE, Action.READ);
         ListQuery q = AppendOnlyLists.requireCreatedAtSort(LIST.parse(ctx.queryParamMap()), "usage records");
         boolean all = mayNameAccounts(caller, q.filter("account_uuid", Filter.UuidSet.class).orElse(null));
-        Responses.page(ctx, q, jdbi.withHandle(h -> usage.list(h, all ? null : caller.accountUuid(), q)), UsageView::of);
+        Responses.page(ctx, q, service.list(all ? null : caller.accountUuid(), q), UsageView::of);
     }
 
     /**
@@ -59,7 +55,7 @@ public final class UsageHandlers {
      * at most {@code limit} groups (1..1000, default 100), with the totals of everything in range.
      */
     public void summary(Context ctx, Caller caller) {
-        caller.require("usage", "read");
+        caller.require(Resource.USAGE, Action.READ);
         Map<String, List<String>> params = new HashMap<>(ctx.queryParamMap());
         var errors = new FieldErrors();
         UsageGrouping grouping = UsageGrouping.DAY;
@@ -86,17 +82,12 @@ public final class UsageHandlers {
         boolean all = mayNameAccounts(caller, filters.filter("account_uuid", Filter.UuidSet.class).orElse(null));
         UUID account = all ? filters.filter("account_uuid", Filter.UuidSet.class).map(f -> onlyOne(f)).orElse(null) : caller.accountUuid();
         var scope = new UsageRepository.Scope(account, filters.filter("period_start", Filter.DateRange.class).orElse(null));
-        UsageGrouping g = grouping;
-        int max = limit;
-        // One snapshot for groups and totals, so that the totals are those of the groups' records.
-        UsageSummary summary = jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ,
-                h -> UsageSummary.of(g, usage.groups(h, scope, g, max + 1), usage.totals(h, scope), max));
-        Responses.json(ctx, 200, view(summary, scope, currency));
+        Responses.json(ctx, 200, view(service.summary(scope, grouping, limit), scope, service.currency()));
     }
 
     /** True when the caller lists every account (or the ones it named); naming another account needs usage.read.all. */
     private static boolean mayNameAccounts(Caller caller, Filter.UuidSet named) {
-        boolean all = caller.canAll("usage", "read");
+        boolean all = caller.canAll(Resource.USAGE, Action.READ);
         if (!all && named != null && named.values().stream().anyMatch(a -> !caller.owns(a))) {
             throw ApiException.forbidden("filter[account_uuid] naming another account needs usage.read.all");
         }

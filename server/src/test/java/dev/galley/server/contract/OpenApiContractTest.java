@@ -56,11 +56,11 @@ class OpenApiContractTest {
                 "GET /v1/job-runs", "GET /v1/job-runs/{uuid}", "PATCH /v1/job-runs/{uuid}",
                 "GET /v1/job-runs/{uuid}/logs", "POST /v1/job-runs/{uuid}/logs",
                 "GET /v1/gpu-registry", "GET /v1/gpu-registry/{uuid}",
-                "GET /v1/nodes", "GET /v1/nodes/{uuid}", "POST /v1/nodes/register",
+                "GET /v1/nodes", "GET /v1/nodes/{uuid}", "PATCH /v1/nodes/{uuid}", "POST /v1/nodes/register",
                 "POST /v1/nodes/{uuid}/heartbeat", "GET /v1/nodes/{uuid}/assignments",
                 "GET /v1/prices", "POST /v1/prices", "GET /v1/usage", "GET /v1/usage/summary",
                 "GET /v1/compute/ledger/transactions", "POST /v1/compute/ledger/transactions", "GET /v1/balance");
-        assertThat(contract.operations()).hasSize(40).doesNotHaveDuplicates();
+        assertThat(contract.operations()).hasSize(41).doesNotHaveDuplicates();
     }
 
     @Test

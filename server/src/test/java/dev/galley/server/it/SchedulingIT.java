@@ -379,7 +379,44 @@ class SchedulingIT {
         assertThat(timedOut.get("status_reason_code").asText()).isIn("RUN_TIMEOUT", "RETRIES_EXHAUSTED");
     }
 
-    /** Moves a deadline into the past: the only direct write to the database in these tests. */
+    @Test
+    void aDrainingNodeGetsNoNewRunsWhileItsRunningRunGoesOnToTheEnd() throws Exception {
+        String region = region();
+        SimulatedNode n = node(region, 4, List.of());
+        String first = create(job(region, "\"cpu_count\":2")).get("uuid").asText();
+        JsonNode a = n.next(5_000);
+        String run = a.at("/job_run/uuid").asText();
+        n.reportOk(run, "{\"status\":\"RUNNING\"}");
+        awaitStatus(first, "RUNNING");
+
+        // Drained (by SQL here; operators use PATCH /v1/nodes/{uuid}): a job that fits its free capacity waits.
+        sql("UPDATE nodes SET status = 'DRAINING' WHERE uuid = '" + n.uuid + "'");
+        String second = create(job(region, "\"cpu_count\":1")).get("uuid").asText();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode j = getJob(second);
+            assertThat(j.get("status").asText()).isEqualTo("PENDING");
+            assertThat(j.get("status_reason_code").asText()).isEqualTo("NO_MATCHING_NODE");
+            assertThat(j.get("status_reason").asText()).endsWith("; 1 draining node(s) could run it");
+        });
+        assertThat(n.poll(0)).as("nothing new for the draining node").isEmpty();
+        assertThat(count("SELECT count(*) FROM job_runs WHERE node_uuid = '" + n.uuid + "'")).isEqualTo(1);
+
+        // Its running run is not disturbed: the node is told to stop nothing, and it completes.
+        assertThat(n.heartbeat(List.of(run))).isEmpty();
+        n.log(run, "still here\n");
+        n.reportOk(run, "{\"status\":\"COMPLETED\",\"exit_code\":0}");
+        awaitStatus(first, "COMPLETED");
+        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(count("SELECT count(*) FROM job_runs WHERE node_uuid = '" + n.uuid + "'"))
+                        .as("capacity freed on a draining node is not handed out").isEqualTo(1));
+        assertThat(getJob(second).get("status").asText()).isEqualTo("PENDING");
+
+        // Back ONLINE, it takes the waiting job.
+        sql("UPDATE nodes SET status = 'ONLINE' WHERE uuid = '" + n.uuid + "'");
+        assertThat(n.next(10_000).at("/job_run/job_uuid").asText()).isEqualTo(second);
+    }
+
+    /** Writes the database directly: moves a deadline into the past, drains a node. */
     static void sql(String statement) throws Exception {
         try (var c = java.sql.DriverManager.getConnection(db); var st = c.createStatement()) {
             st.execute(statement);

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.auth.PermissionSet;
+import dev.galley.core.lifecycle.JobStatus;
+import dev.galley.core.lifecycle.ReasonCode;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.db.Database;
+import dev.galley.server.db.Transactions;
 import dev.galley.server.http.Json;
 import dev.galley.server.it.TestDatabase;
 import dev.galley.server.it.TestServer;
@@ -39,7 +42,7 @@ class JobGroupCommitIT {
         db = Database.connect(TestDatabase.jdbcUrl(), null, null, 4);
         db.migrate();
         jdbi = db.jdbi();
-        commit = new JobGroupCommit(jdbi, new JobRepository(), new dev.galley.server.auth.NonceRepository(),
+        commit = new JobGroupCommit(new Transactions(jdbi), new JobRepository(), new dev.galley.server.auth.NonceRepository(),
                 new IdempotencyRepository(), new dev.galley.server.recipes.RecipeRepository(), handedOver::addAll);
     }
 
@@ -49,11 +52,11 @@ class JobGroupCommitIT {
         db.close();
     }
 
-    private JobGroupCommit.Entry entry(String nonce, String key, String status) {
+    private JobGroupCommit.Entry entry(String nonce, String key, JobStatus status) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         ObjectNode spec = Json.object().put("title", "t").put("task", "BATCH").put("cpu_count", 1).put("gpu_count", 0)
                 .put("min_ram_gb", 1).put("min_vram_gb", 0).put("min_storage_gb", 1);
-        var job = new JobRow(UUID.randomUUID(), account, status, "waiting for a node that fits", "WAITING_FOR_CAPACITY", spec,
+        var job = new JobRow(UUID.randomUUID(), account, status, "waiting for a node that fits", ReasonCode.WAITING_FOR_CAPACITY, spec,
                 null, null, "token", now.toEpochMilli() + 60_000, null, null, null, now, now, null, null);
         var caller = new Caller(UUID.randomUUID(), publicKey, account, PermissionSet.everything(), nonce);
         return new JobGroupCommit.Entry(caller, job, key, key == null ? null : "hash-" + key,
@@ -61,7 +64,7 @@ class JobGroupCommitIT {
     }
 
     private JobGroupCommit.Entry entry(String nonce) {
-        return entry(nonce, null, "PENDING");
+        return entry(nonce, null, JobStatus.PENDING);
     }
 
     private boolean stored(JobGroupCommit.Entry e) {
@@ -106,15 +109,15 @@ class JobGroupCommitIT {
 
     @Test
     void aTakenKeyIsReportedAndAnExpiredOneIsReplaced() {
-        var first = entry("k1", "key-1", "PENDING");
+        var first = entry("k1", "key-1", JobStatus.PENDING);
         assertThat(commit.writeTogether(List.of(first))).containsExactly(new JobGroupCommit.Outcome.Written());
-        var retry = entry("k2", "key-1", "PENDING");
+        var retry = entry("k2", "key-1", JobStatus.PENDING);
         assertThat(commit.writeTogether(List.of(retry))).containsExactly(new JobGroupCommit.Outcome.KeyTaken());
         assertThat(stored(retry)).isFalse();
 
         jdbi.useHandle(h -> h.execute("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' "
                 + "WHERE account_uuid = ? AND idempotency_key = 'key-1'", account));
-        var late = entry("k3", "key-1", "PENDING");
+        var late = entry("k3", "key-1", JobStatus.PENDING);
         assertThat(commit.writeTogether(List.of(late))).containsExactly(new JobGroupCommit.Outcome.Written());
         byte[] body = jdbi.withHandle(h -> h.createQuery("SELECT response_body FROM idempotency_keys WHERE account_uuid = :a "
                 + "AND idempotency_key = 'key-1'").bind("a", account).mapTo(byte[].class).one());
@@ -135,7 +138,7 @@ class JobGroupCommitIT {
     void manyConcurrentWritersEachGetTheirOwnOutcome() throws Exception {
         int n = 200;
         List<JobGroupCommit.Entry> entries = new ArrayList<>();
-        for (int i = 0; i < n; i++) entries.add(entry("c" + i, i % 10 == 0 ? "ck-" + (i % 20) : null, "PENDING"));
+        for (int i = 0; i < n; i++) entries.add(entry("c" + i, i % 10 == 0 ? "ck-" + (i % 20) : null, JobStatus.PENDING));
         List<Future<JobGroupCommit.Outcome>> futures = new ArrayList<>();
         try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
             for (var e : entries) futures.add(ex.submit(() -> commit.write(e)));
