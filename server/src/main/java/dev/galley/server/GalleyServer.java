@@ -52,6 +52,7 @@ import dev.galley.server.runs.LogFollowers;
 import dev.galley.server.runs.RunHandlers;
 import dev.galley.server.runs.RunRepository;
 import dev.galley.server.runs.RunService;
+import dev.galley.server.scheduler.CreditGate;
 import dev.galley.server.scheduler.PlanApplier;
 import dev.galley.server.scheduler.SchedulingLoop;
 import dev.galley.server.scheduler.Signals;
@@ -154,14 +155,15 @@ public final class GalleyServer implements AutoCloseable {
         var waitReasons = new WaitReasonHints();
         var recipeService = new RecipeService(tx, recipes, secrets, gpuCatalog, clock);
         var jobService = new JobService(tx, jobs, recipeService, idempotency, nonces, secrets, gpuCatalog, clock, reconciler,
-                groupCommit, waitReasons);
+                groupCommit, waitReasons, billingService);
         var nodeKeys = new NodeKeys(tx, nodes);
         var followers = new LogFollowers(metrics.registry());
+        var closer = bill.closer(reconciler, Duration.ofMillis(config.nodeTtlMs()), metrics);
         var runHandlers = new RunHandlers(new RunService(tx, runs, jobs, reconciler, signals, nodeKeys, followers, clock,
-                config.limits().logRetentionBytes()), followers);
+                config.limits().logRetentionBytes(), closer::wake), followers);
         var nodeHandlers = new NodeHandlers(new NodeService(tx, nodes, gpuRepo, runs, jobs, nodeKeys, gpuCatalog, secrets, signals,
                 clock, config.limits().maxNewGpuModelsPerNode()));
-        var accountHandlers = new AccountHandlers(new AccountService(tx, accounts, clock));
+        var accountHandlers = new AccountHandlers(new AccountService(tx, accounts, clock, config.billing().currency()));
         var keyHandlers = new ApiKeyHandlers(new ApiKeyService(tx, keys, accounts, box, clock, keyCache, signals));
         var gpuHandlers = new GpuHandlers(new GpuService(tx, gpuRepo));
         var recipeHandlers = new RecipeHandlers(recipeService);
@@ -244,9 +246,10 @@ public final class GalleyServer implements AutoCloseable {
         var placement = new dev.galley.server.scheduler.PlacementRepository();
         var snapshots = new SnapshotLoader(placement, runs);
         var scheduler = new SchedulingLoop(jdbi, snapshots, new PlanApplier(jdbi, placement, snapshots, runs, reconciler, signals),
-                gpuCatalog, signals, metrics, clock, waitReasons, config.schedulerRoundJobs());
+                gpuCatalog, signals, metrics, clock, waitReasons, new CreditGate(billingService::withoutCredit, jdbi, reconciler),
+                config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
-        var closer = bill.closer(reconciler, Duration.ofMillis(config.nodeTtlMs()), metrics).start();
+        closer.start();
         return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, closer, signals), billingService);
     }
 

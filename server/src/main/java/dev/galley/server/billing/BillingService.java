@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,33 +69,60 @@ public final class BillingService {
         return rateCards.recent().hourlyPrice(RunResources.of(RunRequirements.ofSpec(spec, gpus.current())), now());
     }
 
-    /**
-     * A job's hourly price per run: the price fixed for its latest started run, or, before any run started (PENDING,
-     * ASSIGNED), the estimate of {@link #priceEstimate} for its spec. A job on N nodes costs N times this.
-     */
-    public BigDecimal pricePerHour(UUID job, JsonNode spec) {
-        return tx.withHandle(h -> meters.latestPriceOfJob(h, job)).orElseGet(() -> priceEstimate(spec));
-    }
+    /** A job to price: {@code pending} (no run started yet) shows the estimate of its {@code spec} at the card in force. */
+    public record PricedJob(UUID uuid, boolean pending, JsonNode spec) {}
 
     /**
-     * What a job has cost so far: the amounts of its usage records plus, for runs not fully metered yet, what their open
-     * periods would cost if closed now (a running run up to its node's last heartbeat). Not yet charged, but will be.
+     * What a job shows (spec §9): {@code pricePerHour}, its hourly price per run (an estimate at the card in force while
+     * PENDING, else the price fixed for its latest started run; a job on N nodes costs N times this), and
+     * {@code costSoFar}, the amounts of its usage records plus what its runs' open periods would cost if closed now (a
+     * running run up to its node's last heartbeat): not yet charged, but will be.
      */
-    public BigDecimal costSoFar(UUID job) {
+    public record JobCharges(BigDecimal pricePerHour, BigDecimal costSoFar) {}
+
+    /** The charges of a page of jobs in at most four queries, whatever its size. */
+    public Map<UUID, JobCharges> charges(List<PricedJob> jobs) {
+        if (jobs.isEmpty()) return Map.of();
         Instant now = now();
-        return tx.withHandle(h -> {
-            BigDecimal total = usage.amountOfJob(h, job);
-            List<MeterRow> open = meters.openOfJob(h, job);
-            if (open.isEmpty()) return Money.round(total);
+        UUID[] ids = jobs.stream().map(PricedJob::uuid).toArray(UUID[]::new);
+        record Latest(Instant startedAt, BigDecimal price) {}
+        Map<UUID, BigDecimal> cost = new HashMap<>();
+        Map<UUID, Latest> latest = new HashMap<>();
+        tx.useHandle(h -> {
+            usage.ofJobs(h, ids).forEach((job, u) -> {
+                cost.put(job, u.amount());
+                latest.put(job, new Latest(u.latestPeriodStart(), u.latestPricePerHour()));
+            });
+            List<MeterRow> open = meters.openOfJobs(h, ids);
+            if (open.isEmpty()) return;
             var nodes = new HashSet<UUID>();
             for (MeterRow m : open) if (!m.priced() && !m.gpuDevices().isEmpty()) nodes.add(m.nodeUuid());
             Map<UUID, Map<Integer, MeterRepository.NodeGpu>> nodeGpus = nodes.isEmpty() ? Map.of() : meters.gpusOf(h, nodes);
             for (MeterRow m : open) {
                 FixedPrice price = Meters.price(m, rateCards.recent(), nodeGpus.getOrDefault(m.nodeUuid(), Map.of()));
-                total = total.add(Metering.preview(Meters.reading(m, price, now, config.meteringPeriod(), nodeTtl)).amount());
+                BigDecimal openAmount = Metering.preview(Meters.reading(m, price, now, config.meteringPeriod(), nodeTtl)).amount();
+                cost.merge(m.jobUuid(), openAmount, BigDecimal::add);
+                latest.merge(m.jobUuid(), new Latest(m.startedAt(), price.pricePerHour()),
+                        (a, b) -> b.startedAt().isAfter(a.startedAt()) ? b : a);
             }
-            return Money.round(total);
         });
+        Map<UUID, JobCharges> out = new HashMap<>();
+        for (PricedJob j : jobs) {
+            Latest l = latest.get(j.uuid());
+            BigDecimal price = !j.pending() && l != null ? l.price() : j.spec() == null ? Money.ZERO : priceEstimate(j.spec());
+            out.put(j.uuid(), new JobCharges(Money.round(price), Money.round(cost.getOrDefault(j.uuid(), Money.ZERO))));
+        }
+        return out;
+    }
+
+    /** One job's price per hour ({@link #charges}); {@code spec} gives the estimate before any of its runs started. */
+    public BigDecimal pricePerHour(UUID job, JsonNode spec) {
+        return charges(List.of(new PricedJob(job, false, spec))).get(job).pricePerHour();
+    }
+
+    /** One job's cost so far ({@link #charges}). */
+    public BigDecimal costSoFar(UUID job) {
+        return charges(List.of(new PricedJob(job, false, null))).get(job).costSoFar();
     }
 
     /** The account's balance, or empty when there is no such account. */

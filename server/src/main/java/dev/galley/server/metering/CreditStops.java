@@ -1,7 +1,6 @@
 package dev.galley.server.metering;
 
 import dev.galley.core.billing.CreditPolicy;
-import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.lifecycle.ReasonCode;
 import dev.galley.server.runs.JobReconciler;
 import java.math.BigDecimal;
@@ -31,7 +30,7 @@ public final class CreditStops {
     public boolean stop(UUID job, BigDecimal balance, Instant now) {
         return tx.inTransaction(h -> {
             var state = repository.lock(h, job).orElse(null);
-            if (state == null || state.cancelRequested() || JobStatus.valueOf(state.status()).isFinal()) return false;
+            if (state == null || state.cancelRequested() || state.status().isFinal()) return false;
             repository.requestCancel(h, job, ReasonCode.INSUFFICIENT_CREDIT, CreditPolicy.stoppedAtCut(balance, currency));
             reconciler.reconcile(h, job, now);
             return true;

@@ -89,30 +89,15 @@ public final class MeterRepository {
                 .execute();
     }
 
-    /**
-     * The price fixed for the job's most recently started run: on its meter while it is metered, then on its usage
-     * records (a meter is gone once its run is fully metered).
-     */
-    public java.util.Optional<BigDecimal> latestPriceOfJob(Handle h, UUID job) {
-        return h.createQuery("""
-                SELECT price FROM (
-                  SELECT m.price_per_hour AS price, m.started_at AS started FROM job_runs r JOIN run_meters m ON m.job_run_uuid = r.uuid
-                  WHERE r.job_uuid = :job AND m.price_per_hour IS NOT NULL
-                  UNION ALL
-                  (SELECT price_per_hour, period_start FROM usage_records WHERE job_uuid = :job ORDER BY period_start DESC LIMIT 1)
-                ) p ORDER BY started DESC LIMIT 1""")
-                .bind("job", job).mapTo(BigDecimal.class).findOne();
-    }
-
-    /** The meters of a job's runs still being metered, with what {@code cost_so_far} needs (no lock). */
-    public List<MeterRow> openOfJob(Handle h, UUID job) {
+    /** The meters of these jobs' runs still being metered, with what {@code cost_so_far} needs (no lock). */
+    public List<MeterRow> openOfJobs(Handle h, UUID[] jobs) {
         return h.createQuery("SELECT " + COLUMNS + """
 
                 FROM job_runs r
                 JOIN run_meters m ON m.job_run_uuid = r.uuid
                 JOIN nodes n ON n.uuid = r.node_uuid
-                WHERE r.job_uuid = :job""")
-                .bind("job", job).map(MeterRepository::map).list();
+                WHERE r.job_uuid = ANY(:jobs)""")
+                .bind("jobs", jobs).map(MeterRepository::map).list();
     }
 
     static MeterRow map(ResultSet rs, StatementContext ctx) throws SQLException {

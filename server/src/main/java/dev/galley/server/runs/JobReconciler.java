@@ -106,6 +106,22 @@ public final class JobReconciler {
         jobs.writeWaitReasons(h, ids, reasons, codes);
     }
 
+    /**
+     * Stores that these waiting jobs are held for credit (GALLEY_BILLING=enforce), with the reason each shows (job →
+     * reason): code INSUFFICIENT_CREDIT. Only waiting PENDING jobs are touched.
+     */
+    public void recordCreditWaits(Handle h, Map<UUID, String> reasons) {
+        if (reasons.isEmpty()) return;
+        UUID[] ids = reasons.keySet().toArray(UUID[]::new);
+        String[] texts = new String[ids.length];
+        String[] codes = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            texts[i] = reasons.get(ids[i]);
+            codes[i] = ReasonCode.INSUFFICIENT_CREDIT.name();
+        }
+        jobs.writeWaitReasons(h, ids, texts, codes);
+    }
+
     /** Flags the jobs past their assign deadline (the reaper reconciles each of them next). */
     public List<UUID> markAssignTimedOut(Handle h, long nowMs) {
         return jobs.markAssignTimedOut(h, nowMs);

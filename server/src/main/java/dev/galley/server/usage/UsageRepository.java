@@ -10,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -106,10 +108,21 @@ public final class UsageRepository {
         return q.map(UsageRepository::mapGroup).one();
     }
 
-    /** The sum of a job's usage amounts (its closed periods). */
-    public BigDecimal amountOfJob(Handle h, UUID job) {
-        return h.createQuery("SELECT COALESCE(sum(amount), 0) FROM usage_records WHERE job_uuid = :job")
-                .bind("job", job).mapTo(BigDecimal.class).one();
+    /** What the closed periods of some jobs add up to, and the price of each job's latest period. */
+    public record JobUsage(BigDecimal amount, BigDecimal latestPricePerHour, java.time.Instant latestPeriodStart) {}
+
+    /** Per job of {@code jobs} that has usage records: their total and its latest period's price (jobs without are absent). */
+    public Map<UUID, JobUsage> ofJobs(Handle h, UUID[] jobs) {
+        Map<UUID, JobUsage> out = new HashMap<>();
+        h.createQuery("""
+                SELECT job_uuid, sum(amount), (array_agg(price_per_hour ORDER BY period_start DESC))[1],
+                       max(period_start) AS period_start
+                FROM usage_records WHERE job_uuid = ANY(:jobs) GROUP BY job_uuid""")
+                .bind("jobs", jobs)
+                .map((rs, ctx) -> out.put(rs.getObject(1, UUID.class),
+                        new JobUsage(rs.getBigDecimal(2), rs.getBigDecimal(3), ListSql.instant(rs, "period_start"))))
+                .list();
+        return out;
     }
 
     private static String where(Scope scope, List<String> conditions) {

@@ -36,7 +36,7 @@ class OpenApiContractTest {
                  "created_at": "2026-11-26T21:14:09.123Z", "updated_at": "2026-11-26T21:14:09.123Z",
                  "started_at": null, "completed_at": null, "timeout_assign_at_ms": 1795986549123,
                  "image_size_bytes": null, "container_access_tokens": [{"token": "q8Yb0mR2vX5nW7zK1pL4sT9uE3"}],
-                 "source_recipe_uuid": null, "account_uuid": "%s",
+                 "source_recipe_uuid": null, "account_uuid": "%s", "price_per_hour": "0.029000", "cost_so_far": "0.000000",
                  "some_future_field": "responses may grow"}
                 """.formatted(JOB_UUID, ACCOUNT_UUID));
     }

@@ -108,4 +108,66 @@ class EnforcementIT {
                 .as("the operator account is exempt").isTrue();
         assertThat(billing.mayStartWork(java.util.UUID.randomUUID())).as("no such account").isFalse();
     }
+
+    static String jobIn(String region) {
+        return """
+                {"title":"needs credit","task":"PERSISTENT","cpu_count":1,"allowed_region_codes":["%s"],"parameters":{"parameters":{"image":"busybox"}}}"""
+                .formatted(region);
+    }
+
+    @Test
+    void createAndCookFromAnAccountWithoutCreditAre402AndWriteNothingWhileTheOperatorIsExempt() {
+        Tenant broke = cluster.tenant();
+        String region = cluster.region();
+        JsonNode refused = broke.ok("POST", "/v1/jobs", jobIn(region), 402);
+        assertThat(refused.at("/error/type").asText()).isEqualTo("payment_required");
+        assertThat(refused.at("/error/message").asText()).contains("0.000000 USD").contains("above zero");
+        // A recipe may be saved (it costs nothing), but cooking it is starting work.
+        String recipe = broke.ok("POST", "/v1/job-recipes", Recipes.recipe("credit", "PRIVATE"), 201).get("uuid").asText();
+        JsonNode cooked = broke.ok("POST", "/v1/job-recipes/" + recipe + "/cook", "{}", 402);
+        assertThat(cooked.at("/error/type").asText()).isEqualTo("payment_required");
+        // A recipe the caller may not see is still a 404, not a 402 that would confirm it exists.
+        broke.ok("POST", "/v1/job-recipes/" + java.util.UUID.randomUUID() + "/cook", "{}", 404);
+        assertThat(broke.ok("GET", "/v1/jobs", null, 200).get("data")).as("nothing was written").isEmpty();
+
+        // An Idempotency-Key does not get around it, and after a grant the same key creates the job.
+        assertThat(TestServer.call(broke.client(), "POST", "/v1/jobs", jobIn(region), java.util.Map.of("Idempotency-Key", "k1"))
+                .status()).isEqualTo(402);
+        cluster.grant(broke, "0.5");
+        JsonNode created = TestServer.ok(TestServer.call(broke.client(), "POST", "/v1/jobs", jobIn(region),
+                java.util.Map.of("Idempotency-Key", "k1")), 201);
+        assertThat(created.get("status").asText()).isEqualTo("PENDING");
+        broke.ok("PUT", "/v1/jobs/" + created.get("uuid").asText() + "/cancel", "{}", 200);
+
+        // The operator's account is exempt, whatever its balance (the other test drives it below zero).
+        JsonNode own = TestServer.ok(TestServer.call(cluster.operator(), "POST", "/v1/jobs", jobIn(region)), 201);
+        TestServer.ok(TestServer.call(cluster.operator(), "PUT", "/v1/jobs/" + own.get("uuid").asText() + "/cancel", "{}"), 200);
+    }
+
+    @Test
+    void waitingJobsOfAnAccountWithoutCreditAreNotPlacedAndArePlacedOnceCreditIsGranted() {
+        Tenant provider = cluster.tenant();
+        Tenant consumer = cluster.tenant();
+        cluster.grant(consumer, "1");
+        String region = cluster.region();
+        String job = consumer.ok("POST", "/v1/jobs", jobIn(region), 201).get("uuid").asText();
+        // The account's credit is taken back while the job waits for a node.
+        TestServer.ok(TestServer.call(cluster.operator(), "POST", "/v1/compute/ledger/transactions",
+                "{\"account_uuid\":\"" + consumer.accountUuid() + "\",\"type\":\"ADJUSTMENT\",\"amount\":\"-1\","
+                        + "\"description\":\"credit taken back\"}"), 201);
+        SimulatedNode node = cluster.node(provider, region, 8, SimulatedNode.noGpus());
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonNode j = consumer.ok("GET", "/v1/jobs/" + job, null, 200);
+            assertThat(j.get("status").asText()).isEqualTo("PENDING");
+            assertThat(j.get("status_reason_code").asText()).isEqualTo("INSUFFICIENT_CREDIT");
+            assertThat(j.get("status_reason").asText()).contains("waiting for credit").contains("0.000000 USD");
+        });
+        assertThat(node.poll(1_000)).as("a node with room gets nothing for an account without credit").isEmpty();
+
+        cluster.grant(consumer, "1");
+        JsonNode assignment = node.next(15_000);
+        assertThat(assignment.at("/job_run/job_uuid").asText()).isEqualTo(job);
+        assertThat(consumer.ok("GET", "/v1/jobs/" + job, null, 200).get("status").asText()).isEqualTo("ASSIGNED");
+        consumer.ok("PUT", "/v1/jobs/" + job + "/cancel", "{}", 200);
+    }
 }

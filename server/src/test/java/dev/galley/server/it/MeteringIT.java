@@ -88,6 +88,34 @@ class MeteringIT {
                 .as("the run's fixed price, not the spec's estimate").isEqualByComparingTo(CPU_JOB_PRICE);
         assertThat(cluster.server.billing().pricePerHour(java.util.UUID.randomUUID(), Json.object().put("cpu_count", 3)))
                 .as("no run yet: the estimate").isEqualByComparingTo("0.03");
+
+        // The same over the API: the job and its list item show the run's price and its cost, the accounts their balances.
+        JsonNode jobView = consumer.ok("GET", "/v1/jobs/" + job, null, 200);
+        assertThat(jobView.get("price_per_hour").asText()).isEqualTo("0.029000");
+        assertThat(jobView.get("cost_so_far").asText()).isEqualTo(amount.setScale(6).toPlainString());
+        JsonNode item = consumer.ok("GET", "/v1/jobs?filter[uuid]=" + job, null, 200).get("data").get(0);
+        assertThat(item.get("price_per_hour").asText()).isEqualTo("0.029000");
+        assertThat(item.get("cost_so_far").asText()).isEqualTo(jobView.get("cost_so_far").asText());
+        JsonNode account = TestServer.ok(TestServer.call(cluster.operator(), "GET", "/v1/accounts/" + consumer.accountUuid(), null), 200);
+        assertThat(account.get("balance").asText()).isEqualTo(new BigDecimal("10").subtract(amount).setScale(6).toPlainString());
+        assertThat(account.get("currency").asText()).isEqualTo("USD");
+    }
+
+    @Test
+    void aPendingJobShowsItsEstimateAtTheCardInForceAndNoCost() {
+        Tenant consumer = cluster.tenant();
+        String region = cluster.region(); // no node: the job waits
+        String body = """
+                {"title":"waits","task":"PERSISTENT","allowed_region_codes":["%s"],%s,"parameters":{"parameters":{"image":"busybox"}}}"""
+                .formatted(region, CPU_JOB);
+        JsonNode created = consumer.ok("POST", "/v1/jobs", body, 201);
+        assertThat(created.get("price_per_hour").asText()).isEqualTo("0.029000");
+        assertThat(created.get("cost_so_far").asText()).isEqualTo("0.000000");
+        JsonNode pending = consumer.ok("GET", "/v1/jobs/" + created.get("uuid").asText(), null, 200);
+        assertThat(pending.get("status").asText()).isEqualTo("PENDING");
+        assertThat(pending.get("price_per_hour").asText()).isEqualTo("0.029000");
+        assertThat(pending.get("cost_so_far").asText()).isEqualTo("0.000000");
+        consumer.ok("PUT", "/v1/jobs/" + created.get("uuid").asText() + "/cancel", "{}", 200);
     }
 
     @Test
