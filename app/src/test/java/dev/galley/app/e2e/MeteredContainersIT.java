@@ -88,7 +88,9 @@ class MeteredContainersIT {
         JsonNode run = consumer.ok("GET", "/v1/job-runs?filter[job_uuid]=" + job, null, 200).get("data").get(0);
         long startedMs = run.get("started_at_ms").asLong();
         long completedMs = run.get("completed_at_ms").asLong();
-        assertThat(completedMs - startedMs).as("the container slept 3 s").isGreaterThanOrEqualTo(3_000);
+        // The node reports RUNNING once the engine says the container started, which on a loaded machine is a part of
+        // the 3 s sleep later (2.4 s were seen): what is metered is what the node reported, RUNNING to COMPLETED.
+        assertThat(completedMs - startedMs).as("most of the 3 s sleep, and not much more").isBetween(1_000L, 10_000L);
 
         // The closer wakes when the run ends: its usage appears promptly, not at the hourly cut.
         String runUuid = run.get("uuid").asText();
