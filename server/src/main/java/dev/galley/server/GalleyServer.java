@@ -246,7 +246,7 @@ public final class GalleyServer implements AutoCloseable {
         var placement = new dev.galley.server.scheduler.PlacementRepository();
         var snapshots = new SnapshotLoader(placement, runs);
         var scheduler = new SchedulingLoop(jdbi, snapshots, new PlanApplier(jdbi, placement, snapshots, runs, reconciler, signals),
-                gpuCatalog, signals, metrics, clock, waitReasons, new CreditGate(billingService::withoutCredit, jdbi, reconciler),
+                gpuCatalog, signals, metrics, clock, waitReasons, CreditGate.of(billingService::withoutCredit, jdbi, reconciler),
                 config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
         closer.start();

@@ -34,19 +34,31 @@ public final class CreditGate {
     public record Split(List<SnapshotLoader.Waiting> placeable, List<SnapshotLoader.Waiting> held, Map<UUID, String> reasons,
                         boolean creditReturned) {}
 
-    private final Balances balances;
-    private final Jdbi jdbi;
-    private final JobReconciler reconciler;
-    private Set<UUID> heldAccounts = Set.of();
-
-    public CreditGate(Balances balances, Jdbi jdbi, JobReconciler reconciler) {
-        this.balances = balances;
-        this.jdbi = jdbi;
-        this.reconciler = reconciler;
+    /** Stores the wait reason of held jobs (job → reason), e.g. through {@link JobReconciler#recordCreditWaits}. */
+    public interface Waits {
+        void record(Map<UUID, String> reasons);
     }
 
-    /** Splits the round's jobs and writes INSUFFICIENT_CREDIT on the held ones whose reason changed. Scheduler thread only. */
-    public Split split(List<SnapshotLoader.Waiting> waiting) {
+    private final Balances balances;
+    private final Waits waits;
+    private Set<UUID> heldAccounts = Set.of();
+
+    public CreditGate(Balances balances, Waits waits) {
+        this.balances = balances;
+        this.waits = waits;
+    }
+
+    /** The gate of a server: balances from billing, waits written by the reconciler. */
+    public static CreditGate of(Balances balances, Jdbi jdbi, JobReconciler reconciler) {
+        return new CreditGate(balances, reasons -> jdbi.useHandle(h -> reconciler.recordCreditWaits(h, reasons)));
+    }
+
+    /**
+     * Splits the round's jobs and writes INSUFFICIENT_CREDIT on the held ones whose reason changed. Scheduler thread
+     * only. {@code sawAllWaiting}: the round loaded every waiting job (no job window, no cut at the round's limit), so
+     * held accounts without a job among them have nothing waiting any more and are no longer watched.
+     */
+    public Split split(List<SnapshotLoader.Waiting> waiting, boolean sawAllWaiting) {
         Set<UUID> accounts = new HashSet<>(heldAccounts);
         waiting.forEach(w -> accounts.add(w.accountUuid()));
         Map<UUID, String> without = accounts.isEmpty() ? Map.of() : balances.withoutCredit(accounts);
@@ -58,7 +70,7 @@ public final class CreditGate {
         var placeable = new ArrayList<SnapshotLoader.Waiting>(waiting.size());
         var held = new ArrayList<SnapshotLoader.Waiting>();
         var stillHeld = new HashSet<UUID>();
-        for (UUID a : heldAccounts) if (without.containsKey(a)) stillHeld.add(a);
+        if (!sawAllWaiting) for (UUID a : heldAccounts) if (without.containsKey(a)) stillHeld.add(a);
         Map<UUID, String> reasons = new HashMap<>();
         for (SnapshotLoader.Waiting w : waiting) {
             String reason = without.get(w.accountUuid());
@@ -71,7 +83,7 @@ public final class CreditGate {
             if (w.reasonCode() != ReasonCode.INSUFFICIENT_CREDIT || !reason.equals(w.reason())) reasons.put(w.job().jobUuid(), reason);
         }
         heldAccounts = stillHeld;
-        if (!reasons.isEmpty()) jdbi.useHandle(h -> reconciler.recordCreditWaits(h, reasons));
+        if (!reasons.isEmpty()) waits.record(reasons);
         return new Split(placeable, held, reasons, returned);
     }
 }

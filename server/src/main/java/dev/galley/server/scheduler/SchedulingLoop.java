@@ -139,17 +139,22 @@ public final class SchedulingLoop implements AutoCloseable {
         var created = signals.takeCreatedJobs();
         List<NodeSnapshot> nodes;
         List<SnapshotLoader.Waiting> waiting;
+        boolean[] sawAllWaiting = {false};
         if (previous == null) {
-            var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), roundJobs,
-                    n -> memory.window(n, System.nanoTime(), created, roundJobs)));
+            var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), roundJobs, n -> {
+                var window = memory.window(n, System.nanoTime(), created, roundJobs);
+                sawAllWaiting[0] = !window.incremental();
+                return window;
+            }));
             nodes = snapshot.nodes().snapshots();
             waiting = snapshot.waiting();
+            if (waiting.size() >= roundJobs) sawAllWaiting[0] = false; // cut at the limit: some were not loaded
         } else {
             nodes = previous.nodesAfter();
             waiting = jdbi.withHandle(h -> loader.jobs(h, catalog.current(), roundJobs,
                     new RoundMemory.JobWindow(previous.loadedJobs(), null)));
         }
-        var split = credit.split(waiting);
+        var split = credit.split(waiting, sawAllWaiting[0]);
         creditReturned = split.creditReturned();
         waiting = split.placeable();
         long t1 = System.nanoTime();
