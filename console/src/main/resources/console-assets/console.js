@@ -86,6 +86,8 @@
       var r = JSON.parse(e.data);
       setStatus(document.getElementById("run-status"), r.status, r.status_class);
       document.getElementById("exit-code").textContent = r.exit_code;
+      var ended = document.getElementById("ended");
+      if (ended && r.ended_at) { ended.setAttribute("datetime", r.ended_at); ended.title = r.ended_at; ended.textContent = relative(r.ended_at) || r.ended_at; }
     });
   }
 

@@ -140,7 +140,7 @@ final class JobPages {
         JsonNode run = api.get("/v1/job-runs/" + uuid);
         events.send("end", JsonNodeFactory.instance.objectNode().put("status", run.path("status").asText())
                 .put("status_class", V.statusClass(run.path("status").asText()))
-                .put("exit_code", V.t(run, "exit_code")).toString());
+                .put("exit_code", V.t(run, "exit_code")).put("ended_at", V.isoMs(run, "completed_at_ms")).toString());
     }
 
     /** Bytes of log as "log" events, cut only between whole UTF-8 characters. */

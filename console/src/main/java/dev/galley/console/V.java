@@ -73,7 +73,7 @@ public final class V {
     /** The GPU a job asks for, in words. */
     public static String gpus(JsonNode job) {
         int n = job.path("gpu_count").asInt(0);
-        if (n == 0) return "CPU only";
+        if (n == 0) return "no GPU";
         String model = has(job, "gpu_name") ? job.get("gpu_name").asText() : "any GPU";
         return n + " × " + model;
     }

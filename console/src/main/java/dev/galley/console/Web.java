@@ -105,9 +105,24 @@ final class Web {
         }));
     }
 
+    /**
+     * The API client that signs as this session's key. Clients are kept per key pair (a client owns an HTTP
+     * client and its pooled connections; making one per page view cost more than the page), at most
+     * {@code MAX_CLIENTS}, least recently used first out.
+     */
     GalleyClient client(Session s) {
-        return GalleyClient.builder(api.get(), s.key()).requestTimeout(Duration.ofSeconds(30)).build();
+        synchronized (clients) {
+            return clients.computeIfAbsent(s.key(), k -> GalleyClient.builder(api.get(), k).requestTimeout(Duration.ofSeconds(30)).build());
+        }
     }
+
+    private static final int MAX_CLIENTS = 256;
+    private final Map<dev.galley.client.ApiKeyPair, GalleyClient> clients = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<dev.galley.client.ApiKeyPair, GalleyClient> eldest) {
+            return size() > MAX_CLIENTS;
+        }
+    };
 
     private static boolean csrfMatches(Context ctx, Session s) {
         String sent = ctx.header(CSRF_HEADER);

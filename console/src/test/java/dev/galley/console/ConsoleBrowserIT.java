@@ -96,6 +96,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.cssSelector("details.overrides summary")).click();
         browser.findElement(By.name("cpu_count")).sendKeys("3");
         waiting().until(ExpectedConditions.textToBe(By.id("preview-title"), "render harbour"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("preview"), "3 CPU"));
         shot("cook");
         browser.findElement(By.id("cook")).click();
         waiting().until(ExpectedConditions.urlMatches("/console/jobs/[0-9a-f-]{36}$"));
