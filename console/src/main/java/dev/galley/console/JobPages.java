@@ -144,7 +144,7 @@ final class JobPages {
     }
 
     /** Bytes of log as "log" events, cut only between whole UTF-8 characters. */
-    private static final class LogSink extends OutputStream {
+    static final class LogSink extends OutputStream {
         private final EventStream events;
         private byte[] pending = new byte[0];
 
