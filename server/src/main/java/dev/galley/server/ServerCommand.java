@@ -111,6 +111,7 @@ public final class ServerCommand implements Callable<Integer> {
     private void printWelcome(int port, OperatorKey key, ServerConfig config) {
         out.println();
         out.println("Galley is running: http://localhost:" + port + "  (health: /health, API contract: /v1/openapi.yaml)");
+        if (!extensions.isEmpty()) out.println("Web console: http://localhost:" + port + "/console  (sign in with an API key pair)");
         if (key == null) {
             out.println("No operator key: set GALLEY_BOOTSTRAP_KEY=pk_…:sk_… to create one at start.");
             return;
