@@ -90,6 +90,8 @@ final class SignInPages {
                     : "This key pair was not accepted: the secret key does not match, or the key is revoked or expired.", null, pk);
             return;
         }
+        // A session this browser already had ends here: one browser, one session, and no old id left to reuse.
+        web.sessions().find(ctx.cookie(Web.COOKIE)).ifPresent(web.sessions()::close);
         String cookie = web.sessions().open(key);
         Web.setCookie(ctx, cookie, web.sessions().absolute().toSeconds());
         String next = ctx.formParam("next");

@@ -97,11 +97,15 @@ final class Web {
                         "message", "This form has expired or did not come from the console. Go back, reload the page and try again."));
                 return;
             }
+            long start = System.nanoTime();
             try {
                 h.handle(ctx, s, client(s));
             } catch (Exception e) {
                 failed(ctx, s, e);
             }
+            // The server's own time for the page (API calls and rendering), for the benchmark and the browser's tools.
+            if (!ctx.res().isCommitted()) ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "page;dur=%.1f",
+                    (System.nanoTime() - start) / 1e6));
         }));
     }
 

@@ -169,6 +169,18 @@ class ConsoleSecurityIT {
     }
 
     @Test
+    void signingInAgainEndsTheBrowsersEarlierSession() {
+        var web = signedIn(alice);
+        String first = web.cookie;
+        web.signIn(bob.keyPair());
+        assertThat(web.cookie).isNotEqualTo(first);
+        var old = new WebClient(ConsoleServer.base(server));
+        old.cookie = first;
+        assertThat(old.get("/console/jobs").status()).isEqualTo(303);
+        assertThat(web.get("/console/jobs").body()).contains(bob.keyPair().substring(0, bob.keyPair().indexOf(':')));
+    }
+
+    @Test
     void theSessionCookieIsHttpOnlyAndSameSiteStrict() {
         var web = new WebClient(ConsoleServer.base(server));
         var p = web.signIn(alice.keyPair());
