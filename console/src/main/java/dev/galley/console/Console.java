@@ -37,7 +37,7 @@ public final class Console implements ServerExtension {
     public void register(RoutesConfig routes, ExtensionContext context) {
         var sessions = new Sessions(context.tx(), new SessionRepository(), context.box(), context.clock(), idle, absolute);
         var assets = new Assets();
-        var web = new Web(routes, sessions, context.selfUrl(), assets);
+        var web = new Web(routes, sessions, context.selfUrl(), assets, context.markHandled());
         web.open(HandlerType.GET, "/console/assets/{hash}/{name}", ctx -> {
             var asset = assets.find(ctx.pathParam("hash"), ctx.pathParam("name"));
             if (asset.isEmpty()) {

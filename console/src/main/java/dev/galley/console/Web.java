@@ -3,7 +3,6 @@ package dev.galley.console;
 import dev.galley.client.GalleyApiException;
 import dev.galley.client.GalleyClient;
 import dev.galley.client.GalleyConnectionException;
-import dev.galley.server.http.RouteRegistrar;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -19,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,10 +50,12 @@ final class Web {
     private final Sessions sessions;
     private final Supplier<URI> api;
     private final Assets assets;
+    private final Consumer<Context> markHandled;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
-    Web(RoutesConfig routes, Sessions sessions, Supplier<URI> api, Assets assets) {
+    Web(RoutesConfig routes, Sessions sessions, Supplier<URI> api, Assets assets, Consumer<Context> markHandled) {
         this.routes = routes;
+        this.markHandled = markHandled;
         this.sessions = sessions;
         this.api = api;
         this.assets = assets;
@@ -135,8 +137,8 @@ final class Web {
     }
 
     /** Headers every console response carries; pages are never cached (they show one user's data). */
-    private static void secure(Context ctx) {
-        RouteRegistrar.markHandled(ctx);
+    private void secure(Context ctx) {
+        markHandled.accept(ctx);
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("X-Content-Type-Options", "nosniff");

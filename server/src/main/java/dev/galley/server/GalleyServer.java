@@ -170,7 +170,8 @@ public final class GalleyServer implements AutoCloseable {
         byte[] openapi = resource("/openapi/galley-v1.yaml");
 
         var started = new java.util.concurrent.atomic.AtomicReference<Javalin>();
-        var extensionContext = new ExtensionContext(tx, box, clock, () -> selfUrl(config.httpHost(), started.get().port()));
+        var extensionContext = new ExtensionContext(tx, box, clock, () -> selfUrl(config.httpHost(), started.get().port()),
+                RouteRegistrar::markHandled);
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
