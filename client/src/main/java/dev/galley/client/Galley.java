@@ -25,6 +25,7 @@ public final class Galley {
     private final KeysApi keys;
     private final GpusApi gpus;
     private final NodesApi nodes;
+    private final BillingApi billing;
 
     private Galley(Builder b) {
         GalleyClient client = GalleyClient.builder(b.baseUrl, b.key)
@@ -38,6 +39,7 @@ public final class Galley {
         this.keys = new KeysApi(transport);
         this.gpus = new GpusApi(transport);
         this.nodes = new NodesApi(transport);
+        this.billing = new BillingApi(transport);
     }
 
     /** Default timeouts and {@link RetryPolicy#DEFAULT}. */
@@ -71,6 +73,11 @@ public final class Galley {
 
     public NodesApi nodes() {
         return nodes;
+    }
+
+    /** Prices, usage, the ledger and balances. */
+    public BillingApi billing() {
+        return billing;
     }
 
     /** The retrying transport, for endpoints the typed calls do not cover. */

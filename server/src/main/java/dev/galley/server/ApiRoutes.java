@@ -1,19 +1,23 @@
-package dev.galley.server.http;
+package dev.galley.server;
 
 import dev.galley.server.accounts.AccountHandlers;
 import dev.galley.server.gpus.GpuHandlers;
 import dev.galley.server.jobs.JobHandlers;
 import dev.galley.server.keys.ApiKeyHandlers;
+import dev.galley.server.ledger.LedgerHandlers;
 import dev.galley.server.nodes.NodeHandlers;
+import dev.galley.server.prices.PriceHandlers;
 import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.runs.RunHandlers;
+import dev.galley.server.usage.UsageHandlers;
 
 /** Every route of the API in one table, each pointing at one handler method. */
 public final class ApiRoutes {
     private ApiRoutes() {}
 
     public static void register(RouteRegistrar r, AccountHandlers accounts, ApiKeyHandlers keys, GpuHandlers gpus,
-                                RecipeHandlers recipes, JobHandlers jobs, RunHandlers runs, NodeHandlers nodes) {
+                                RecipeHandlers recipes, JobHandlers jobs, RunHandlers runs, NodeHandlers nodes,
+                                PriceHandlers prices, UsageHandlers usage, LedgerHandlers ledger) {
         r.post("/v1/accounts", accounts::create);
         r.get("/v1/accounts", accounts::list);
         r.get("/v1/accounts/{uuid}", accounts::get);
@@ -51,5 +55,13 @@ public final class ApiRoutes {
         r.patch("/v1/nodes/{uuid}", nodes::update);
         r.post("/v1/nodes/{uuid}/heartbeat", nodes::heartbeat);
         r.get("/v1/nodes/{uuid}/assignments", nodes::assignments);
+
+        r.get("/v1/prices", prices::list);
+        r.post("/v1/prices", prices::create);
+        r.get("/v1/usage", usage::list);
+        r.get("/v1/usage/summary", usage::summary);
+        r.get("/v1/compute/ledger/transactions", ledger::list);
+        r.post("/v1/compute/ledger/transactions", ledger::create);
+        r.get("/v1/balance", ledger::balance);
     }
 }
