@@ -25,14 +25,24 @@ final class ClusterPages {
                 "nodes", api.get("/v1/nodes?limit=50&page=" + JobPages.page(ctx)))));
         web.get("/console/gpus", (ctx, s, api) -> web.page(ctx, 200, "gpus.jte", Web.params("frame", web.frame(s, "GPUs", "gpus"),
                 "gpus", api.get("/v1/gpu-registry?limit=50"))));
-        web.get("/console/billing", (ctx, s, api) -> sections(ctx, s, api, "Billing", "billing",
-                "Usage", "/v1/usage/summary", "Ledger", "/v1/compute/ledger/transactions?limit=50"));
+        web.get("/console/billing", this::billing);
         web.get("/console/accounts", (ctx, s, api) -> sections(ctx, s, api, "Accounts", "accounts",
                 "Accounts", "/v1/accounts?limit=50&page=" + JobPages.page(ctx)));
         web.get("/console/prices", (ctx, s, api) -> sections(ctx, s, api, "Prices", "prices",
                 "Prices", "/v1/prices"));
         web.get("/console/epochs", (ctx, s, api) -> sections(ctx, s, api, "Epochs", "epochs",
                 "Reward epochs", "/v1/compute/epochs"));
+    }
+
+    /** Balance, spend per day (up to 100 days) and per GPU model as charts, and the ledger. */
+    private void billing(Context ctx, Session s, GalleyClient api) {
+        Section byDay = load(api, "/v1/usage/summary?group_by=day");
+        Section byGpu = load(api, "/v1/usage/summary?group_by=gpu_name&limit=20");
+        web.page(ctx, 200, "billing.jte", Web.params("frame", web.frame(s, "Billing", "billing"),
+                "balance", load(api, "/v1/balance"), "byDay", byDay,
+                "dayBars", byDay.data() == null ? new Bars(java.util.List.of()) : Bars.ofSummary(byDay.data(), "—"),
+                "byGpu", byGpu, "gpuBars", byGpu.data() == null ? new Bars(java.util.List.of()) : Bars.ofSummary(byGpu.data(), "CPU only"),
+                "ledger", load(api, "/v1/compute/ledger/transactions?limit=50")));
     }
 
     /** A page of titled sections, each the list one API call returns, or why it is missing. */

@@ -149,6 +149,10 @@ class ConsoleBrowserIT {
         shot("nodes");
         browser.get(base + "/console/gpus");
         shot("gpus");
+        browser.get(base + "/console/billing");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Billing");
+        assertThat(browser.findElements(By.id("balance"))).as("the account's balance is shown").hasSize(1);
+        shot("billing");
 
         // Create a key: its secret is shown once.
         browser.get(base + "/console/keys");
