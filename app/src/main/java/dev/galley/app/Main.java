@@ -39,8 +39,10 @@ public final class Main implements Runnable {
     /** The root with {@code factory} making the subcommands (tests pass a CliFactory with their own streams). */
     public static CommandLine commandLine(CommandLine.IFactory factory) {
         CommandLine cli = new CommandLine(new Main(), factory);
-        // `galley server` also starts a local node (embedded mode), so the README's first command runs jobs.
-        cli.addSubcommand("server", new ServerCommand(System.getenv(), System.out, LocalNode::start));
+        // `galley server` also starts a local node (embedded mode), so the README's first command runs jobs,
+        // and serves the web console at /console beside the API.
+        cli.addSubcommand("server", new ServerCommand(System.getenv(), System.out, LocalNode::start,
+                java.util.List.of(new dev.galley.console.Console())));
         // picocli would otherwise expand "@file" arguments itself, before `galley api --data @job.json` sees them.
         cli.setExpandAtFiles(false);
         // --status pending works as well as --status PENDING (statuses are core's enums).

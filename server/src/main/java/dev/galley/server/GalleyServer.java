@@ -18,6 +18,8 @@ import dev.galley.server.db.Database;
 import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.db.EmbeddedPostgresLauncher;
 import dev.galley.server.db.Transactions;
+import dev.galley.server.extension.ExtensionContext;
+import dev.galley.server.extension.ServerExtension;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.gpus.GpuHandlers;
 import dev.galley.server.gpus.GpuRepository;
@@ -96,6 +98,11 @@ public final class GalleyServer implements AutoCloseable {
     }
 
     public static GalleyServer start(ServerConfig config) {
+        return start(config, List.of());
+    }
+
+    /** A server with extensions (the web console) whose routes sit beside the API's; see {@link ServerExtension}. */
+    public static GalleyServer start(ServerConfig config, List<ServerExtension> extensions) {
         long t0 = System.nanoTime();
         EmbeddedPostgresLauncher embedded = null;
         ServerConfig c = config;
@@ -111,7 +118,7 @@ public final class GalleyServer implements AutoCloseable {
             byte[] masterKey = MasterKeys.resolve(config.masterKeyBase64(), config.dataDir(), embedded != null);
             // Whole milliseconds: timestamps are stored and shown to the millisecond, so what is read back sorts and filters
             // like what was written (decisions.md).
-            GalleyServer server = wire(c, embedded, db, url, new SecretBox(masterKey), Clock.tickMillis(ZoneOffset.UTC));
+            GalleyServer server = wire(c, embedded, db, url, new SecretBox(masterKey), Clock.tickMillis(ZoneOffset.UTC), extensions);
             log.info("galley server ready on port {} in {} ms", server.port(), (System.nanoTime() - t0) / 1_000_000);
             return server;
         } catch (RuntimeException e) {
@@ -122,7 +129,7 @@ public final class GalleyServer implements AutoCloseable {
     }
 
     private static GalleyServer wire(ServerConfig config, EmbeddedPostgresLauncher embedded, Database db, String jdbcUrl,
-                                     SecretBox box, Clock clock) {
+                                     SecretBox box, Clock clock, List<ServerExtension> extensions) {
         var jdbi = db.jdbi();
         var tx = new Transactions(jdbi);
         var metrics = new Metrics();
@@ -167,6 +174,9 @@ public final class GalleyServer implements AutoCloseable {
         var jobHandlers = new JobHandlers(jobService);
         byte[] openapi = resource("/openapi/galley-v1.yaml");
 
+        var started = new java.util.concurrent.atomic.AtomicReference<Javalin>();
+        var extensionContext = new ExtensionContext(tx, box, clock, () -> selfUrl(config.httpHost(), started.get().port()),
+                RouteRegistrar::markHandled);
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
@@ -204,6 +214,7 @@ public final class GalleyServer implements AutoCloseable {
             r.open(HandlerType.GET, "/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
             ApiRoutes.register(r, accountHandlers, keyHandlers, gpuHandlers, recipeHandlers, jobHandlers, runHandlers, nodeHandlers,
                     bill.prices(), bill.usage(), bill.ledger());
+            extensions.forEach(e -> e.register(cfg.routes, extensionContext));
             cfg.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.write(ctx, e));
             // Unmatched paths: Javalin's plain-text 404 becomes our error shape. Our own 404s are already JSON.
             cfg.routes.error(404, ctx -> {
@@ -212,6 +223,7 @@ public final class GalleyServer implements AutoCloseable {
                 }
             });
         });
+        started.set(app);
         app.start();
 
         ScheduledExecutorService loops = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("galley-housekeeping").daemon().factory());
@@ -254,6 +266,13 @@ public final class GalleyServer implements AutoCloseable {
     private static void logLoopFailure(String what, RuntimeException e) {
         if (DatabaseOutage.isCause(e)) log.debug("{} failed: the database is unavailable; will retry", what, e);
         else log.warn("{} failed, will retry: {}", what, e.getMessage());
+    }
+
+    /** This replica's API as seen from this machine: loopback unless the server listens on one address only. */
+    private static java.net.URI selfUrl(String host, int port) {
+        boolean any = host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        String h = any ? "127.0.0.1" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return java.net.URI.create("http://" + h + ":" + port);
     }
 
     private static byte[] resource(String path) {

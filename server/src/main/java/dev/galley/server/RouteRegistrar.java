@@ -140,6 +140,11 @@ public final class RouteRegistrar {
         return ctx.attribute(HANDLED) != null;
     }
 
+    /** For routes registered outside this class (the console's): their own 404 pages stay as they wrote them. */
+    public static void markHandled(Context ctx) {
+        ctx.attribute(HANDLED, Boolean.TRUE);
+    }
+
     private static final String HANDLED = "galley.handled";
 
     private void run(Context ctx, HandlerType method, String path, Body body) {

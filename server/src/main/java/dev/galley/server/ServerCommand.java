@@ -1,5 +1,8 @@
 package dev.galley.server;
 
+import dev.galley.server.extension.ServerExtension;
+import java.util.List;
+
 import dev.galley.server.config.ConfigException;
 import dev.galley.server.config.ServerConfig;
 import dev.galley.server.crypto.PrivateFiles;
@@ -38,15 +41,22 @@ public final class ServerCommand implements Callable<Integer> {
     private final Map<String, String> env;
     private final PrintStream out;
     private final StartedListener listener;
+    private final List<ServerExtension> extensions;
 
     public ServerCommand() {
         this(System.getenv(), System.out, (server, config, key, out) -> { });
     }
 
     public ServerCommand(Map<String, String> env, PrintStream out, StartedListener listener) {
+        this(env, out, listener, List.of());
+    }
+
+    /** With extensions beside the API (the app passes the web console). */
+    public ServerCommand(Map<String, String> env, PrintStream out, StartedListener listener, List<ServerExtension> extensions) {
         this.env = env;
         this.out = out;
         this.listener = listener;
+        this.extensions = List.copyOf(extensions);
     }
 
     @Override
@@ -62,7 +72,7 @@ public final class ServerCommand implements Callable<Integer> {
                 operator = localOperatorKey(config.dataDir());
                 config = config.withBootstrapKey(operator.pair());
             }
-            GalleyServer server = GalleyServer.start(config);
+            GalleyServer server = GalleyServer.start(config, extensions);
             printWelcome(server.port(), operator, config);
             if (!noLocalNode && config.databaseUrl().isEmpty() && operator != null) {
                 listener.started(server, config, operator.pair(), out);
@@ -101,6 +111,7 @@ public final class ServerCommand implements Callable<Integer> {
     private void printWelcome(int port, OperatorKey key, ServerConfig config) {
         out.println();
         out.println("Galley is running: http://localhost:" + port + "  (health: /health, API contract: /v1/openapi.yaml)");
+        if (!extensions.isEmpty()) out.println("Web console: http://localhost:" + port + "/console  (sign in with an API key pair)");
         if (key == null) {
             out.println("No operator key: set GALLEY_BOOTSTRAP_KEY=pk_…:sk_… to create one at start.");
             return;

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
         description = {"Benchmarks: cook throughput and latency, placement rate, assignment latency, lists at scale, footprint, metering.",
                 "--size tiny runs in seconds (CI); --size full uses the sizes of docs/performance.md (minutes)."},
         subcommands = {BenchCommand.Cook.class, BenchCommand.Placement.class, BenchCommand.AssignLatency.class,
-                BenchCommand.Lists.class, BenchCommand.Footprint.class, BenchCommand.Metering.class, BenchCommand.All.class})
+                BenchCommand.Lists.class, BenchCommand.ConsoleJobs.class, BenchCommand.Footprint.class, BenchCommand.Metering.class,
+                BenchCommand.All.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -188,6 +189,19 @@ public final class BenchCommand implements Runnable {
             if (page != null) b.deepPage = page;
             if (repetitions != null) b.repetitions = repetitions;
             return exitCode(runAll(opts, System.out, List.of("lists"), List.of(env -> b.run(env, opts.size))));
+        }
+    }
+
+    @Command(name = "console", mixinStandardHelpOptions = true, description = "The web console's jobs page on an account with many jobs (p99 target 100 ms).")
+    static final class ConsoleJobs implements Callable<Integer> {
+        @Mixin BenchOptions opts;
+        @Option(names = "--jobs", description = "jobs in the account (full: 1000000)") Integer jobs;
+
+        @Override
+        public Integer call() {
+            var b = new ConsoleBenchmark(opts.size);
+            if (jobs != null) b.jobs = jobs;
+            return exitCode(runAll(opts, System.out, List.of("console"), List.of(env -> b.run(env, opts.size))));
         }
     }
 

@@ -38,13 +38,27 @@ public final class JobHandlers {
 
     public void cook(Context ctx, Caller caller) {
         UUID recipe;
+        boolean dryRun;
         try {
+            dryRun = dryRun(ctx);
             recipe = Responses.pathUuid(ctx, "job recipe");
-        } catch (ApiException notFound) {
+        } catch (ApiException refused) {
             service.useNonce(caller); // even a request for no recipe uses its nonce
-            throw notFound;
+            throw refused;
+        }
+        if (dryRun) {
+            service.useNonce(caller);
+            Responses.json(ctx, 200, service.cookPreview(caller, recipe, ctx.bodyAsBytes()));
+            return;
         }
         write(ctx, service.cook(caller, recipe, ctx.path(), ctx.bodyAsBytes(), ctx.header("Idempotency-Key")));
+    }
+
+    private static boolean dryRun(Context ctx) {
+        String v = ctx.queryParam("dry_run");
+        if (v == null || v.equals("false")) return false;
+        if (v.equals("true")) return true;
+        throw ApiException.badRequest("dry_run", "must be true or false");
     }
 
     public void list(Context ctx, Caller caller) {

@@ -108,17 +108,32 @@ public final class JobService {
     public Created cook(Caller caller, UUID recipeUuid, String path, byte[] body, String idempotencyKey) {
         caller.require(Resource.JOBS, Action.CREATE);
         caller.require(Resource.JOB_RECIPES, Action.READ);
-        return idempotent(caller, idempotencyKey, path, body, () -> {
-            RecipeRow recipe = recipes.cookable(caller, recipeUuid);
-            billing.requireCredit(caller.accountUuid()); // after the 404 of a recipe the caller may not see
-            ObjectNode payload = recipes.revealedPayload(recipe);
-            JsonNode overrides = Json.parseObject(body, true);
-            // Spec §8: the owner's registry credentials go only into the owner's own jobs, unless the owner shares
-            // them; job_recipes.read.all does not change whose job this is.
-            boolean credentialsMayTravel = caller.owns(recipe.accountUuid()) || recipe.shareCredentials();
-            CookResult result = new Cook(gpus.current()).cook(payload, recipe.inputSchema(), overrides, credentialsMayTravel);
-            return new Prepared(result.spec(), result.secretPointers(), recipe.uuid());
-        });
+        return idempotent(caller, idempotencyKey, path, body, () -> prepareCook(caller, recipeUuid, body));
+    }
+
+    /**
+     * POST /v1/job-recipes/{uuid}/cook?dry_run=true: the job the cook would create, validated exactly as a cook is,
+     * and not written. The caller's handler has claimed the nonce (the one side effect of any signed request);
+     * an Idempotency-Key is neither looked up nor stored. The answer is the one a cook would give (its price
+     * estimate included).
+     */
+    public ObjectNode cookPreview(Caller caller, UUID recipeUuid, byte[] body) {
+        caller.require(Resource.JOBS, Action.CREATE);
+        caller.require(Resource.JOB_RECIPES, Action.READ);
+        JobRow job = newJob(caller, prepareCook(caller, recipeUuid, body));
+        return JobView.of(job, new BillingService.JobCharges(billing.priceEstimate(job.spec()), Money.ZERO));
+    }
+
+    private Prepared prepareCook(Caller caller, UUID recipeUuid, byte[] body) {
+        RecipeRow recipe = recipes.cookable(caller, recipeUuid);
+        billing.requireCredit(caller.accountUuid()); // after the 404 of a recipe the caller may not see
+        ObjectNode payload = recipes.revealedPayload(recipe);
+        JsonNode overrides = Json.parseObject(body, true);
+        // Spec §8: the owner's registry credentials go only into the owner's own jobs, unless the owner shares
+        // them; job_recipes.read.all does not change whose job this is.
+        boolean credentialsMayTravel = caller.owns(recipe.accountUuid()) || recipe.shareCredentials();
+        CookResult result = new Cook(gpus.current()).cook(payload, recipe.inputSchema(), overrides, credentialsMayTravel);
+        return new Prepared(result.spec(), result.secretPointers(), recipe.uuid());
     }
 
     private Created idempotent(Caller caller, String key, String path, byte[] body, Supplier<Prepared> prepare) {

@@ -54,6 +54,12 @@ public final class TestServer {
     }
 
     public static GalleyServer start(String jdbcUrl, long nodeTtlMs, java.util.function.UnaryOperator<ServerConfig> tweak) {
+        return start(jdbcUrl, nodeTtlMs, tweak, List.of());
+    }
+
+    /** A server with extensions (the console module's tests); the caller closes it. */
+    public static GalleyServer start(String jdbcUrl, long nodeTtlMs, java.util.function.UnaryOperator<ServerConfig> tweak,
+                                     List<dev.galley.server.extension.ServerExtension> extensions) {
         if (contract == null) contract = OpenApiContract.load();
         try {
             Path dataDir = Files.createTempDirectory("galley-test");
@@ -64,7 +70,7 @@ public final class TestServer {
                     .withDatabase(jdbcUrl, null, null)
                     .withBootstrapKey(OPERATOR_KEY)
                     .withMasterKey(MASTER_KEY);
-            return GalleyServer.start(tweak.apply(config));
+            return GalleyServer.start(tweak.apply(config), extensions);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
