@@ -41,6 +41,12 @@ import dev.galley.server.nodes.NodeHandlers;
 import dev.galley.server.nodes.NodeKeys;
 import dev.galley.server.nodes.NodeRepository;
 import dev.galley.server.nodes.NodeService;
+import dev.galley.server.providers.EpochFinalizer;
+import dev.galley.server.providers.EpochHandlers;
+import dev.galley.server.providers.EpochRepository;
+import dev.galley.server.providers.EpochService;
+import dev.galley.server.providers.HardwareEventRepository;
+import dev.galley.server.providers.RewardPayouts;
 import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.recipes.RecipeRepository;
 import dev.galley.server.recipes.RecipeService;
@@ -153,8 +159,12 @@ public final class GalleyServer implements AutoCloseable {
         var followers = new LogFollowers(metrics.registry());
         var runHandlers = new RunHandlers(new RunService(tx, runs, jobs, reconciler, signals, nodeKeys, followers, clock,
                 config.limits().logRetentionBytes()), followers);
-        var nodeHandlers = new NodeHandlers(new NodeService(tx, nodes, gpuRepo, runs, jobs, nodeKeys, gpuCatalog, secrets, signals,
-                clock, config.limits().maxNewGpuModelsPerNode()));
+        var nodeService = new NodeService(tx, nodes, gpuRepo, runs, jobs, nodeKeys, gpuCatalog, secrets, signals,
+                clock, config.limits().maxNewGpuModelsPerNode(), new HardwareEventRepository(), config.providers().telemetry());
+        var nodeHandlers = new NodeHandlers(nodeService);
+        var epochRepo = new EpochRepository();
+        var epochService = new EpochService(tx, epochRepo, nodes, gpuCatalog, config.providers(), new RewardPayouts(epochRepo), clock);
+        var epochHandlers = new EpochHandlers(epochService);
         var accountHandlers = new AccountHandlers(new AccountService(tx, accounts, clock));
         var keyHandlers = new ApiKeyHandlers(new ApiKeyService(tx, keys, accounts, box, clock, keyCache, signals));
         var gpuHandlers = new GpuHandlers(new GpuService(tx, gpuRepo));
@@ -197,7 +207,7 @@ public final class GalleyServer implements AutoCloseable {
             });
             r.open(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             r.open(HandlerType.GET, "/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
-            ApiRoutes.register(r, accountHandlers, keyHandlers, gpuHandlers, recipeHandlers, jobHandlers, runHandlers, nodeHandlers);
+            ApiRoutes.register(r, accountHandlers, keyHandlers, gpuHandlers, recipeHandlers, jobHandlers, runHandlers, nodeHandlers, epochHandlers);
             cfg.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.write(ctx, e));
             // Unmatched paths: Javalin's plain-text 404 becomes our error shape. Our own 404s are already JSON.
             cfg.routes.error(404, ctx -> {
@@ -234,12 +244,24 @@ public final class GalleyServer implements AutoCloseable {
                 logLoopFailure("housekeeping", e);
             }
         }, 60, 60, TimeUnit.SECONDS);
+        // Hardware events past the retention: swept once per telemetry interval (at most every minute), so none
+        // outlives the retention by much more than an interval.
+        long sweepMs = Math.min(60_000, config.providers().telemetry().interval().toMillis());
+        loops.scheduleWithFixedDelay(() -> {
+            try {
+                int e = nodeService.sweepHardwareEvents();
+                if (e > 0) log.debug("housekeeping removed {} hardware events past the retention", e);
+            } catch (RuntimeException e) {
+                logLoopFailure("sweeping hardware events", e);
+            }
+        }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
         var placement = new dev.galley.server.scheduler.PlacementRepository();
         var snapshots = new SnapshotLoader(placement, runs);
         var scheduler = new SchedulingLoop(jdbi, snapshots, new PlanApplier(jdbi, placement, snapshots, runs, reconciler, signals),
                 gpuCatalog, signals, metrics, clock, waitReasons, config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
-        return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, signals));
+        var epochFinalizer = new EpochFinalizer(epochService, metrics);
+        return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, epochFinalizer, signals));
     }
 
     /** A housekeeping failure; while the database is away that is expected, and the pool has said so once already. */

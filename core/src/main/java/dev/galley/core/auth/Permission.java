@@ -8,7 +8,7 @@ public record Permission(Resource resource, Action action, Scope scope) {
     /** The resources permissions are about. */
     public enum Resource {
         ACCOUNTS("accounts"), API_KEYS("api_keys"), JOB_RECIPES("job_recipes"), JOBS("jobs"), JOB_RUNS("job_runs"),
-        NODES("nodes"), GPU_REGISTRY("gpu_registry");
+        NODES("nodes"), GPU_REGISTRY("gpu_registry"), EPOCHS("epochs");
 
         private final String wire;
 

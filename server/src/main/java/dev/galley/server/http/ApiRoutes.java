@@ -5,6 +5,7 @@ import dev.galley.server.gpus.GpuHandlers;
 import dev.galley.server.jobs.JobHandlers;
 import dev.galley.server.keys.ApiKeyHandlers;
 import dev.galley.server.nodes.NodeHandlers;
+import dev.galley.server.providers.EpochHandlers;
 import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.runs.RunHandlers;
 
@@ -13,7 +14,8 @@ public final class ApiRoutes {
     private ApiRoutes() {}
 
     public static void register(RouteRegistrar r, AccountHandlers accounts, ApiKeyHandlers keys, GpuHandlers gpus,
-                                RecipeHandlers recipes, JobHandlers jobs, RunHandlers runs, NodeHandlers nodes) {
+                                RecipeHandlers recipes, JobHandlers jobs, RunHandlers runs, NodeHandlers nodes,
+                                EpochHandlers epochs) {
         r.post("/v1/accounts", accounts::create);
         r.get("/v1/accounts", accounts::list);
         r.get("/v1/accounts/{uuid}", accounts::get);
@@ -51,5 +53,9 @@ public final class ApiRoutes {
         r.patch("/v1/nodes/{uuid}", nodes::update);
         r.post("/v1/nodes/{uuid}/heartbeat", nodes::heartbeat);
         r.get("/v1/nodes/{uuid}/assignments", nodes::assignments);
+        r.get("/v1/nodes/{uuid}/hardware-events", nodes::hardwareEvents);
+        r.get("/v1/compute/epochs", epochs::list);
+        r.get("/v1/compute/epochs/{uuid}", epochs::get);
+        r.get("/v1/compute/epochs/{uuid}/rewards", epochs::rewards);
     }
 }
