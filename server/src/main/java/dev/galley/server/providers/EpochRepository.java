@@ -49,11 +49,12 @@ public final class EpochRepository {
                 .bind("active", EpochStatus.ACTIVE).execute();
     }
 
-    /** ACTIVE epochs that have ended become FINALIZING; returns how many. */
+    /** ACTIVE epochs that have ended become FINALIZING (one a replica is finalizing is skipped); returns how many. */
     public int markEnded(Handle h, Instant now) {
         return h.createUpdate("""
                 UPDATE compute_epochs SET status = :finalizing, updated_at = :now
-                WHERE status = :active AND ends_at <= :now""")
+                WHERE uuid IN (SELECT uuid FROM compute_epochs WHERE status = :active AND ends_at <= :now
+                               FOR UPDATE SKIP LOCKED)""")
                 .bind("finalizing", EpochStatus.FINALIZING).bind("active", EpochStatus.ACTIVE).bind("now", now).execute();
     }
 
