@@ -46,6 +46,8 @@ import dev.galley.server.providers.EpochHandlers;
 import dev.galley.server.providers.EpochRepository;
 import dev.galley.server.providers.EpochService;
 import dev.galley.server.providers.HardwareEventRepository;
+import dev.galley.server.providers.ReputationRepository;
+import dev.galley.server.providers.ReputationUpdater;
 import dev.galley.server.providers.RewardPayouts;
 import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.recipes.RecipeRepository;
@@ -261,7 +263,9 @@ public final class GalleyServer implements AutoCloseable {
                 gpuCatalog, signals, metrics, clock, waitReasons, config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
         var epochFinalizer = new EpochFinalizer(epochService, metrics);
-        return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, epochFinalizer, signals));
+        var reputation = new ReputationUpdater(tx, new ReputationRepository(), config.providers().reputation(), metrics, clock,
+                config.providers().reputationInterval());
+        return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, epochFinalizer, reputation, signals));
     }
 
     /** A housekeeping failure; while the database is away that is expected, and the pool has said so once already. */

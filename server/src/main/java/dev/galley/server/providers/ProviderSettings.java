@@ -2,6 +2,7 @@ package dev.galley.server.providers;
 
 import dev.galley.core.providers.EpochSchedule;
 import dev.galley.core.providers.HardwareEventRetention;
+import dev.galley.core.providers.ReputationParameters;
 import dev.galley.core.providers.RewardMultipliers;
 import dev.galley.core.providers.RewardRates;
 import dev.galley.server.config.ConfigException;
@@ -18,8 +19,12 @@ import java.util.Map;
  *                      bases A, E, P (default 6, 10, 2)
  * @param settle        GALLEY_EPOCH_SETTLE: how long after its end an epoch is finalized (default: two node TTLs, so
  *                      a node's silence just before the end has been noticed)
+ * @param reputation    the reputation formula's knobs (the documented defaults)
+ * @param reputationInterval GALLEY_REPUTATION_INTERVAL: how often nodes' reputations are brought up to date
+ *                      (default PT15S)
  */
-public record ProviderSettings(HardwareEventRetention telemetry, EpochSchedule epochs, RewardRates rates, Duration settle) {
+public record ProviderSettings(HardwareEventRetention telemetry, EpochSchedule epochs, RewardRates rates, Duration settle,
+                               ReputationParameters reputation, Duration reputationInterval) {
     public static ProviderSettings fromEnvironment(Map<String, String> env, long nodeTtlMs) {
         try {
             HardwareEventRetention telemetry = HardwareEventRetention.fromSettings(blankToNull(env.get("GALLEY_TELEMETRY_INTERVAL")),
@@ -34,18 +39,21 @@ public record ProviderSettings(HardwareEventRetention telemetry, EpochSchedule e
             String settle = blankToNull(env.get("GALLEY_EPOCH_SETTLE"));
             Duration s = settle == null ? Duration.ofMillis(2 * nodeTtlMs)
                     : dev.galley.core.providers.FixedDuration.parse("GALLEY_EPOCH_SETTLE", settle, Duration.ZERO, Duration.ofDays(7));
-            return new ProviderSettings(telemetry, epochs, rates, s);
+            String every = blankToNull(env.get("GALLEY_REPUTATION_INTERVAL"));
+            Duration r = every == null ? Duration.ofSeconds(15)
+                    : dev.galley.core.providers.FixedDuration.parse("GALLEY_REPUTATION_INTERVAL", every, Duration.ofSeconds(1), Duration.ofDays(1));
+            return new ProviderSettings(telemetry, epochs, rates, s, ReputationParameters.DEFAULT, r);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
     }
 
     public ProviderSettings withEpochs(EpochSchedule e, Duration settleAfterEnd) {
-        return new ProviderSettings(telemetry, e, rates, settleAfterEnd);
+        return new ProviderSettings(telemetry, e, rates, settleAfterEnd, reputation, reputationInterval);
     }
 
     public ProviderSettings withTelemetry(HardwareEventRetention t) {
-        return new ProviderSettings(t, epochs, rates, settle);
+        return new ProviderSettings(t, epochs, rates, settle, reputation, reputationInterval);
     }
 
     private static BigDecimal rate(Map<String, String> env, String name, BigDecimal def) {

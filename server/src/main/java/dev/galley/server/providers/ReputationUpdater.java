@@ -1,0 +1,93 @@
+package dev.galley.server.providers;
+
+import dev.galley.core.providers.Reputation;
+import dev.galley.core.providers.ReputationParameters;
+import dev.galley.core.providers.ReputationState;
+import dev.galley.server.db.DatabaseOutage;
+import dev.galley.server.db.Transactions;
+import dev.galley.server.metrics.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every node's reputation (spec §10) current: every {@code period} it carries each node's stored evidence
+ * forward with the runs that ended and the time spent ONLINE since ({@link Reputation#carriedForward}), and stores
+ * the new evidence and score. Replicas may do it at the same time: a write applies only to the evidence it started
+ * from, so a node's events are never counted twice.
+ */
+public final class ReputationUpdater implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReputationUpdater.class);
+    private static final int BATCH = 500;
+    private final Transactions tx;
+    private final ReputationRepository repo;
+    private final ReputationParameters parameters;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final Duration period;
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    public ReputationUpdater(Transactions tx, ReputationRepository repo, ReputationParameters parameters, Metrics metrics,
+                             Clock clock, Duration period) {
+        this.tx = tx;
+        this.repo = repo;
+        this.parameters = parameters;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.period = period;
+        this.thread = Thread.ofPlatform().name("galley-reputation").daemon().start(this::loop);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                update();
+            } catch (Throwable t) {
+                metrics.registry().counter("galley_reputation_errors_total").increment();
+                if (DatabaseOutage.isCause(t)) log.debug("reputation update failed: the database is unavailable; retrying", t);
+                else log.error("reputation update failed; retrying", t);
+            }
+            try {
+                Thread.sleep(period.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One pass over every node; returns how many were written. */
+    public int update() {
+        Instant now = clock.instant();
+        var stored = tx.withHandle(repo::all);
+        if (stored.isEmpty()) return 0;
+        Instant from = stored.stream().map(s -> s.state().asOf()).min(Comparator.naturalOrder()).orElseThrow();
+        if (!from.isBefore(now)) return 0;
+        var outcomes = tx.withHandle(h -> repo.outcomes(h, from, now));
+        var online = tx.withHandle(h -> repo.online(h, from, now));
+        List<ReputationRepository.Update> updates = new ArrayList<>();
+        for (var s : stored) {
+            ReputationState next = Reputation.carriedForward(s.state(), outcomes.getOrDefault(s.node(), List.of()),
+                    online.getOrDefault(s.node(), List.of()), now, parameters);
+            updates.add(new ReputationRepository.Update(s.node(), next, Reputation.score(next, now, parameters),
+                    s.state().asOf(), s.fresh()));
+        }
+        int written = 0;
+        for (int i = 0; i < updates.size(); i += BATCH) {
+            var slice = updates.subList(i, Math.min(updates.size(), i + BATCH));
+            written += tx.inTransaction(h -> repo.save(h, slice));
+        }
+        return written;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}
