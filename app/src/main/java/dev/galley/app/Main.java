@@ -3,12 +3,14 @@ package dev.galley.app;
 import dev.galley.app.bench.BenchCommand;
 import dev.galley.cli.ApiCommand;
 import dev.galley.cli.CookCommand;
+import dev.galley.cli.EpochsCommand;
 import dev.galley.cli.GpusCommand;
 import dev.galley.cli.JobsCommand;
 import dev.galley.cli.KeysCommand;
 import dev.galley.cli.LoginCommand;
 import dev.galley.cli.NodesCommand;
 import dev.galley.cli.RecipesCommand;
+import dev.galley.cli.RewardsCommand;
 import dev.galley.cli.RunsCommand;
 import dev.galley.node.NodeCommand;
 import dev.galley.server.ServerCommand;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "galley", mixinStandardHelpOptions = true, version = "galley 0.1.0",
         description = "Galley: recipes, cooked jobs and the nodes that run them.",
         subcommands = {LoginCommand.class, RecipesCommand.class, CookCommand.class, JobsCommand.class, RunsCommand.class,
-                KeysCommand.class, GpusCommand.class, NodesCommand.class, ApiCommand.class, NodeCommand.class, BenchCommand.class,
+                KeysCommand.class, GpusCommand.class, NodesCommand.class, EpochsCommand.class, RewardsCommand.class, ApiCommand.class, NodeCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override

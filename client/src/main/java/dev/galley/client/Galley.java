@@ -25,6 +25,7 @@ public final class Galley {
     private final KeysApi keys;
     private final GpusApi gpus;
     private final NodesApi nodes;
+    private final EpochsApi epochs;
 
     private Galley(Builder b) {
         GalleyClient client = GalleyClient.builder(b.baseUrl, b.key)
@@ -38,6 +39,7 @@ public final class Galley {
         this.keys = new KeysApi(transport);
         this.gpus = new GpusApi(transport);
         this.nodes = new NodesApi(transport);
+        this.epochs = new EpochsApi(transport);
     }
 
     /** Default timeouts and {@link RetryPolicy#DEFAULT}. */
@@ -71,6 +73,10 @@ public final class Galley {
 
     public NodesApi nodes() {
         return nodes;
+    }
+
+    public EpochsApi epochs() {
+        return epochs;
     }
 
     /** The retrying transport, for endpoints the typed calls do not cover. */
