@@ -40,11 +40,16 @@ public final class EpochRepository {
                             BigDecimal workedHours, BigDecimal prepHours, BigDecimal multiplier, BigDecimal availabilityReward,
                             BigDecimal executionReward, BigDecimal preparationReward, BigDecimal total, Instant createdAt) {}
 
-    /** The epoch's row, created ACTIVE if no replica created it yet (its uuid is the same on every replica). */
+    /**
+     * The epoch's row, created ACTIVE if no replica created it yet (its uuid is the same on every replica). Not
+     * created when it overlaps an epoch that exists (GALLEY_EPOCH_LENGTH was changed): no hour is paid twice.
+     */
     public void ensure(Handle h, Epoch epoch) {
         h.createUpdate("""
                 INSERT INTO compute_epochs (uuid, starts_at, ends_at, status, created_at, updated_at)
-                VALUES (:uuid, :starts, :ends, :active, :starts, :starts) ON CONFLICT DO NOTHING""")
+                SELECT :uuid, :starts, :ends, :active, :starts, :starts
+                WHERE NOT EXISTS (SELECT 1 FROM compute_epochs WHERE starts_at < :ends AND ends_at > :starts)
+                ON CONFLICT DO NOTHING""")
                 .bind("uuid", epoch.uuid()).bind("starts", epoch.startsAt()).bind("ends", epoch.endsAt())
                 .bind("active", EpochStatus.ACTIVE).execute();
     }
