@@ -1,6 +1,5 @@
 package dev.galley.server.config;
 
-import dev.galley.server.providers.ProviderSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

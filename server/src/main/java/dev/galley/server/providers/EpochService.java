@@ -12,6 +12,7 @@ import dev.galley.core.providers.NodeStatusSpan;
 import dev.galley.core.providers.RewardMultipliers;
 import dev.galley.core.providers.RunPhaseSpan;
 import dev.galley.server.auth.Caller;
+import dev.galley.server.config.ProviderSettings;
 import dev.galley.server.db.ListSql;
 import dev.galley.server.db.Transactions;
 import dev.galley.server.gpus.GpuCatalogCache;

@@ -3,7 +3,6 @@ package dev.galley.server.providers;
 import dev.galley.core.providers.Reputation;
 import dev.galley.core.providers.ReputationParameters;
 import dev.galley.core.providers.ReputationState;
-import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.db.Transactions;
 import dev.galley.server.metrics.Metrics;
 import java.time.Clock;
@@ -12,8 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every node's reputation (spec §10) current: every {@code period} it carries each node's stored evidence
@@ -22,43 +19,21 @@ import org.slf4j.LoggerFactory;
  * from, so a node's events are never counted twice.
  */
 public final class ReputationUpdater implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ReputationUpdater.class);
     private static final int BATCH = 500;
     private final Transactions tx;
     private final ReputationRepository repo;
     private final ReputationParameters parameters;
-    private final Metrics metrics;
     private final Clock clock;
-    private final Duration period;
-    private volatile boolean running = true;
-    private final Thread thread;
+    private final PeriodicLoop loop;
 
     public ReputationUpdater(Transactions tx, ReputationRepository repo, ReputationParameters parameters, Metrics metrics,
                              Clock clock, Duration period) {
         this.tx = tx;
         this.repo = repo;
         this.parameters = parameters;
-        this.metrics = metrics;
         this.clock = clock;
-        this.period = period;
-        this.thread = Thread.ofPlatform().name("galley-reputation").daemon().start(this::loop);
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                update();
-            } catch (Throwable t) {
-                metrics.registry().counter("galley_reputation_errors_total").increment();
-                if (DatabaseOutage.isCause(t)) log.debug("reputation update failed: the database is unavailable; retrying", t);
-                else log.error("reputation update failed; retrying", t);
-            }
-            try {
-                Thread.sleep(period.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        this.loop = new PeriodicLoop("galley-reputation", "reputation update", period.toMillis(), metrics,
+                "galley_reputation_errors_total", this::update);
     }
 
     /** One pass over every node; returns how many were written. */
@@ -87,7 +62,6 @@ public final class ReputationUpdater implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        loop.close();
     }
 }

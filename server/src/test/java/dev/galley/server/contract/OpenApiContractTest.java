@@ -57,8 +57,9 @@ class OpenApiContractTest {
                 "GET /v1/job-runs/{uuid}/logs", "POST /v1/job-runs/{uuid}/logs",
                 "GET /v1/gpu-registry", "GET /v1/gpu-registry/{uuid}",
                 "GET /v1/nodes", "GET /v1/nodes/{uuid}", "PATCH /v1/nodes/{uuid}", "POST /v1/nodes/register",
-                "POST /v1/nodes/{uuid}/heartbeat", "GET /v1/nodes/{uuid}/assignments");
-        assertThat(contract.operations()).hasSize(34).doesNotHaveDuplicates();
+                "POST /v1/nodes/{uuid}/heartbeat", "GET /v1/nodes/{uuid}/assignments", "GET /v1/nodes/{uuid}/hardware-events",
+                "GET /v1/compute/epochs", "GET /v1/compute/epochs/{uuid}", "GET /v1/compute/epochs/{uuid}/rewards");
+        assertThat(contract.operations()).hasSize(38).doesNotHaveDuplicates();
     }
 
     @Test

@@ -60,7 +60,7 @@ class EpochRewardsIT {
     }
 
     static GalleyServer startReplica() {
-        return TestServer.start(db, 2_000, c -> c.withProviders(dev.galley.server.providers.ProviderSettings.fromEnvironment(Map.of(
+        return TestServer.start(db, 2_000, c -> c.withProviders(dev.galley.server.config.ProviderSettings.fromEnvironment(Map.of(
                 "GALLEY_EPOCH_LENGTH", "PT10S", "GALLEY_EPOCH_SETTLE", "PT1S", "GALLEY_REWARD_AVAILABILITY", "6000",
                 "GALLEY_REWARD_EXECUTION", "10000", "GALLEY_REWARD_PREPARATION", "2000"), 2_000)));
     }

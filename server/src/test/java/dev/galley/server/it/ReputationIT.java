@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.galley.client.GalleyClient;
 import dev.galley.server.GalleyServer;
 import dev.galley.server.it.TestServer.Tenant;
-import dev.galley.server.providers.ProviderSettings;
+import dev.galley.server.config.ProviderSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,10 @@
-package dev.galley.server.providers;
+package dev.galley.server.config;
 
 import dev.galley.core.providers.EpochSchedule;
 import dev.galley.core.providers.HardwareEventRetention;
 import dev.galley.core.providers.ReputationParameters;
 import dev.galley.core.providers.RewardMultipliers;
 import dev.galley.core.providers.RewardRates;
-import dev.galley.server.config.ConfigException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
