@@ -217,7 +217,8 @@ public final class PlacementBenchmark {
             return Load.Request.of("POST", "/v1/nodes/" + node + "/heartbeat", body);
         };
         // Warm the heartbeat path (JIT) before measuring.
-        Load.openLoop(t.operator, beat, 200, rate, Duration.ofSeconds(size.pick(1, 10)), 1000, r -> { });
+        // Every node heartbeats once (and stores its first sample) before the measured phase: that is steady state.
+        Load.openLoop(t.operator, beat, 200, rate, Duration.ofSeconds(size.pick(6, 10)), 1000, r -> { });
         long eventsBefore = t.queryLong(db, "SELECT count(*) FROM node_hardware_events e JOIN nodes n ON n.uuid = e.node_uuid"
                 + " WHERE n.account_uuid = ?::uuid", owner);
         var cpu = t.cpuMeter();
