@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** The real root registers the commands by class with picocli's default factory: every one must be constructible so. */
 class DefaultFactoryTest {
     @Command(name = "galley", subcommands = {LoginCommand.class, RecipesCommand.class, CookCommand.class, JobsCommand.class,
-            RunsCommand.class, KeysCommand.class, GpusCommand.class, NodesCommand.class})
+            RunsCommand.class, KeysCommand.class, GpusCommand.class, NodesCommand.class, UsageCommand.class, BalanceCommand.class,
+            LedgerCommand.class, PricesCommand.class})
     static final class Root implements Runnable {
         @Override
         public void run() {}
@@ -20,7 +21,10 @@ class DefaultFactoryTest {
     @Test
     void everyCommandIsBuiltByTheDefaultFactoryAndPrintsHelp() {
         CommandLine cli = new CommandLine(new Root());
-        assertThat(cli.getSubcommands()).containsKeys("login", "recipes", "cook", "jobs", "runs", "keys", "gpus", "nodes");
+        assertThat(cli.getSubcommands()).containsKeys("login", "recipes", "cook", "jobs", "runs", "keys", "gpus", "nodes",
+                "usage", "balance", "ledger", "prices");
+        assertThat(cli.getSubcommands().get("ledger").getSubcommands()).containsOnlyKeys("grant");
+        assertThat(cli.getSubcommands().get("prices").getSubcommands()).containsOnlyKeys("set");
         assertThat(cli.getSubcommands().get("recipes").getSubcommands())
                 .containsOnlyKeys("list", "get", "create", "edit", "delete", "fork", "archive");
         StringWriter help = new StringWriter();

@@ -26,6 +26,7 @@ public final class Galley {
     private final GpusApi gpus;
     private final NodesApi nodes;
     private final EpochsApi epochs;
+    private final BillingApi billing;
 
     private Galley(Builder b) {
         GalleyClient client = GalleyClient.builder(b.baseUrl, b.key)
@@ -40,6 +41,7 @@ public final class Galley {
         this.gpus = new GpusApi(transport);
         this.nodes = new NodesApi(transport);
         this.epochs = new EpochsApi(transport);
+        this.billing = new BillingApi(transport);
     }
 
     /** Default timeouts and {@link RetryPolicy#DEFAULT}. */
@@ -77,6 +79,11 @@ public final class Galley {
 
     public EpochsApi epochs() {
         return epochs;
+    }
+
+    /** Prices, usage, the ledger and balances. */
+    public BillingApi billing() {
+        return billing;
     }
 
     /** The retrying transport, for endpoints the typed calls do not cover. */

@@ -3,6 +3,7 @@ package dev.galley.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.lifecycle.ReasonCode;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -43,6 +44,19 @@ public record Job(JsonNode json) implements ApiObject {
 
     public Instant createdAt() {
         return JsonText.instant(json, "created_at");
+    }
+
+    /**
+     * The hourly price of one run of this job: an estimate at the prices in force while PENDING, else the price fixed
+     * when its latest run started (spec §9). Null when the server does not send it.
+     */
+    public BigDecimal pricePerHour() {
+        return Money.read(json, "price_per_hour");
+    }
+
+    /** What the job's runs have cost so far, open periods included (spec §9). Null when the server does not send it. */
+    public BigDecimal costSoFar() {
+        return Money.read(json, "cost_so_far");
     }
 
     /** True once the job is COMPLETED, FAILED or CANCELLED: it never changes again. */

@@ -40,4 +40,12 @@ class StatusAccessorsTest {
         assertThat(new JobRun(json("{}")).isFinal()).isFalse();
         assertThat(new Node(json("{\"status\":\"online\"}")).status()).as("the API's values are upper case").isNull();
     }
+
+    @Test
+    void aJobsPriceAndCostAreExactDecimalsAndNullWhenAnOlderServerSendsNone() {
+        Job priced = new Job(json("{\"status\":\"RUNNING\",\"price_per_hour\":\"0.350000\",\"cost_so_far\":\"0.012153\"}"));
+        assertThat(priced.pricePerHour()).isEqualByComparingTo("0.35").isEqualTo(new java.math.BigDecimal("0.350000"));
+        assertThat(priced.costSoFar()).isEqualTo(new java.math.BigDecimal("0.012153"));
+        assertThat(new Job(json("{\"status\":\"PENDING\"}")).pricePerHour()).isNull();
+    }
 }

@@ -8,6 +8,8 @@ import dev.galley.server.auth.ApiKeyCache;
 import dev.galley.server.auth.Authenticator;
 import dev.galley.server.auth.NonceRepository;
 import dev.galley.server.auth.RateLimiter;
+import dev.galley.server.billing.Billing;
+import dev.galley.server.billing.BillingService;
 import dev.galley.server.config.ServerConfig;
 import dev.galley.server.crypto.MasterKeys;
 import dev.galley.server.crypto.SecretBox;
@@ -21,11 +23,9 @@ import dev.galley.server.gpus.GpuHandlers;
 import dev.galley.server.gpus.GpuRepository;
 import dev.galley.server.gpus.GpuService;
 import dev.galley.server.http.ApiException;
-import dev.galley.server.http.ApiRoutes;
 import dev.galley.server.http.ErrorResponses;
 import dev.galley.server.http.Json;
 import dev.galley.server.http.RequestIds;
-import dev.galley.server.http.RouteRegistrar;
 import dev.galley.server.jobs.IdempotencyRepository;
 import dev.galley.server.jobs.JobGroupCommit;
 import dev.galley.server.jobs.JobHandlers;
@@ -36,7 +36,6 @@ import dev.galley.server.keys.ApiKeyRepository;
 import dev.galley.server.keys.ApiKeyService;
 import dev.galley.server.keys.Bootstrap;
 import dev.galley.server.metrics.Metrics;
-import dev.galley.server.metrics.StatusGauges;
 import dev.galley.server.nodes.NodeHandlers;
 import dev.galley.server.nodes.NodeKeys;
 import dev.galley.server.nodes.NodeRepository;
@@ -58,6 +57,7 @@ import dev.galley.server.runs.LogFollowers;
 import dev.galley.server.runs.RunHandlers;
 import dev.galley.server.runs.RunRepository;
 import dev.galley.server.runs.RunService;
+import dev.galley.server.scheduler.CreditGate;
 import dev.galley.server.scheduler.PlanApplier;
 import dev.galley.server.scheduler.SchedulingLoop;
 import dev.galley.server.scheduler.Signals;
@@ -91,14 +91,16 @@ public final class GalleyServer implements AutoCloseable {
     private final Javalin app;
     private final ScheduledExecutorService housekeeping;
     private final List<AutoCloseable> loops;
+    private final BillingService billing;
 
     private GalleyServer(EmbeddedPostgresLauncher embedded, Database database, Javalin app, ScheduledExecutorService housekeeping,
-                         List<AutoCloseable> loops) {
+                         List<AutoCloseable> loops, BillingService billing) {
         this.embedded = embedded;
         this.database = database;
         this.app = app;
         this.housekeeping = housekeeping;
         this.loops = loops;
+        this.billing = billing;
     }
 
     public static GalleyServer start(ServerConfig config) {
@@ -148,6 +150,8 @@ public final class GalleyServer implements AutoCloseable {
 
         var reconciler = new JobReconciler(runs, new JobStatusRepository());
         var signals = new Signals(jdbcUrl, config.databaseUser().orElse(null), config.databasePassword().orElse(null));
+        var bill = Billing.wire(tx, config.billing(), gpuCatalog, idempotency, signals::wakeScheduler, clock);
+        var billingService = bill.service(Duration.ofMillis(config.nodeTtlMs()));
         var keyCache = new ApiKeyCache();
         signals.onKeyChanged(keyCache::invalidate);
         metrics.registry().gauge("galley_assignment_polls_waiting", signals, Signals::nodeWaiters);
@@ -156,18 +160,19 @@ public final class GalleyServer implements AutoCloseable {
         var waitReasons = new WaitReasonHints();
         var recipeService = new RecipeService(tx, recipes, secrets, gpuCatalog, clock);
         var jobService = new JobService(tx, jobs, recipeService, idempotency, nonces, secrets, gpuCatalog, clock, reconciler,
-                groupCommit, waitReasons);
+                groupCommit, waitReasons, billingService);
         var nodeKeys = new NodeKeys(tx, nodes);
         var followers = new LogFollowers(metrics.registry());
+        var closer = bill.closer(reconciler, Duration.ofMillis(config.nodeTtlMs()), metrics);
         var runHandlers = new RunHandlers(new RunService(tx, runs, jobs, reconciler, signals, nodeKeys, followers, clock,
-                config.limits().logRetentionBytes()), followers);
+                config.limits().logRetentionBytes(), closer::wake), followers);
         var nodeService = new NodeService(tx, nodes, gpuRepo, runs, jobs, nodeKeys, gpuCatalog, secrets, signals,
                 clock, config.limits().maxNewGpuModelsPerNode(), new HardwareEventRepository(), config.providers().telemetry());
         var nodeHandlers = new NodeHandlers(nodeService);
         var epochRepo = new EpochRepository();
         var epochService = new EpochService(tx, epochRepo, nodes, gpuCatalog, config.providers(), new RewardPayouts(epochRepo), clock);
         var epochHandlers = new EpochHandlers(epochService);
-        var accountHandlers = new AccountHandlers(new AccountService(tx, accounts, clock));
+        var accountHandlers = new AccountHandlers(new AccountService(tx, accounts, clock, config.billing().currency()));
         var keyHandlers = new ApiKeyHandlers(new ApiKeyService(tx, keys, accounts, box, clock, keyCache, signals));
         var gpuHandlers = new GpuHandlers(new GpuService(tx, gpuRepo));
         var recipeHandlers = new RecipeHandlers(recipeService);
@@ -209,7 +214,8 @@ public final class GalleyServer implements AutoCloseable {
             });
             r.open(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             r.open(HandlerType.GET, "/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
-            ApiRoutes.register(r, accountHandlers, keyHandlers, gpuHandlers, recipeHandlers, jobHandlers, runHandlers, nodeHandlers, epochHandlers);
+            ApiRoutes.register(r, accountHandlers, keyHandlers, gpuHandlers, recipeHandlers, jobHandlers, runHandlers, nodeHandlers,
+                    bill.prices(), bill.usage(), bill.ledger(), epochHandlers);
             cfg.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.write(ctx, e));
             // Unmatched paths: Javalin's plain-text 404 becomes our error shape. Our own 404s are already JSON.
             cfg.routes.error(404, ctx -> {
@@ -260,12 +266,15 @@ public final class GalleyServer implements AutoCloseable {
         var placement = new dev.galley.server.scheduler.PlacementRepository();
         var snapshots = new SnapshotLoader(placement, runs);
         var scheduler = new SchedulingLoop(jdbi, snapshots, new PlanApplier(jdbi, placement, snapshots, runs, reconciler, signals),
-                gpuCatalog, signals, metrics, clock, waitReasons, config.schedulerRoundJobs());
+                gpuCatalog, signals, metrics, clock, waitReasons, CreditGate.of(billingService::withoutCredit, jdbi, reconciler),
+                config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
+        closer.start();
         var epochFinalizer = new EpochFinalizer(epochService, metrics);
         var reputation = new ReputationUpdater(tx, new ReputationRepository(), config.providers().reputation(), metrics, clock,
                 config.providers().reputationInterval());
-        return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, epochFinalizer, reputation, signals));
+        return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, closer, epochFinalizer, reputation,
+                signals), billingService);
     }
 
     /** A housekeeping failure; while the database is away that is expected, and the pool has said so once already. */
@@ -285,6 +294,11 @@ public final class GalleyServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Billing's one-call answers (a job's price and cost, balances, credit checks) for the request paths. */
+    public BillingService billing() {
+        return billing;
     }
 
     @Override

@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
  * prints a table; the exit code is 1 when a benchmark saw errors (failed requests, over-commits, wrong totals).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks: cook throughput and latency, placement rate, assignment latency, lists at scale, footprint.",
+        description = {"Benchmarks: cook throughput and latency, placement rate, assignment latency, lists at scale, footprint, metering.",
                 "--size tiny runs in seconds (CI); --size full uses the sizes of docs/performance.md (minutes)."},
         subcommands = {BenchCommand.Cook.class, BenchCommand.Placement.class, BenchCommand.AssignLatency.class,
-                BenchCommand.Lists.class, BenchCommand.Footprint.class, BenchCommand.All.class})
+                BenchCommand.Lists.class, BenchCommand.Footprint.class, BenchCommand.Metering.class, BenchCommand.All.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -202,7 +202,20 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "all", mixinStandardHelpOptions = true, description = "Every benchmark at the chosen size: footprint, cook, placement, assign-latency, lists.")
+    @Command(name = "metering", mixinStandardHelpOptions = true, description = "The usage closer: finished runs inserted with SQL, timed until every record, charge, earning and balance is written.")
+    static final class Metering implements Callable<Integer> {
+        @Mixin BenchOptions opts;
+        @Option(names = "--runs", description = "finished runs to meter (full: 100000)") Integer runs;
+
+        @Override
+        public Integer call() {
+            var b = new MeteringBenchmark(opts.size);
+            if (runs != null) b.runs = runs;
+            return exitCode(runAll(opts, System.out, List.of("metering"), List.of(env -> b.run(env, opts.size))));
+        }
+    }
+
+    @Command(name = "all", mixinStandardHelpOptions = true, description = "Every benchmark at the chosen size: footprint, cook, placement, assign-latency, lists, metering.")
     static final class All implements Callable<Integer> {
         @Mixin BenchOptions opts;
 
@@ -215,11 +228,12 @@ public final class BenchCommand implements Runnable {
     /** Every benchmark in order (footprint first, so its cold start meets a quiet machine). */
     public static List<Result> all(BenchOptions opts, PrintStream out) {
         Size s = opts.size;
-        return runAll(opts, out, List.of("footprint", "cook", "placement", "assign-latency", "lists"), List.of(
+        return runAll(opts, out, List.of("footprint", "cook", "placement", "assign-latency", "lists", "metering"), List.of(
                 env -> new FootprintBenchmark(s).run(env, s),
                 env -> new CookBenchmark(s).run(env, s),
                 env -> new PlacementBenchmark(s).run(env, s),
                 env -> new AssignLatencyBenchmark(s).run(env, s),
-                env -> new ListsBenchmark(s).run(env, s)));
+                env -> new ListsBenchmark(s).run(env, s),
+                env -> new MeteringBenchmark(s).run(env, s)));
     }
 }

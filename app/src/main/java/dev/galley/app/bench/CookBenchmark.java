@@ -108,7 +108,9 @@ public final class CookBenchmark {
                 result.metric("pgbench phase CPU PostgreSQL", p[2], "%");
             }
             result.metric("pgbench tps (cook-equivalent transaction)", tps, "/s");
-            result.atLeast("cook/s ÷ pgbench tps", c.throughput() / tps * 100, "%", 50);
+            // Concurrent cooks share one COMMIT (group commit); pgbench's one-cook transactions cannot, so with
+            // synchronous_commit on the server must beat the baseline, not merely approach it.
+            result.atLeast("cook/s ÷ pgbench tps", c.throughput() / tps * 100, "%", 100);
 
             result.metric("server RSS after cook", t.serverRssMb(), "MB");
             t.close(); // stops the server so its JFR recording is written

@@ -28,7 +28,7 @@ class BenchTinyIT {
         System.out.println(log);
 
         Map<String, Result> byName = results.stream().collect(Collectors.toMap(r -> r.benchmark, Function.identity()));
-        assertThat(byName).containsOnlyKeys("footprint", "cook", "placement", "assign-latency", "lists");
+        assertThat(byName).containsOnlyKeys("footprint", "cook", "placement", "assign-latency", "lists", "metering");
         for (Result r : results) {
             assertThat(r.errors()).as("%s errors: %s%n%s", r.benchmark, r.problems(), log).isZero();
             assertThat(r.metrics()).as(r.benchmark).isNotEmpty();
@@ -43,6 +43,7 @@ class BenchTinyIT {
         positive(byName.get("assign-latency"), "assignments received", "cook → node has the assignment p99");
         positive(byName.get("lists"), "sort=-created_at, page 1 p99", "status=COMPLETED, page 1 p99");
         assertThat(byName.get("lists").details()).isNotEmpty(); // the EXPLAIN ANALYZE plans
+        positive(byName.get("metering"), "usage records written", "usage records closed/s (record + charge + earning + balances)");
     }
 
     private static void positive(Result r, String... metrics) {

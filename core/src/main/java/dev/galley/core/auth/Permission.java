@@ -8,7 +8,15 @@ public record Permission(Resource resource, Action action, Scope scope) {
     /** The resources permissions are about. */
     public enum Resource {
         ACCOUNTS("accounts"), API_KEYS("api_keys"), JOB_RECIPES("job_recipes"), JOBS("jobs"), JOB_RUNS("job_runs"),
-        NODES("nodes"), GPU_REGISTRY("gpu_registry"), EPOCHS("epochs");
+        NODES("nodes"), GPU_REGISTRY("gpu_registry"),
+        /** Usage records (spec §9): {@code usage.read.own} is the caller's account's usage as a consumer. */
+        USAGE("usage"),
+        /** Ledger transactions and balances; {@code ledger.create.all} posts credit grants and adjustments. */
+        LEDGER("ledger"),
+        /** The rate card; {@code prices.create.all} adds a price version. */
+        PRICES("prices"),
+        /** Compute epochs and their rewards (spec §10); {@code epochs.read.own} is the caller's account's nodes' rewards. */
+        EPOCHS("epochs");
 
         private final String wire;
 

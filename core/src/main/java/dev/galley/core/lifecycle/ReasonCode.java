@@ -18,7 +18,9 @@ public enum ReasonCode {
     NODE_LOST,
     CANCELLED_BY_USER,
     /** A node index failed after using up the retries it was allowed. */
-    RETRIES_EXHAUSTED;
+    RETRIES_EXHAUSTED,
+    /** GALLEY_BILLING=enforce: the account has no credit; its job waits, or was stopped at a metering cut (spec §9). */
+    INSUFFICIENT_CREDIT;
 
     /**
      * The code stored as {@code code}; null for none, and for a code this version does not know (a newer replica

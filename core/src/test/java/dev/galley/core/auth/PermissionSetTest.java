@@ -44,7 +44,7 @@ class PermissionSetTest {
     void expandsComputeNodePreset() {
         PermissionSet set = PermissionSet.parse(List.of("preset:compute_node"));
         assertThat(set.asStrings()).containsExactly("nodes.read.own", "nodes.update.own", "jobs.read.own",
-                "job_runs.read.own", "job_runs.update.own", "epochs.read.own");
+                "job_runs.read.own", "job_runs.update.own", "ledger.read.own", "epochs.read.own");
         assertThat(set.allows(Resource.JOBS, Action.CREATE, Scope.OWN)).isFalse();
     }
 
@@ -54,7 +54,8 @@ class PermissionSetTest {
         assertThat(set.asStrings()).containsExactly("jobs.read.own",
                 "job_recipes.read.own", "job_recipes.create.own", "job_recipes.update.own", "job_recipes.delete.own",
                 "jobs.create.own", "jobs.update.own", "job_runs.read.own", "gpu_registry.read.all",
-                "api_keys.read.own", "api_keys.create.own", "api_keys.delete.own");
+                "api_keys.read.own", "api_keys.create.own", "api_keys.delete.own",
+                "usage.read.own", "ledger.read.own", "prices.read.all");
         assertThat(set.allows(Resource.JOBS, Action.DELETE, Scope.OWN)).isFalse();
         assertThat(set.allows(Resource.API_KEYS, Action.UPDATE, Scope.OWN)).isFalse();
     }

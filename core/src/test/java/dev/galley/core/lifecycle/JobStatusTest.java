@@ -19,6 +19,6 @@ class JobStatusTest {
     void reason_codes_are_the_spec_list() {
         assertThat(ReasonCode.values()).extracting(Enum::name).containsExactly("WAITING_FOR_CAPACITY", "NO_MATCHING_NODE",
                 "ASSIGN_TIMEOUT", "START_TIMEOUT", "IMAGE_PULL_FAILED", "RUN_TIMEOUT", "EXIT_NONZERO", "NODE_LOST",
-                "CANCELLED_BY_USER", "RETRIES_EXHAUSTED");
+                "CANCELLED_BY_USER", "RETRIES_EXHAUSTED", "INSUFFICIENT_CREDIT");
     }
 }

@@ -10,7 +10,7 @@ import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /** SQL for accounts. */
 public final class AccountRepository {
-    private static final String COLUMNS = "uuid, name, created_at, updated_at";
+    private static final String COLUMNS = "uuid, name, created_at, updated_at, balance";
     private static final RowMapper<AccountRow> ROW = ConstructorMapper.of(AccountRow.class);
 
     /** @return false when the name is taken */

@@ -15,17 +15,24 @@ public final class AccountService {
     private final Transactions tx;
     private final AccountRepository accounts;
     private final Clock clock;
+    private final String currency;
 
-    public AccountService(Transactions tx, AccountRepository accounts, Clock clock) {
+    /** @param currency the deployment's currency (GALLEY_CURRENCY), the currency of every balance */
+    public AccountService(Transactions tx, AccountRepository accounts, Clock clock, String currency) {
         this.tx = tx;
         this.accounts = accounts;
         this.clock = clock;
+        this.currency = currency;
+    }
+
+    public String currency() {
+        return currency;
     }
 
     /** 409 when the name is taken. */
     public AccountRow create(String name) {
         var now = clock.instant();
-        var row = new AccountRow(UUID.randomUUID(), name, now, now);
+        var row = AccountRow.created(UUID.randomUUID(), name, now);
         if (!tx.withHandle(h -> accounts.insert(h, row))) throw ApiException.conflict("an account named '" + name + "' already exists");
         return row;
     }

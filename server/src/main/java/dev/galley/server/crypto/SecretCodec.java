@@ -1,11 +1,14 @@
 package dev.galley.server.crypto;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.galley.server.http.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 
 /** Seals a document's secret values (JSON Pointer → value) into one encrypted column, and opens it again. */
 public final class SecretCodec {
+    /** Sealed secrets are a flat map of strings: the plain mapper writes and reads them exactly. */
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private final SecretBox box;
 
     public SecretCodec(SecretBox box) {
@@ -16,7 +19,7 @@ public final class SecretCodec {
     public byte[] seal(Map<String, String> secrets) {
         if (secrets.isEmpty()) return null;
         try {
-            return box.encrypt(Json.MAPPER.writeValueAsString(secrets));
+            return box.encrypt(MAPPER.writeValueAsString(secrets));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -25,7 +28,7 @@ public final class SecretCodec {
     public Map<String, String> open(byte[] sealed) {
         if (sealed == null) return Map.of();
         try {
-            return Json.MAPPER.readValue(box.decrypt(sealed), new TypeReference<Map<String, String>>() {});
+            return MAPPER.readValue(box.decrypt(sealed), new TypeReference<Map<String, String>>() {});
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("sealed secrets are unreadable", e);
         }

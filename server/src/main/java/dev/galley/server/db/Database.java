@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.galley.core.lifecycle.ReasonCode;
-import dev.galley.server.http.Json;
 import java.sql.SQLException;
 import java.sql.Types;
 import org.flywaydb.core.Flyway;
@@ -45,7 +44,7 @@ public final class Database implements AutoCloseable {
         jdbi.registerArgument(new AbstractArgumentFactory<JsonNode>(Types.VARCHAR) {
             @Override
             protected Argument build(JsonNode value, ConfigRegistry config) {
-                return (position, statement, ctx) -> statement.setString(position, Json.text(value));
+                return (position, statement, ctx) -> statement.setString(position, StoredJson.text(value));
             }
         });
         this.jdbi.setSqlLogger(new SqlLogger() {
@@ -84,7 +83,7 @@ public final class Database implements AutoCloseable {
     }
 
     private static JsonNode json(String text) {
-        return text == null ? null : Json.read(text);
+        return text == null ? null : StoredJson.read(text);
     }
 
     public Jdbi jdbi() {

@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * How services reach the database: a unit of work gets a {@link Handle} and passes it to repositories, which
@@ -19,6 +20,11 @@ public final class Transactions {
 
     public <T> T inTransaction(Function<Handle, T> work) {
         return jdbi.inTransaction(work::apply);
+    }
+
+    /** A transaction at {@code level}: e.g. REPEATABLE_READ for several reads that must see one snapshot. */
+    public <T> T inTransaction(TransactionIsolationLevel level, Function<Handle, T> work) {
+        return jdbi.inTransaction(level, work::apply);
     }
 
     public void useTransaction(Consumer<Handle> work) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.error.FieldErrors;
+import dev.galley.server.db.StoredJson;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -161,20 +162,14 @@ public final class Json {
         }
     }
 
+    /** A document as text, e.g. for a jsonb parameter. */
     public static String text(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return StoredJson.text(node);
     }
 
+    /** A document the server stored or wrote itself (no request checks: it passed them on the way in). */
     public static JsonNode read(String json) {
-        try {
-            return MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored JSON is unreadable", e);
-        }
+        return StoredJson.read(json);
     }
 
     /** An enum constant's name, or JSON null. */

@@ -50,12 +50,14 @@ public final class JobHandlers {
     public void list(Context ctx, Caller caller) {
         caller.require(Resource.JOBS, Action.READ);
         var q = LIST.parse(ctx.queryParamMap());
-        Responses.page(ctx, q, service.list(caller, q), JobView::of);
+        var priced = service.list(caller, q);
+        Responses.page(ctx, q, priced.page(), j -> JobView.of(j, priced.charges().get(j.uuid())));
     }
 
     public void get(Context ctx, Caller caller) {
         caller.require(Resource.JOBS, Action.READ);
-        Responses.json(ctx, 200, JobView.of(service.get(caller, Responses.pathUuid(ctx, "job"))));
+        JobRow job = service.get(caller, Responses.pathUuid(ctx, "job"));
+        Responses.json(ctx, 200, JobView.of(job, service.charges(job)));
     }
 
     public void cancel(Context ctx, Caller caller) {
@@ -63,7 +65,8 @@ public final class JobHandlers {
         var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), true), Set.of("reason"));
         String reason = f.string("reason", false, 0, 1000);
         f.finish();
-        Responses.json(ctx, 200, JobView.of(service.cancel(caller, uuid, reason)));
+        JobRow job = service.cancel(caller, uuid, reason);
+        Responses.json(ctx, 200, JobView.of(job, service.charges(job)));
     }
 
     private static void write(Context ctx, JobService.Created c) {

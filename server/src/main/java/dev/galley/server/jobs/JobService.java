@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.auth.CanonicalRequest;
 import dev.galley.core.auth.Permission.Action;
 import dev.galley.core.auth.Permission.Resource;
+import dev.galley.core.billing.Money;
 import dev.galley.core.cook.Cook;
 import dev.galley.core.cook.CookResult;
 import dev.galley.core.json.CanonicalJson;
@@ -17,7 +18,9 @@ import dev.galley.core.spec.Secrets;
 import dev.galley.server.auth.Authenticator;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.auth.NonceRepository;
+import dev.galley.server.billing.BillingService;
 import dev.galley.server.crypto.SecretCodec;
+import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.db.ListSql;
 import dev.galley.server.db.Transactions;
 import dev.galley.server.gpus.GpuCatalogCache;
@@ -32,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -59,10 +63,11 @@ public final class JobService {
     private final JobReconciler reconciler;
     private final JobGroupCommit groupCommit;
     private final WaitReasonHints waitReasons;
+    private final BillingService billing;
 
     public JobService(Transactions tx, JobRepository jobs, RecipeService recipes, IdempotencyRepository idempotency,
                       NonceRepository nonces, SecretCodec secrets, GpuCatalogCache gpus, Clock clock, JobReconciler reconciler,
-                      JobGroupCommit groupCommit, WaitReasonHints waitReasons) {
+                      JobGroupCommit groupCommit, WaitReasonHints waitReasons, BillingService billing) {
         this.tx = tx;
         this.jobs = jobs;
         this.recipes = recipes;
@@ -74,12 +79,14 @@ public final class JobService {
         this.reconciler = reconciler;
         this.groupCommit = groupCommit;
         this.waitReasons = waitReasons;
+        this.billing = billing;
     }
 
     /** POST /v1/jobs. */
     public Created create(Caller caller, String path, byte[] body, String idempotencyKey) {
         caller.require(Resource.JOBS, Action.CREATE);
         return idempotent(caller, idempotencyKey, path, body, () -> {
+            billing.requireCredit(caller.accountUuid()); // GALLEY_BILLING=enforce: 402 without credit (spec §9)
             JsonNode parsed = Json.parseObject(body, false);
             ObjectNode spec = new JobSpecValidator(gpus.current()).validate(parsed);
             return new Prepared(spec, Secrets.standardSecretPointers(spec), null);
@@ -103,6 +110,7 @@ public final class JobService {
         caller.require(Resource.JOB_RECIPES, Action.READ);
         return idempotent(caller, idempotencyKey, path, body, () -> {
             RecipeRow recipe = recipes.cookable(caller, recipeUuid);
+            billing.requireCredit(caller.accountUuid()); // after the 404 of a recipe the caller may not see
             ObjectNode payload = recipes.revealedPayload(recipe);
             JsonNode overrides = Json.parseObject(body, true);
             // Spec §8: the owner's registry credentials go only into the owner's own jobs, unless the owner shares
@@ -134,7 +142,8 @@ public final class JobService {
             throw e;
         }
         JobRow job = newJob(caller, prepared);
-        byte[] response = Json.bytes(JobView.of(job));
+        // A new job's price is the estimate at the card in force, its cost zero: no query on the create path.
+        byte[] response = Json.bytes(JobView.of(job, new BillingService.JobCharges(billing.priceEstimate(job.spec()), Money.ZERO)));
         boolean touchRecipe = prepared.recipeUuid() != null && shouldTouchRecipe(prepared.recipeUuid(), job.createdAt());
         var entry = new JobGroupCommit.Entry(caller, job, key, hash, response, touchRecipe);
         return answer(entry, groupCommit.write(entry));
@@ -146,6 +155,10 @@ public final class JobService {
             case JobGroupCommit.Outcome.NonceReused r -> throw Authenticator.reusedNonce(entry.caller().pendingNonce());
             case JobGroupCommit.Outcome.KeyTaken t -> tx.withHandle(h -> replay(h, entry.caller(), entry.idempotencyKey(),
                     entry.requestHash())).orElseGet(() -> writeAlone(entry)); // it expired meanwhile
+            // A lost connection may have lost the answer to a COMMIT that happened: retrying here would find this
+            // request's own nonce stored and answer 401. A 503 instead lets the client retry with a new nonce and the
+            // same Idempotency-Key, which replays the job if it was written.
+            case JobGroupCommit.Outcome.RetryAlone r when DatabaseOutage.isCause(r.cause()) -> throw r.cause();
             case JobGroupCommit.Outcome.RetryAlone r -> writeAlone(entry);
         };
     }
@@ -197,7 +210,7 @@ public final class JobService {
     private final java.util.concurrent.ConcurrentHashMap<UUID, Long> recipeTouches = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Same key + same method/path/body = same request; the body compares in canonical JSON form when it is JSON. */
-    static String requestHash(String path, byte[] body) {
+    public static String requestHash(String path, byte[] body) {
         String canonical;
         try {
             canonical = body.length == 0 ? "" : CanonicalJson.canonicalize(body);
@@ -229,9 +242,25 @@ public final class JobService {
     }
 
     /** The caller's account's jobs (jobs.read.all: every account's). */
-    public ListSql.Page<JobRow> list(Caller caller, ListQuery q) {
+    /** A page of jobs with what each costs: the list's rows and their {@link #charges}. */
+    public record PricedPage(ListSql.Page<JobRow> page, Map<UUID, BillingService.JobCharges> charges) {}
+
+    /** GET /v1/jobs: the caller's jobs (or everyone's with jobs.read.all), each with its price and cost so far. */
+    public PricedPage list(Caller caller, ListQuery q) {
         UUID account = caller.canAll(Resource.JOBS, Action.READ) ? null : caller.accountUuid();
-        return tx.withHandle(h -> jobs.list(h, account, q));
+        ListSql.Page<JobRow> page = tx.withHandle(h -> jobs.list(h, account, q));
+        return new PricedPage(page, charges(page.data()));
+    }
+
+    /** The price per hour and cost so far of each of these jobs (spec §9), in a few queries for all of them. */
+    public Map<UUID, BillingService.JobCharges> charges(List<JobRow> jobs) {
+        return billing.charges(jobs.stream()
+                .map(j -> new BillingService.PricedJob(j.uuid(), j.status() == JobStatus.PENDING, j.spec())).toList());
+    }
+
+    /** One job's {@link #charges}. */
+    public BillingService.JobCharges charges(JobRow job) {
+        return charges(List.of(job)).get(job.uuid());
     }
 
     /** A job of the caller's account, or any with jobs.read.all; else it does not exist (404). */

@@ -1,13 +1,16 @@
 package dev.galley.server.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.billing.Money;
+import dev.galley.server.billing.BillingService;
 import dev.galley.server.http.Json;
 
 /** The {@code job} object of spec §5: every job-spec field (secrets masked) plus lifecycle fields. */
 public final class JobView {
     private JobView() {}
 
-    public static ObjectNode of(JobRow j) {
+    /** The job with its price per hour and cost so far (spec §9; see {@link BillingService.JobCharges}). */
+    public static ObjectNode of(JobRow j, BillingService.JobCharges charges) {
         ObjectNode o = Json.object();
         o.put("uuid", j.uuid().toString());
         o.put("object", "job");
@@ -26,6 +29,8 @@ public final class JobView {
         o.putArray("container_access_tokens").addObject().put("token", j.containerAccessToken());
         o.put("source_recipe_uuid", j.sourceRecipeUuid() == null ? null : j.sourceRecipeUuid().toString());
         o.put("account_uuid", j.accountUuid().toString());
+        o.put("price_per_hour", Money.format(charges.pricePerHour()));
+        o.put("cost_so_far", Money.format(charges.costSoFar()));
         return o;
     }
 }

@@ -30,7 +30,7 @@ public final class Bootstrap {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         tx.useTransaction(h -> {
             keys.lockForBootstrap(h);
-            accounts.insert(h, new AccountRow(UUID.randomUUID(), OPERATOR_ACCOUNT, now, now));
+            accounts.insert(h, AccountRow.created(UUID.randomUUID(), OPERATOR_ACCOUNT, now));
             AccountRow operator = accounts.byName(h, OPERATOR_ACCOUNT).orElseThrow();
             var existing = keys.byPublicKey(h, pk);
             if (existing.isPresent()) {

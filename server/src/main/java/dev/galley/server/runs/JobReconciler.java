@@ -4,6 +4,7 @@ import dev.galley.core.lifecycle.JobFacts;
 import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.lifecycle.JobStatusRule;
 import dev.galley.core.lifecycle.JobVerdict;
+import dev.galley.core.lifecycle.ReasonCode;
 import dev.galley.core.lifecycle.RunRecord;
 import dev.galley.core.lifecycle.RunStatus;
 import dev.galley.core.placement.Unplaced;
@@ -54,6 +55,11 @@ public final class JobReconciler {
             reason = job.statusReason();
             code = job.statusReasonCode();
         }
+        // A cancel by the platform (INSUFFICIENT_CREDIT) keeps its own code and reason, not "cancelled by user".
+        if (v.reasonCode() == ReasonCode.CANCELLED_BY_USER && job.cancelReasonCode() != null) {
+            code = job.cancelReasonCode();
+            reason = job.cancelReason();
+        }
         boolean anyStarted = jobRuns.stream().anyMatch(r -> r.status() == RunStatus.RUNNING || r.startedAt() != null);
         jobs.write(h, jobUuid, v.status(), reason, code, waits(v), now.toEpochMilli() + job.maxTimeoutAssignMs(), anyStarted, now);
         return v;
@@ -98,6 +104,22 @@ public final class JobReconciler {
             codes[i] = unplaced.get(i).reasonCode().name();
         }
         jobs.writeWaitReasons(h, ids, reasons, codes);
+    }
+
+    /**
+     * Stores that these waiting jobs are held for credit (GALLEY_BILLING=enforce), with the reason each shows (job →
+     * reason): code INSUFFICIENT_CREDIT. Only waiting PENDING jobs are touched.
+     */
+    public void recordCreditWaits(Handle h, Map<UUID, String> reasons) {
+        if (reasons.isEmpty()) return;
+        UUID[] ids = reasons.keySet().toArray(UUID[]::new);
+        String[] texts = new String[ids.length];
+        String[] codes = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            texts[i] = reasons.get(ids[i]);
+            codes[i] = ReasonCode.INSUFFICIENT_CREDIT.name();
+        }
+        jobs.writeWaitReasons(h, ids, texts, codes);
     }
 
     /** Flags the jobs past their assign deadline (the reaper reconciles each of them next). */

@@ -18,20 +18,23 @@ public final class JobStatusRepository {
      *
      * @param nodeCount        null before the first placement
      * @param statusReasonCode null when the job has none, or one this version does not know
+     * @param cancelReasonCode why the platform (not the owner) cancelled the job, e.g. INSUFFICIENT_CREDIT; else null
      */
     public record JobStatusRow(JobStatus status, Integer nodeCount, boolean cancelRequested, boolean assignTimedOut,
                                String statusReason, ReasonCode statusReasonCode, int maxRetryCount,
-                               long maxTimeoutAssignMs, boolean wantsPlacement) {}
+                               long maxTimeoutAssignMs, boolean wantsPlacement, ReasonCode cancelReasonCode,
+                               String cancelReason) {}
 
     public Optional<JobStatusRow> lock(Handle h, UUID job) {
         return h.createQuery("""
                 SELECT status, node_count, cancel_requested, assign_timed_out, status_reason, status_reason_code,
-                       (spec->>'max_retry_count')::int, (spec->>'max_timeout_assign_ms')::bigint, wants_placement
+                       (spec->>'max_retry_count')::int, (spec->>'max_timeout_assign_ms')::bigint, wants_placement,
+                       cancel_reason_code, cancel_reason
                 FROM jobs WHERE uuid = :uuid FOR UPDATE""")
                 .bind("uuid", job)
                 .map((rs, c) -> new JobStatusRow(JobStatus.valueOf(rs.getString(1)), rs.getObject(2, Integer.class),
                         rs.getBoolean(3), rs.getBoolean(4), rs.getString(5), ReasonCode.fromStored(rs.getString(6)), rs.getInt(7),
-                        rs.getLong(8), rs.getBoolean(9)))
+                        rs.getLong(8), rs.getBoolean(9), ReasonCode.fromStored(rs.getString(10)), rs.getString(11)))
                 .findOne();
     }
 

@@ -35,9 +35,11 @@ public final class RunService {
     private final LogFollowers followers;
     private final Clock clock;
     private final long logRetentionBytes;
+    private final Runnable runEnded;
 
+    /** @param runEnded called after a node's report that a run ended commits (the usage closer meters it now) */
     public RunService(Transactions tx, RunRepository runs, JobRepository jobs, JobReconciler reconciler, Signals signals,
-                      NodeKeys nodeKeys, LogFollowers followers, Clock clock, long logRetentionBytes) {
+                      NodeKeys nodeKeys, LogFollowers followers, Clock clock, long logRetentionBytes, Runnable runEnded) {
         this.tx = tx;
         this.runs = runs;
         this.jobs = jobs;
@@ -47,6 +49,7 @@ public final class RunService {
         this.followers = followers;
         this.clock = clock;
         this.logRetentionBytes = logRetentionBytes;
+        this.runEnded = runEnded;
     }
 
     public ListSql.Page<RunRow> list(Caller caller, ListQuery q) {
@@ -106,6 +109,7 @@ public final class RunService {
             return runs.byUuid(h, uuid).orElseThrow();
         });
         followers.wake(uuid); // a follow stream ends promptly when its run does
+        if (updated.status().isFinal()) runEnded.run(); // its usage appears promptly, not at the closer's next period
         return updated;
     }
 

@@ -52,11 +52,12 @@ public final class SchedulingLoop implements AutoCloseable {
     private final Clock clock;
     private final PlacementPipeline pipeline = PlacementPipeline.standard();
     private final WaitReasonHints hints;
+    private final CreditGate credit;
     private volatile boolean running = true;
     private final Thread thread;
 
     public SchedulingLoop(Jdbi jdbi, SnapshotLoader loader, PlanApplier applier, GpuCatalogCache catalog, Signals signals,
-                          Metrics metrics, Clock clock, WaitReasonHints hints, int roundJobs) {
+                          Metrics metrics, Clock clock, WaitReasonHints hints, CreditGate credit, int roundJobs) {
         this.jdbi = jdbi;
         this.loader = loader;
         this.applier = applier;
@@ -65,6 +66,7 @@ public final class SchedulingLoop implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.hints = hints;
+        this.credit = credit;
         this.roundJobs = roundJobs;
         this.thread = Thread.ofPlatform().name("galley-scheduler").daemon().start(this::loop);
     }
@@ -118,24 +120,43 @@ public final class SchedulingLoop implements AutoCloseable {
     private InFlight inFlight;
     private final ExecutorService applyThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("galley-plan-applier").daemon().factory());
 
-    /** One round; returns true when it placed something and a full batch may still be waiting. */
+    /** One round; returns true when it placed something and a full batch may still be waiting (or credit returned). */
     public boolean round() {
+        creditReturned = false;
+        boolean more = plannedRound();
+        if (!creditReturned) return more;
+        // Jobs held for credit may be placeable now; rounds on an unchanged cluster would not load them again.
+        memory.forget();
+        return true;
+    }
+
+    private boolean creditReturned;
+
+    private boolean plannedRound() {
         long t0 = System.nanoTime();
         InFlight previous = inFlight;
         inFlight = null;
         var created = signals.takeCreatedJobs();
         List<NodeSnapshot> nodes;
         List<SnapshotLoader.Waiting> waiting;
+        boolean[] sawAllWaiting = {false};
         if (previous == null) {
-            var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), roundJobs,
-                    n -> memory.window(n, System.nanoTime(), created, roundJobs)));
+            var snapshot = jdbi.withHandle(h -> loader.load(h, catalog.current(), roundJobs, n -> {
+                var window = memory.window(n, System.nanoTime(), created, roundJobs);
+                sawAllWaiting[0] = !window.incremental();
+                return window;
+            }));
             nodes = snapshot.nodes().snapshots();
             waiting = snapshot.waiting();
+            if (waiting.size() >= roundJobs) sawAllWaiting[0] = false; // cut at the limit: some were not loaded
         } else {
             nodes = previous.nodesAfter();
             waiting = jdbi.withHandle(h -> loader.jobs(h, catalog.current(), roundJobs,
                     new RoundMemory.JobWindow(previous.loadedJobs(), null)));
         }
+        var split = credit.split(waiting, sawAllWaiting[0]);
+        creditReturned = split.creditReturned();
+        waiting = split.placeable();
         long t1 = System.nanoTime();
         Map<UUID, SnapshotLoader.Waiting> byJob = new HashMap<>();
         waiting.forEach(w -> byJob.put(w.job().jobUuid(), w));

@@ -26,14 +26,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads what placement needs — the nodes with what their runs hold, and the oldest waiting jobs — in a few
  * queries, whatever the number of nodes and jobs.
  */
 public final class SnapshotLoader {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotLoader.class);
     private final PlacementRepository placement;
     private final RunRepository runs;
 
@@ -102,16 +106,27 @@ public final class SnapshotLoader {
 
         List<Waiting> waiting = new ArrayList<>(rows.size());
         for (PlacementRepository.WaitingJobRow row : rows) {
-            JsonNode spec = Json.read(row.placementSpec());
-            RunSlots slots = row.nodeCount() == null
-                    ? new RunSlots.FirstPlacement(spec.path("max_node_count").asInt(1))
-                    : retrySlots(row.nodeCount(), spec.path("max_retry_count").asInt(0), runsOfRetried.getOrDefault(row.uuid(), List.of()));
-            if (slots == null) continue;
-            waiting.add(new Waiting(new PendingJob(row.uuid(), row.createdAtMs(), RunRequirements.ofSpec(spec, catalog), slots),
-                    row.accountUuid(), spec.path("max_timeout_start_ms").asLong(300_000), row.statusReason(), row.statusReasonCode()));
+            try {
+                JsonNode spec = Json.read(row.placementSpec());
+                RunSlots slots = row.nodeCount() == null
+                        ? new RunSlots.FirstPlacement(spec.path("max_node_count").asInt(1))
+                        : retrySlots(row.nodeCount(), spec.path("max_retry_count").asInt(0), runsOfRetried.getOrDefault(row.uuid(), List.of()));
+                if (slots == null) continue;
+                waiting.add(new Waiting(new PendingJob(row.uuid(), row.createdAtMs(), RunRequirements.ofSpec(spec, catalog), slots),
+                        row.accountUuid(), spec.path("max_timeout_start_ms").asLong(300_000), row.statusReason(), row.statusReasonCode()));
+            } catch (RuntimeException unreadable) {
+                // One job the round cannot read (a row edited by hand, a spec a newer release wrote) must not stop
+                // every other job from being placed: it is left out, and its assign deadline fails it in time.
+                if (reportedUnreadable.size() < 10_000 && reportedUnreadable.add(row.uuid())) {
+                    log.error("job {} is left out of placement: its stored spec cannot be read ({})", row.uuid(), unreadable.toString());
+                }
+            }
         }
         return waiting;
     }
+
+    /** Jobs already logged as unreadable, so a round every few milliseconds does not repeat the line. */
+    private final Set<UUID> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
     /** The node indexes the lifecycle rule says need a new run; null when none does (any more). */
     private static RunSlots retrySlots(int nodeCount, int maxRetryCount, List<RunRow> jobRuns) {

@@ -36,7 +36,7 @@ class OpenApiContractTest {
                  "created_at": "2026-11-26T21:14:09.123Z", "updated_at": "2026-11-26T21:14:09.123Z",
                  "started_at": null, "completed_at": null, "timeout_assign_at_ms": 1795986549123,
                  "image_size_bytes": null, "container_access_tokens": [{"token": "q8Yb0mR2vX5nW7zK1pL4sT9uE3"}],
-                 "source_recipe_uuid": null, "account_uuid": "%s",
+                 "source_recipe_uuid": null, "account_uuid": "%s", "price_per_hour": "0.029000", "cost_so_far": "0.000000",
                  "some_future_field": "responses may grow"}
                 """.formatted(JOB_UUID, ACCOUNT_UUID));
     }
@@ -58,8 +58,10 @@ class OpenApiContractTest {
                 "GET /v1/gpu-registry", "GET /v1/gpu-registry/{uuid}",
                 "GET /v1/nodes", "GET /v1/nodes/{uuid}", "PATCH /v1/nodes/{uuid}", "POST /v1/nodes/register",
                 "POST /v1/nodes/{uuid}/heartbeat", "GET /v1/nodes/{uuid}/assignments", "GET /v1/nodes/{uuid}/hardware-events",
+                "GET /v1/prices", "POST /v1/prices", "GET /v1/usage", "GET /v1/usage/summary",
+                "GET /v1/compute/ledger/transactions", "POST /v1/compute/ledger/transactions", "GET /v1/balance",
                 "GET /v1/compute/epochs", "GET /v1/compute/epochs/{uuid}", "GET /v1/compute/epochs/{uuid}/rewards");
-        assertThat(contract.operations()).hasSize(38).doesNotHaveDuplicates();
+        assertThat(contract.operations()).hasSize(45).doesNotHaveDuplicates();
     }
 
     @Test

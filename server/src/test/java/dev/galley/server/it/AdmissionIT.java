@@ -7,7 +7,7 @@ import dev.galley.client.GalleyClient;
 import dev.galley.server.GalleyServer;
 import dev.galley.server.config.ServerConfig;
 import dev.galley.server.contract.OpenApiContract;
-import dev.galley.server.http.RouteRegistrar;
+import dev.galley.server.RouteRegistrar;
 import dev.galley.server.it.TestServer.Tenant;
 import java.net.URI;
 import java.time.Duration;

@@ -115,6 +115,30 @@ class SchedulingIT {
     }
 
     @Test
+    void aJobWhoseStoredSpecCannotBeReadIsLeftOutAndTheOthersAreStillPlaced() throws Exception {
+        String region = region();
+        String broken = create(job(region, "\"cpu_count\":1")).get("uuid").asText();
+        String fine = create(job(region, "\"cpu_count\":1")).get("uuid").asText();
+        // A row no release of ours writes: a GPU model id that is not a UUID (edited by hand, or by a newer release).
+        try (var c = java.sql.DriverManager.getConnection(db);
+             var st = c.prepareStatement("UPDATE jobs SET spec = jsonb_set(spec, '{gpu_registry_uuid}', '\"not-a-uuid\"') WHERE uuid = ?")) {
+            st.setObject(1, java.util.UUID.fromString(broken));
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+        node(region, 4, List.of());
+        awaitStatus(fine, "ASSIGNED");
+        // Read in SQL: the API would show the hand-made value, which its own contract rightly refuses.
+        try (var c = java.sql.DriverManager.getConnection(db);
+             var st = c.prepareStatement("SELECT status FROM jobs WHERE uuid = ?")) {
+            st.setObject(1, java.util.UUID.fromString(broken));
+            try (var rs = st.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("the unreadable job waits; its assign deadline ends it").isEqualTo("PENDING");
+            }
+        }
+    }
+
+    @Test
     void theLongPollReturnsWithinMillisecondsOfAPlacement() throws Exception {
         String region = region();
         SimulatedNode n = node(region, 4, List.of());

@@ -1,13 +1,16 @@
-package dev.galley.server.http;
+package dev.galley.server;
 
 import dev.galley.server.accounts.AccountHandlers;
 import dev.galley.server.gpus.GpuHandlers;
 import dev.galley.server.jobs.JobHandlers;
 import dev.galley.server.keys.ApiKeyHandlers;
+import dev.galley.server.ledger.LedgerHandlers;
 import dev.galley.server.nodes.NodeHandlers;
 import dev.galley.server.providers.EpochHandlers;
+import dev.galley.server.prices.PriceHandlers;
 import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.runs.RunHandlers;
+import dev.galley.server.usage.UsageHandlers;
 
 /** Every route of the API in one table, each pointing at one handler method. */
 public final class ApiRoutes {
@@ -15,7 +18,7 @@ public final class ApiRoutes {
 
     public static void register(RouteRegistrar r, AccountHandlers accounts, ApiKeyHandlers keys, GpuHandlers gpus,
                                 RecipeHandlers recipes, JobHandlers jobs, RunHandlers runs, NodeHandlers nodes,
-                                EpochHandlers epochs) {
+                                PriceHandlers prices, UsageHandlers usage, LedgerHandlers ledger, EpochHandlers epochs) {
         r.post("/v1/accounts", accounts::create);
         r.get("/v1/accounts", accounts::list);
         r.get("/v1/accounts/{uuid}", accounts::get);
@@ -57,5 +60,13 @@ public final class ApiRoutes {
         r.get("/v1/compute/epochs", epochs::list);
         r.get("/v1/compute/epochs/{uuid}", epochs::get);
         r.get("/v1/compute/epochs/{uuid}/rewards", epochs::rewards);
+
+        r.get("/v1/prices", prices::list);
+        r.post("/v1/prices", prices::create);
+        r.get("/v1/usage", usage::list);
+        r.get("/v1/usage/summary", usage::summary);
+        r.get("/v1/compute/ledger/transactions", ledger::list);
+        r.post("/v1/compute/ledger/transactions", ledger::create);
+        r.get("/v1/balance", ledger::balance);
     }
 }

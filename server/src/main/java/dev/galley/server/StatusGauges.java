@@ -1,9 +1,10 @@
-package dev.galley.server.metrics;
+package dev.galley.server;
 
 import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.lifecycle.NodeStatus;
 import dev.galley.server.db.Transactions;
 import dev.galley.server.jobs.JobRepository;
+import dev.galley.server.metrics.Metrics;
 import dev.galley.server.nodes.NodeRepository;
 import io.micrometer.core.instrument.Gauge;
 import java.util.EnumMap;

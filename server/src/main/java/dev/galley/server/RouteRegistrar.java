@@ -1,7 +1,11 @@
-package dev.galley.server.http;
+package dev.galley.server;
 
 import dev.galley.server.auth.Authenticator;
 import dev.galley.server.auth.Caller;
+import dev.galley.server.http.ApiException;
+import dev.galley.server.http.ClientConnection;
+import dev.galley.server.http.ErrorResponses;
+import dev.galley.server.http.MinimumDataRate;
 import dev.galley.server.metrics.Metrics;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
