@@ -170,7 +170,7 @@ public final class GalleyServer implements AutoCloseable {
                 clock, config.limits().maxNewGpuModelsPerNode(), new HardwareEventRepository(), config.providers().telemetry());
         var nodeHandlers = new NodeHandlers(nodeService);
         var epochRepo = new EpochRepository();
-        var epochService = new EpochService(tx, epochRepo, nodes, gpuCatalog, config.providers(), new RewardPayouts(epochRepo), clock);
+        var epochService = new EpochService(tx, epochRepo, nodes, gpuCatalog, config.providers(), new RewardPayouts(epochRepo, bill.postings()), clock);
         var epochHandlers = new EpochHandlers(epochService);
         var accountHandlers = new AccountHandlers(new AccountService(tx, accounts, clock, config.billing().currency()));
         var keyHandlers = new ApiKeyHandlers(new ApiKeyService(tx, keys, accounts, box, clock, keyCache, signals));

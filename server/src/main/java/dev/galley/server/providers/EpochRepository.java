@@ -152,6 +152,12 @@ public final class EpochRepository {
                 .bind("now", now).execute() == 1;
     }
 
+    /** The REWARD ledger transaction written with a payout. */
+    public void linkPayout(Handle h, UUID epoch, UUID account, UUID ledgerTransaction) {
+        h.createUpdate("UPDATE epoch_account_payouts SET ledger_transaction_uuid = :ledger WHERE epoch_uuid = :epoch AND account_uuid = :account")
+                .bind("ledger", ledgerTransaction).bind("epoch", epoch).bind("account", account).execute();
+    }
+
     public Optional<EpochRow> byUuid(Handle h, UUID uuid) {
         return h.createQuery("SELECT " + EPOCH_COLUMNS + " FROM compute_epochs WHERE uuid = :uuid").bind("uuid", uuid).map(EPOCH).findOne();
     }

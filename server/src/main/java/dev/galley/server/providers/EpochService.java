@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Finalizing is one transaction holding the epoch's row lock (FOR UPDATE SKIP LOCKED): it computes every node's
  * hours and rewards from the status history and the runs' phases, writes the reward rows and one payout (and REWARD
- * ledger transaction) per provider account, and marks the epoch FINALIZED. A replica killed in the middle leaves
+ * ledger transaction, {@link RewardPayouts}) per provider account, and marks the epoch FINALIZED. A replica killed in the middle leaves
  * nothing (the transaction rolls back) and another replica or the restarted one does it again; a second replica
  * skips the locked epoch and, once it is committed, no longer sees it as due. The unique keys on (epoch, node) and
  * (epoch, account) are the last guard.
@@ -92,7 +92,7 @@ public final class EpochService {
             Map<UUID, BigDecimal> perAccount = rewards.stream().collect(Collectors.groupingBy(
                     EpochRepository.RewardRow::accountUuid, TreeMap::new,
                     Collectors.reducing(BigDecimal.ZERO, EpochRepository.RewardRow::total, BigDecimal::add)));
-            perAccount.forEach((account, amount) -> payouts.pay(h, row.get().uuid(), account, amount, now));
+            perAccount.forEach((account, amount) -> payouts.pay(h, row.get(), account, amount, now));
             epochs.markFinalized(h, row.get().uuid(), now);
             log.info("compute epoch {} ({} to {}) finalized: {} node reward(s), {} provider account(s)", row.get().uuid(),
                     epoch.startsAt(), epoch.endsAt(), rewards.size(), perAccount.size());

@@ -177,6 +177,21 @@ class EpochRewardsIT {
                     stranger.accountUuid() + "=" + full.get("total").asText());
             assertThat(one(c, "SELECT count(*)::text FROM node_epoch_rewards WHERE epoch_uuid = ?::uuid", epoch.uuid().toString()))
                     .isEqualTo("3");
+            // One REWARD ledger transaction per provider account, linked from its payout, of the payout's amount.
+            assertThat(rows(c, """
+                    SELECT l.account_uuid::text, l.amount::text FROM ledger_transactions l
+                    JOIN epoch_account_payouts p ON p.ledger_transaction_uuid = l.uuid
+                    WHERE l.type = 'REWARD' AND l.epoch_uuid = ?::uuid AND p.amount = l.amount""", epoch.uuid().toString()))
+                    .extracting(r -> r[0] + "=" + r[1]).containsExactlyInAnyOrder(
+                    provider.accountUuid() + "=" + new BigDecimal("0.150876").add(new BigDecimal(cpu.get("total").asText())).toPlainString(),
+                    stranger.accountUuid() + "=" + full.get("total").asText());
+            assertThat(one(c, "SELECT count(*)::text FROM ledger_transactions WHERE type = 'REWARD' AND epoch_uuid = ?::uuid",
+                    epoch.uuid().toString())).isEqualTo("2");
+            // The database refuses a second REWARD for the same epoch and account, whatever the code does.
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> update(c, """
+                    INSERT INTO ledger_transactions (uuid, account_uuid, type, amount, currency, balance_after, epoch_uuid, created_at)
+                    VALUES (gen_random_uuid(), ?::uuid, 'REWARD', 1, 'USD', 1, ?::uuid, now())""",
+                    provider.accountUuid().toString(), epoch.uuid().toString())).hasMessageContaining("ledger_one_reward_per_epoch_and_account_idx");
         }
     }
 
