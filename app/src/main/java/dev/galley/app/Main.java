@@ -4,6 +4,7 @@ import dev.galley.app.bench.BenchCommand;
 import dev.galley.cli.ApiCommand;
 import dev.galley.cli.BalanceCommand;
 import dev.galley.cli.CookCommand;
+import dev.galley.cli.EpochsCommand;
 import dev.galley.cli.GpusCommand;
 import dev.galley.cli.JobsCommand;
 import dev.galley.cli.KeysCommand;
@@ -12,6 +13,7 @@ import dev.galley.cli.LoginCommand;
 import dev.galley.cli.NodesCommand;
 import dev.galley.cli.PricesCommand;
 import dev.galley.cli.RecipesCommand;
+import dev.galley.cli.RewardsCommand;
 import dev.galley.cli.RunsCommand;
 import dev.galley.cli.UsageCommand;
 import dev.galley.node.NodeCommand;
@@ -23,8 +25,9 @@ import picocli.CommandLine.Command;
 @Command(name = "galley", mixinStandardHelpOptions = true, version = "galley 0.1.0",
         description = "Galley: recipes, cooked jobs and the nodes that run them.",
         subcommands = {LoginCommand.class, RecipesCommand.class, CookCommand.class, JobsCommand.class, RunsCommand.class,
-                KeysCommand.class, GpusCommand.class, NodesCommand.class, UsageCommand.class, BalanceCommand.class, LedgerCommand.class,
-                PricesCommand.class, ApiCommand.class, NodeCommand.class, BenchCommand.class,
+                KeysCommand.class, GpusCommand.class, NodesCommand.class, EpochsCommand.class, RewardsCommand.class,
+                UsageCommand.class, BalanceCommand.class, LedgerCommand.class, PricesCommand.class, ApiCommand.class,
+                NodeCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override

@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code galley nodes …}: the machines that run jobs. */
 @Command(name = "nodes", mixinStandardHelpOptions = true, description = "List, show, drain and resume nodes.",
-        subcommands = {NodesCommand.ListNodes.class, NodesCommand.GetNode.class, NodesCommand.DrainNode.class,
-                NodesCommand.ResumeNode.class},
-        footer = {"", "Examples:", "  galley nodes list --status ONLINE", "  galley nodes get 3f9a…", "  galley nodes drain 3f9a…"})
+        subcommands = {NodesCommand.ListNodes.class, NodesCommand.GetNode.class, NodesCommand.ShowNode.class,
+                NodesCommand.NodeEvents.class, NodesCommand.DrainNode.class, NodesCommand.ResumeNode.class},
+        footer = {"", "Examples:", "  galley nodes list --status ONLINE", "  galley nodes show 3f9a…", "  galley nodes events 3f9a…",
+                "  galley nodes drain 3f9a…"})
 public final class NodesCommand extends CommandGroup {
     static Table table() {
         return new Table("UUID", "NAME", "STATUS", "REGION", "CPUS", "GPUS", "RAM GB", "LAST SEEN");
@@ -59,6 +60,91 @@ public final class NodesCommand extends CommandGroup {
         protected int run(Galley galley) {
             printDetail(galley.nodes().get(node).json(), Set.of());
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "show", description = {"Show a node's status, reputation and latest load sample.",
+            "Needs nodes.read (own nodes; nodes.read.all for every node)."},
+            footer = {"", "Examples:", "  galley nodes show 3f9a…", "  galley nodes show 3f9a… --json"})
+    static final class ShowNode extends ClientCommand {
+        @Parameters(paramLabel = "NODE", description = "node uuid")
+        String node;
+
+        @Override
+        protected int run(Galley galley) {
+            JsonNode n = galley.nodes().get(node).json();
+            printOne(n, loadTable(n));
+            return ExitCodes.OK;
+        }
+    }
+
+    /** One line per fact: status, reputation, and the load of the newest sample (per GPU too). */
+    static Table loadTable(JsonNode n) {
+        Table t = new Table("FIELD", "VALUE");
+        t.row("name", Cells.text(n, "name"));
+        t.row("status", Cells.text(n, "status"));
+        t.row("region", Cells.text(n, "region_code"));
+        t.row("reputation", Cells.text(n, "reputation"));
+        t.row("last seen", Cells.time(n, "last_seen_at"));
+        JsonNode e = n.path("latest_hardware_event");
+        if (!e.isObject()) {
+            t.row("load", "no sample yet");
+            return t;
+        }
+        t.row("sampled at", java.time.Instant.ofEpochMilli(e.path("timestamp_ms").asLong()).toString());
+        t.row("cpu", percent(e, "cpu_percent") + " of " + orDash(e, "cpu_cores") + " cores");
+        t.row("ram", orDash(e, "ram_used_gb") + " / " + orDash(e, "ram_total_gb") + " GB");
+        t.row("disk", orDash(e, "disk_used_gb") + " / " + orDash(e, "disk_total_gb") + " GB");
+        for (JsonNode g : e.path("gpus")) {
+            t.row("gpu " + g.path("index").asInt(), Cells.text(g, "name") + ": " + percent(g, "utilization_percent") + ", "
+                    + orDash(g, "vram_used_gb") + " / " + orDash(g, "vram_total_gb") + " GB, " + orDash(g, "temperature_c")
+                    + " °C, " + orDash(g, "power_w") + " W");
+        }
+        return t;
+    }
+
+    private static String percent(JsonNode node, String field) {
+        String v = Cells.text(node, field);
+        return v == null ? "-" : v + " %";
+    }
+
+    private static String orDash(JsonNode node, String field) {
+        String v = Cells.text(node, field);
+        return v == null ? "-" : v;
+    }
+
+    @Command(name = "events", description = {"List a node's stored load samples, newest first.",
+            "Needs nodes.read (own nodes; nodes.read.all for every node)."},
+            footer = {"", "Examples:", "  galley nodes events 3f9a…", "  galley nodes events 3f9a… --since-ms 1767225600000"})
+    static final class NodeEvents extends ClientCommand {
+        @Parameters(paramLabel = "NODE", description = "node uuid")
+        String node;
+
+        @Mixin PageOptions paging = new PageOptions();
+
+        @Option(names = "--since-ms", paramLabel = "MS", description = "only samples at or after this time (epoch ms)")
+        Long sinceMs;
+
+        @Override
+        protected int run(Galley galley) {
+            var query = paging.query();
+            if (sinceMs != null) {
+                if (sinceMs < 0) throw new UsageException("--since-ms must be >= 0");
+                query = query.filter("timestamp_ms", sinceMs + "," + Long.MAX_VALUE);
+            }
+            Table table = new Table("TIME", "CPU %", "RAM GB", "DISK GB", "GPU UTIL %", "GPU °C", "GPU W");
+            printPage(galley.nodes().hardwareEvents(node, query), table, e -> new Object[] {
+                    java.time.Instant.ofEpochMilli(e.path("timestamp_ms").asLong()).toString(), Cells.text(e, "cpu_percent"),
+                    Cells.text(e, "ram_used_gb"), Cells.text(e, "disk_used_gb"), gpuColumn(e, "utilization_percent"),
+                    gpuColumn(e, "temperature_c"), gpuColumn(e, "power_w")});
+            return ExitCodes.OK;
+        }
+
+        /** One value per GPU, in device order: {@code 87/91}. */
+        private static String gpuColumn(JsonNode e, String field) {
+            var parts = new java.util.ArrayList<String>();
+            for (JsonNode g : e.path("gpus")) parts.add(orDash(g, field));
+            return parts.isEmpty() ? null : String.join("/", parts);
         }
     }
 

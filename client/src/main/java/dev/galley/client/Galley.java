@@ -25,6 +25,7 @@ public final class Galley {
     private final KeysApi keys;
     private final GpusApi gpus;
     private final NodesApi nodes;
+    private final EpochsApi epochs;
     private final BillingApi billing;
 
     private Galley(Builder b) {
@@ -39,6 +40,7 @@ public final class Galley {
         this.keys = new KeysApi(transport);
         this.gpus = new GpusApi(transport);
         this.nodes = new NodesApi(transport);
+        this.epochs = new EpochsApi(transport);
         this.billing = new BillingApi(transport);
     }
 
@@ -73,6 +75,10 @@ public final class Galley {
 
     public NodesApi nodes() {
         return nodes;
+    }
+
+    public EpochsApi epochs() {
+        return epochs;
     }
 
     /** Prices, usage, the ledger and balances. */

@@ -22,4 +22,16 @@ public record Node(JsonNode json) implements ApiObject {
     public String regionCode() {
         return JsonText.text(json, "region_code");
     }
+
+    /** 0–100 (a new node has 50); null when absent. */
+    public Double reputation() {
+        JsonNode r = json.get("reputation");
+        return r == null || !r.isNumber() ? null : r.asDouble();
+    }
+
+    /** The newest stored load sample, or null. */
+    public HardwareEvent latestHardwareEvent() {
+        JsonNode e = json.get("latest_hardware_event");
+        return e == null || !e.isObject() ? null : new HardwareEvent(e);
+    }
 }

@@ -6,6 +6,7 @@ import dev.galley.server.jobs.JobHandlers;
 import dev.galley.server.keys.ApiKeyHandlers;
 import dev.galley.server.ledger.LedgerHandlers;
 import dev.galley.server.nodes.NodeHandlers;
+import dev.galley.server.providers.EpochHandlers;
 import dev.galley.server.prices.PriceHandlers;
 import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.runs.RunHandlers;
@@ -17,7 +18,7 @@ public final class ApiRoutes {
 
     public static void register(RouteRegistrar r, AccountHandlers accounts, ApiKeyHandlers keys, GpuHandlers gpus,
                                 RecipeHandlers recipes, JobHandlers jobs, RunHandlers runs, NodeHandlers nodes,
-                                PriceHandlers prices, UsageHandlers usage, LedgerHandlers ledger) {
+                                PriceHandlers prices, UsageHandlers usage, LedgerHandlers ledger, EpochHandlers epochs) {
         r.post("/v1/accounts", accounts::create);
         r.get("/v1/accounts", accounts::list);
         r.get("/v1/accounts/{uuid}", accounts::get);
@@ -55,6 +56,10 @@ public final class ApiRoutes {
         r.patch("/v1/nodes/{uuid}", nodes::update);
         r.post("/v1/nodes/{uuid}/heartbeat", nodes::heartbeat);
         r.get("/v1/nodes/{uuid}/assignments", nodes::assignments);
+        r.get("/v1/nodes/{uuid}/hardware-events", nodes::hardwareEvents);
+        r.get("/v1/compute/epochs", epochs::list);
+        r.get("/v1/compute/epochs/{uuid}", epochs::get);
+        r.get("/v1/compute/epochs/{uuid}/rewards", epochs::rewards);
 
         r.get("/v1/prices", prices::list);
         r.post("/v1/prices", prices::create);

@@ -42,6 +42,14 @@ import dev.galley.server.nodes.NodeHandlers;
 import dev.galley.server.nodes.NodeKeys;
 import dev.galley.server.nodes.NodeRepository;
 import dev.galley.server.nodes.NodeService;
+import dev.galley.server.providers.EpochFinalizer;
+import dev.galley.server.providers.EpochHandlers;
+import dev.galley.server.providers.EpochRepository;
+import dev.galley.server.providers.EpochService;
+import dev.galley.server.providers.HardwareEventRepository;
+import dev.galley.server.providers.ReputationRepository;
+import dev.galley.server.providers.ReputationUpdater;
+import dev.galley.server.providers.RewardPayouts;
 import dev.galley.server.recipes.RecipeHandlers;
 import dev.galley.server.recipes.RecipeRepository;
 import dev.galley.server.recipes.RecipeService;
@@ -165,8 +173,12 @@ public final class GalleyServer implements AutoCloseable {
         var closer = bill.closer(reconciler, Duration.ofMillis(config.nodeTtlMs()), metrics);
         var runHandlers = new RunHandlers(new RunService(tx, runs, jobs, reconciler, signals, nodeKeys, followers, clock,
                 config.limits().logRetentionBytes(), closer::wake), followers);
-        var nodeHandlers = new NodeHandlers(new NodeService(tx, nodes, gpuRepo, runs, jobs, nodeKeys, gpuCatalog, secrets, signals,
-                clock, config.limits().maxNewGpuModelsPerNode()));
+        var nodeService = new NodeService(tx, nodes, gpuRepo, runs, jobs, nodeKeys, gpuCatalog, secrets, signals,
+                clock, config.limits().maxNewGpuModelsPerNode(), new HardwareEventRepository(), config.providers().telemetry());
+        var nodeHandlers = new NodeHandlers(nodeService);
+        var epochRepo = new EpochRepository();
+        var epochService = new EpochService(tx, epochRepo, nodes, gpuCatalog, config.providers(), new RewardPayouts(epochRepo, bill.postings()), clock);
+        var epochHandlers = new EpochHandlers(epochService);
         var accountHandlers = new AccountHandlers(new AccountService(tx, accounts, clock, config.billing().currency()));
         var keyHandlers = new ApiKeyHandlers(new ApiKeyService(tx, keys, accounts, box, clock, keyCache, signals));
         var gpuHandlers = new GpuHandlers(new GpuService(tx, gpuRepo));
@@ -213,7 +225,7 @@ public final class GalleyServer implements AutoCloseable {
             r.open(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             r.open(HandlerType.GET, "/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
             ApiRoutes.register(r, accountHandlers, keyHandlers, gpuHandlers, recipeHandlers, jobHandlers, runHandlers, nodeHandlers,
-                    bill.prices(), bill.usage(), bill.ledger());
+                    bill.prices(), bill.usage(), bill.ledger(), epochHandlers);
             extensions.forEach(e -> e.register(cfg.routes, extensionContext));
             cfg.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.write(ctx, e));
             // Unmatched paths: Javalin's plain-text 404 becomes our error shape. Our own 404s are already JSON.
@@ -252,6 +264,17 @@ public final class GalleyServer implements AutoCloseable {
                 logLoopFailure("housekeeping", e);
             }
         }, 60, 60, TimeUnit.SECONDS);
+        // Hardware events past the retention: swept once per telemetry interval (at most every minute), so none
+        // outlives the retention by much more than an interval.
+        long sweepMs = Math.min(60_000, config.providers().telemetry().interval().toMillis());
+        loops.scheduleWithFixedDelay(() -> {
+            try {
+                int e = nodeService.sweepHardwareEvents();
+                if (e > 0) log.debug("housekeeping removed {} hardware events past the retention", e);
+            } catch (RuntimeException e) {
+                logLoopFailure("sweeping hardware events", e);
+            }
+        }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
         var placement = new dev.galley.server.scheduler.PlacementRepository();
         var snapshots = new SnapshotLoader(placement, runs);
         var scheduler = new SchedulingLoop(jdbi, snapshots, new PlanApplier(jdbi, placement, snapshots, runs, reconciler, signals),
@@ -259,7 +282,11 @@ public final class GalleyServer implements AutoCloseable {
                 config.schedulerRoundJobs());
         var reaper = new TimeoutReaper(jdbi, runs, nodes, reconciler, signals, metrics, clock, config.nodeTtlMs());
         closer.start();
-        return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, closer, signals), billingService);
+        var epochFinalizer = new EpochFinalizer(epochService, metrics);
+        var reputation = new ReputationUpdater(tx, new ReputationRepository(), config.providers().reputation(), metrics, clock,
+                config.providers().reputationInterval());
+        return new GalleyServer(embedded, db, app, loops, List.of(groupCommit, scheduler, reaper, closer, epochFinalizer, reputation,
+                signals), billingService);
     }
 
     /** A housekeeping failure; while the database is away that is expected, and the pool has said so once already. */

@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -136,6 +138,7 @@ public final class PlacementBenchmark {
             result.atMost("server RSS after placement", t.serverRssMb(), "MB", 1024);
             result.metric("server peak RSS (VmHWM)", t.serverPid > 0
                     ? Proc.statusKb(t.serverPid, "VmHWM").orElse(-1) / 1024.0 : Double.NaN, "MB");
+            heartbeats(env, size, t, db, owner[0], result);
         }
         return result;
     }
@@ -180,6 +183,62 @@ public final class PlacementBenchmark {
     }
 
     /** Inserts ONLINE nodes with hardware as an agent reports it, and their GPUs; returns the GPU count. */
+    /**
+     * Every node heartbeats over HTTP at an agent's pace (one per 5 s), each heartbeat carrying a load sample as the
+     * agent sends it: the sample is taken once a minute and repeated, so the server keeps about one heartbeat in
+     * twelve (GALLEY_TELEMETRY_INTERVAL, 60 s) and drops the rest. Reports the server's CPU per heartbeat. The nodes'
+     * runs are in the heartbeat's active list, as an agent reports them.
+     */
+    void heartbeats(BenchEnv env, Size size, BenchEnv.Target t, Connection db, String owner, Result result) throws Exception {
+        List<String> uuids = new ArrayList<>();
+        try (var st = db.prepareStatement("SELECT uuid::text FROM nodes WHERE account_uuid = ?::uuid ORDER BY uuid")) {
+            st.setString(1, owner);
+            try (var rs = st.executeQuery()) {
+                while (rs.next()) uuids.add(rs.getString(1));
+            }
+        }
+        double rate = uuids.size() / 5.0;
+        Duration duration = Duration.ofSeconds(size.pick(5, 30));
+        java.util.function.IntFunction<Load.Request> beat = i -> {
+            String node = uuids.get(i % uuids.size());
+            // The agent's latest sample: each node samples once a minute, at a phase of its own (4 GPUs: the size of
+            // a typical sample of the mix, about 1 KiB).
+            long phase = Math.floorMod(node.hashCode(), 60_000);
+            long sampledAt = (System.currentTimeMillis() - phase) / 60_000 * 60_000 + phase;
+            StringBuilder gpus = new StringBuilder();
+            for (int g = 0; g < 4; g++) {
+                if (g > 0) gpus.append(',');
+                gpus.append("{\"index\":").append(g).append(",\"name\":\"NVIDIA H100 80GB HBM3\",\"utilization_percent\":87,")
+                        .append("\"vram_used_gb\":61.2,\"vram_total_gb\":79.65,\"temperature_c\":64,\"power_w\":512.5}");
+            }
+            String body = "{\"metadata\":{\"hardware_event\":{\"timestamp_ms\":" + Math.min(sampledAt, System.currentTimeMillis())
+                    + ",\"cpu_percent\":42.5,\"cpu_cores\":64,\"ram_used_gb\":120.4,\"ram_total_gb\":503.2,"
+                    + "\"disk_used_gb\":812.3,\"disk_total_gb\":3725.3,\"gpus\":[" + gpus + "]}},\"active_run_uuids\":[]}";
+            return Load.Request.of("POST", "/v1/nodes/" + node + "/heartbeat", body);
+        };
+        // Warm the heartbeat path (JIT) before measuring.
+        // Every node heartbeats once (and stores its first sample) before the measured phase: that is steady state.
+        Load.openLoop(t.operator, beat, 200, rate, Duration.ofSeconds(size.pick(6, 10)), 1000, r -> { });
+        long eventsBefore = t.queryLong(db, "SELECT count(*) FROM node_hardware_events e JOIN nodes n ON n.uuid = e.node_uuid"
+                + " WHERE n.account_uuid = ?::uuid", owner);
+        var cpu = t.cpuMeter();
+        Load.Outcome o = Load.openLoop(t.operator, beat, 200, rate, duration, 1000, r -> { });
+        double[] pct = cpu.stop();
+        long events = t.queryLong(db, "SELECT count(*) FROM node_hardware_events e JOIN nodes n ON n.uuid = e.node_uuid"
+                + " WHERE n.account_uuid = ?::uuid", owner) - eventsBefore;
+        env.log("heartbeats: %,d in %.1f s (%.0f/s) from %,d nodes, %,d hardware events stored; %s", o.ok(), o.seconds(),
+                o.throughput(), uuids.size(), events, o.latency());
+        result.error(o.errors(), "failed heartbeats, e.g. " + o.errorSamples());
+        result.metric("heartbeats with telemetry/s (" + uuids.size() + " nodes, one per 5 s each)", o.throughput(), "/s");
+        result.metric("hardware events stored during the heartbeats", events, "");
+        result.latency("heartbeat", o.latency(), 100);
+        result.cpu("heartbeats", pct);
+        double serverCpuMs = pct[1] / 100.0 * o.seconds() * 1000.0 / Math.max(1, o.ok());
+        double postgresCpuMs = pct[2] / 100.0 * o.seconds() * 1000.0 / Math.max(1, o.ok());
+        result.metric("server CPU per heartbeat with telemetry", serverCpuMs, "ms");
+        result.metric("PostgreSQL CPU per heartbeat with telemetry", postgresCpuMs, "ms");
+    }
+
     int insertNodes(Connection db, String account) throws Exception {
         Timestamp now = Timestamp.from(Instant.now());
         int gpuTotal = 0;

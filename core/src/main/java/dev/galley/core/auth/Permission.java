@@ -14,7 +14,9 @@ public record Permission(Resource resource, Action action, Scope scope) {
         /** Ledger transactions and balances; {@code ledger.create.all} posts credit grants and adjustments. */
         LEDGER("ledger"),
         /** The rate card; {@code prices.create.all} adds a price version. */
-        PRICES("prices");
+        PRICES("prices"),
+        /** Compute epochs and their rewards (spec §10); {@code epochs.read.own} is the caller's account's nodes' rewards. */
+        EPOCHS("epochs");
 
         private final String wire;
 

@@ -5,6 +5,7 @@ import static dev.galley.core.auth.Permission.Action.DELETE;
 import static dev.galley.core.auth.Permission.Action.READ;
 import static dev.galley.core.auth.Permission.Action.UPDATE;
 import static dev.galley.core.auth.Permission.Resource.API_KEYS;
+import static dev.galley.core.auth.Permission.Resource.EPOCHS;
 import static dev.galley.core.auth.Permission.Resource.GPU_REGISTRY;
 import static dev.galley.core.auth.Permission.Resource.JOBS;
 import static dev.galley.core.auth.Permission.Resource.JOB_RECIPES;
@@ -29,7 +30,9 @@ public enum PermissionPreset {
     COMPUTE_NODE("preset:compute_node", List.of(
             new Permission(NODES, READ, OWN), new Permission(NODES, UPDATE, OWN), new Permission(JOBS, READ, OWN),
             new Permission(JOB_RUNS, READ, OWN), new Permission(JOB_RUNS, UPDATE, OWN),
-            new Permission(LEDGER, READ, OWN))),
+            new Permission(LEDGER, READ, OWN),
+            // Its provider sees its compute epochs and its own nodes' rewards (spec §10).
+            new Permission(EPOCHS, READ, OWN))),
     /** What a consumer needs to keep recipes, cook and watch jobs, manage its own keys, and see what it costs. */
     COMPUTE_CONSUMER("preset:compute_consumer", List.of(
             new Permission(JOB_RECIPES, READ, OWN), new Permission(JOB_RECIPES, CREATE, OWN),

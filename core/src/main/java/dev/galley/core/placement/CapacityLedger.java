@@ -28,7 +28,7 @@ final class CapacityLedger {
     private final Comparator<Integer> byNodeUuid;
     /**
      * Every position in the order {@link TightestFitScorer} ranks nodes for a job without GPUs: free GPUs,
-     * then free CPU, RAM, storage, node uuid. A CPU-only job's best node is the first in this order that
+     * then free CPU, RAM, storage, reputation (highest first), node uuid. A CPU-only job's best node is the first in this order that
      * passes the filters, found from a seek instead of a scan. Slot {@code size()} holds seek probes.
      */
     private final TreeSet<Integer> byCpuOnlyFit;
@@ -61,6 +61,8 @@ final class CapacityLedger {
         c = Double.compare(a.ramGb(), b.ramGb());
         if (c != 0) return c;
         c = Double.compare(a.storageGb(), b.storageGb());
+        if (c != 0) return c;
+        c = Double.compare(b.reputation(), a.reputation()); // the more reputable first, as the scorer ranks them
         if (c != 0) return c;
         if (a.nodeUuid() == null) return b.nodeUuid() == null ? 0 : -1; // a probe sorts before every node
         if (b.nodeUuid() == null) return 1;

@@ -32,12 +32,14 @@ public final class NodeCapacity {
     private final Gpus gpus;
     private final boolean[] gpuFree;
     private final int freeGpuCount;
+    private final double reputation;
 
     /** The node's GPUs in VRAM order; the same arrays back every view of one node. */
     private record Gpus(int[] deviceIndex, double[] vramGb, UUID[] registryUuid, String[] normalizedName) {}
 
     private NodeCapacity(UUID nodeUuid, String regionCode, NodeStatus status, int cpuCores, double ramGb,
-                         double storageGb, Gpus gpus, boolean[] gpuFree) {
+                         double storageGb, Gpus gpus, boolean[] gpuFree, double reputation) {
+        this.reputation = reputation;
         this.nodeUuid = nodeUuid;
         this.regionCode = regionCode;
         this.status = status;
@@ -77,7 +79,7 @@ public final class NodeCapacity {
         java.util.Arrays.fill(free, true);
         String region = sharedStrings.region(node.regionCode());
         return new NodeCapacity(node.uuid(), region, node.status(), node.cpuCores(), node.ramGb(),
-                node.storageGb(), gpus, free);
+                node.storageGb(), gpus, free, node.reputation());
     }
 
     /**
@@ -102,13 +104,18 @@ public final class NodeCapacity {
         }
     }
 
+    /** The node's reputation (0–100): placement's last preference before the node uuid. */
+    public double reputation() {
+        return reputation;
+    }
+
     /** What is free once {@code held} is taken away; never below zero, held GPUs the node lacks are ignored. */
     public NodeCapacity minus(HeldResources held) {
         boolean[] free = gpuFree.clone();
         for (int i = 0; i < free.length; i++)
             if (held.gpuDeviceIndexes().contains(gpus.deviceIndex[i])) free[i] = false;
         return new NodeCapacity(nodeUuid, regionCode, status, Math.max(0, cpuCores - held.cpuCores()),
-                Math.max(0, ramGb - held.ramGb()), Math.max(0, storageGb - held.storageGb()), gpus, free);
+                Math.max(0, ramGb - held.ramGb()), Math.max(0, storageGb - held.storageGb()), gpus, free, reputation);
     }
 
     /**
@@ -193,7 +200,7 @@ public final class NodeCapacity {
             freeGpus[k++] = gpus.normalizedName[i];
             freeGpus[k++] = gpus.vramGb[i];
         }
-        return new Shape(regionCode, status, cpuCores, ramGb, storageGb, java.util.Arrays.asList(freeGpus));
+        return new Shape(regionCode, status, cpuCores, ramGb, storageGb, java.util.Arrays.asList(freeGpus), reputation);
     }
 
     /** A key for seeking in orders of free capacity: no node, {@code freeGpus} free GPUs, {@code cpu} cores. */
@@ -201,11 +208,12 @@ public final class NodeCapacity {
         boolean[] free = new boolean[freeGpus];
         java.util.Arrays.fill(free, true);
         return new NodeCapacity(null, null, NodeStatus.ONLINE, cpu, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY,
-                new Gpus(new int[freeGpus], new double[freeGpus], new UUID[freeGpus], new String[freeGpus]), free);
+                new Gpus(new int[freeGpus], new double[freeGpus], new UUID[freeGpus], new String[freeGpus]), free, 0);
     }
 
     /** See {@link #shape()}. Free GPUs are listed in the node's smallest-VRAM-first order. */
-    record Shape(String regionCode, NodeStatus status, int cpuCores, double ramGb, double storageGb, List<Object> freeGpus) {}
+    record Shape(String regionCode, NodeStatus status, int cpuCores, double ramGb, double storageGb, List<Object> freeGpus,
+                 double reputation) {}
 
     /** The most qualifying free GPUs on this view, for "closest miss" messages. */
     int qualifyingGpuCount(RunRequirements req) {

@@ -4,8 +4,9 @@ package dev.galley.core.placement;
  * Ranks fitting nodes by what would be left over after taking the run (spec §5.3: "prefer the tightest
  * fit, GPUs first"), so a 1-GPU job lands on a 1-GPU node and the 8-GPU node stays whole for a job that
  * needs it. Order: free GPUs left, then VRAM of the GPUs it would take (the smallest that qualify), then
- * CPU cores, RAM and storage left, and finally the node uuid, so equal fits resolve the same way every
- * round. A CPU-only job therefore prefers nodes without free GPUs.
+ * CPU cores, RAM and storage left, then the higher reputation (spec §10: placement prefers more reputable
+ * nodes among equally tight fits; a fit is never traded for reputation), and finally the node uuid, so equal
+ * fits resolve the same way every round. A CPU-only job therefore prefers nodes without free GPUs.
  *
  * <p>Both nodes take the same run, so "left over" differences are differences of free capacity: the
  * comparison needs no subtraction and allocates nothing — it runs for every fitting node of every job.
@@ -25,6 +26,8 @@ public final class TightestFitScorer {
         if (byRam != 0) return byRam;
         int byStorage = Double.compare(a.storageGb(), b.storageGb());
         if (byStorage != 0) return byStorage;
+        int byReputation = Double.compare(b.reputation(), a.reputation());
+        if (byReputation != 0) return byReputation;
         return a.nodeUuid().compareTo(b.nodeUuid());
     }
 }

@@ -41,6 +41,24 @@ public final class Reputation {
         return s;
     }
 
+    /**
+     * Evidence {@code s} carried forward to {@code now} with what happened since {@code s.asOf()}: outcomes after it
+     * and up to {@code now}, and the parts of the ONLINE intervals within {@code (s.asOf(), now]}; anything earlier
+     * was counted already and is ignored. Gives the same evidence as {@link #evidence} over the whole history, so a
+     * stored state can be updated from the new events only.
+     */
+    public static ReputationState carriedForward(ReputationState s, List<RunOutcome> outcomes, List<Interval> online,
+                                                 Instant now, ReputationParameters p) {
+        ReputationState at = s;
+        for (RunOutcome o : outcomes) if (o.at().isAfter(s.asOf()) && !o.at().isAfter(now)) at = at.with(o, p);
+        for (Interval i : Intervals.union(online)) {
+            Instant from = i.start().isBefore(s.asOf()) ? s.asOf() : i.start();
+            Instant to = i.end().isAfter(now) ? now : i.end();
+            if (from.isBefore(to)) at = at.withOnline(new Interval(from, to), p);
+        }
+        return at.decayedTo(now, p);
+    }
+
     /** The reputation at {@code now} of evidence {@code s} (decayed to {@code now} first), rounded to 2 decimals. */
     public static double score(ReputationState s, Instant now, ReputationParameters p) {
         return Math.round(unrounded(s, now, p) * 100.0) / 100.0;

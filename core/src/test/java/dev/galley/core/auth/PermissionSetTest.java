@@ -44,7 +44,7 @@ class PermissionSetTest {
     void expandsComputeNodePreset() {
         PermissionSet set = PermissionSet.parse(List.of("preset:compute_node"));
         assertThat(set.asStrings()).containsExactly("nodes.read.own", "nodes.update.own", "jobs.read.own",
-                "job_runs.read.own", "job_runs.update.own", "ledger.read.own");
+                "job_runs.read.own", "job_runs.update.own", "ledger.read.own", "epochs.read.own");
         assertThat(set.allows(Resource.JOBS, Action.CREATE, Scope.OWN)).isFalse();
     }
 
@@ -108,7 +108,7 @@ class PermissionSetTest {
         assertThat(consumer.covers(PermissionSet.parse(List.of("jobs.read.all")))).isFalse();
         assertThat(consumer.covers(PermissionSet.parse(List.of("preset:compute_node")))).isFalse();
         assertThat(consumer.missingFrom(PermissionSet.parse(List.of("preset:compute_node"))))
-                .containsExactly("nodes.read.own", "nodes.update.own", "job_runs.update.own");
+                .containsExactly("nodes.read.own", "nodes.update.own", "job_runs.update.own", "epochs.read.own");
         assertThat(consumer.covers(PermissionSet.everything())).isFalse();
         assertThat(consumer.missingFrom(PermissionSet.everything())).containsExactly("*");
     }

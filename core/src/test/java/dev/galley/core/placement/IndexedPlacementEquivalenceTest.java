@@ -22,8 +22,10 @@ class IndexedPlacementEquivalenceTest {
             int copies = random.nextInt(20);
             for (int i = 0; i < copies; i++) {
                 NodeSnapshot n = nodes.get(random.nextInt(nodes.size()));
+                // Copies of one node that differ only by reputation (from a few values, so some tie): the indexed
+                // searches must rank them as the scan does.
                 nodes.add(new NodeSnapshot(java.util.UUID.randomUUID(), n.regionCode(), n.status(), n.cpuCores(),
-                        n.ramGb(), n.storageGb(), n.gpus(), n.held()));
+                        n.ramGb(), n.storageGb(), n.gpus(), n.held(), 25 * random.nextInt(5)));
             }
             List<PendingJob> jobs = PlacementInvariantsTest.randomJobs(random, 1 + random.nextInt(60), nodes);
             PlacementPlan fast = PlacementPipeline.standard().place(nodes, jobs);

@@ -37,6 +37,40 @@ class PlacementPipelineTest {
     }
 
     @Test
+    void among_equally_tight_fits_the_more_reputable_node_wins_whatever_the_uuids() {
+        var lowUuid = cpuNode().withUuid(uuid(1)).withReputation(40.5).build();
+        var reputable = cpuNode().withUuid(uuid(2)).withReputation(80.25).build();
+        // The CPU-only seek, the per-shape search of GPU jobs, and the scan of multi-node jobs all rank alike.
+        assertThat(place(List.of(lowUuid, reputable), cpuJob().build()).placements().getFirst().nodeUuid()).isEqualTo(reputable.uuid());
+        var gpuLow = gpuNode().withUuid(uuid(3)).withReputation(10).build();
+        var gpuHigh = gpuNode().withUuid(uuid(4)).withReputation(90).build();
+        assertThat(place(List.of(gpuLow, gpuHigh), gpuJob(1).build()).placements().getFirst().nodeUuid()).isEqualTo(gpuHigh.uuid());
+        var third = cpuNode().withUuid(uuid(5)).withReputation(60).build();
+        assertThat(place(List.of(lowUuid, reputable, third), cpuJob().withMaxNodes(2).build()).placements())
+                .extracting(Placement::nodeUuid).containsExactlyInAnyOrder(reputable.uuid(), third.uuid());
+    }
+
+    @Test
+    void reputation_never_beats_a_tighter_fit() {
+        var tight = cpuNode().withUuid(uuid(2)).withCpu(4).withReputation(1).build();
+        var roomy = cpuNode().withUuid(uuid(1)).withCpu(16).withReputation(99).build();
+        assertThat(place(List.of(roomy, tight), cpuJob().build()).placements().getFirst().nodeUuid()).isEqualTo(tight.uuid());
+    }
+
+    @Test
+    void equal_reputations_fall_back_to_the_node_uuid() {
+        var first = cpuNode().withUuid(uuid(1)).withReputation(70).build();
+        var second = cpuNode().withUuid(uuid(2)).withReputation(70).build();
+        assertThat(place(List.of(second, first), cpuJob().build()).placements().getFirst().nodeUuid()).isEqualTo(first.uuid());
+    }
+
+    @Test
+    void a_reputation_outside_0_to_100_is_refused() {
+        assertThatThrownBy(() -> cpuNode().withReputation(100.5).build()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cpuNode().withReputation(Double.NaN).build()).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void cpu_job_prefers_a_node_without_free_gpus() {
         var gpu = gpuNode().withUuid(uuid(1)).build();
         var cpu = cpuNode().withUuid(uuid(2)).build();

@@ -16,7 +16,7 @@ final class TestNodes {
 
     /** 16 cores, 64 GB RAM, 500 GB storage, no GPU, eu-west-1. */
     static NodeBuilder cpuNode() {
-        return new NodeBuilder(UUID.randomUUID(), "eu-west-1", NodeStatus.ONLINE, 16, 64, 500, List.of(), HeldResources.NONE);
+        return new NodeBuilder(UUID.randomUUID(), "eu-west-1", NodeStatus.ONLINE, 16, 64, 500, List.of(), HeldResources.NONE, 50);
     }
 
     /** A cpuNode with one H100. */
@@ -38,22 +38,24 @@ final class TestNodes {
     }
 
     record NodeBuilder(UUID uuid, String region, NodeStatus status, int cpuCores, double ramGb, double storageGb,
-                       List<GpuDevice> gpus, HeldResources held) {
-        NodeBuilder withUuid(UUID value) { return new NodeBuilder(value, region, status, cpuCores, ramGb, storageGb, gpus, held); }
-        NodeBuilder withRegion(String value) { return new NodeBuilder(uuid, value, status, cpuCores, ramGb, storageGb, gpus, held); }
-        NodeBuilder withStatus(NodeStatus value) { return new NodeBuilder(uuid, region, value, cpuCores, ramGb, storageGb, gpus, held); }
-        NodeBuilder withCpu(int value) { return new NodeBuilder(uuid, region, status, value, ramGb, storageGb, gpus, held); }
-        NodeBuilder withRam(double value) { return new NodeBuilder(uuid, region, status, cpuCores, value, storageGb, gpus, held); }
-        NodeBuilder withStorage(double value) { return new NodeBuilder(uuid, region, status, cpuCores, ramGb, value, gpus, held); }
-        NodeBuilder withGpus(List<GpuDevice> value) { return new NodeBuilder(uuid, region, status, cpuCores, ramGb, storageGb, value, held); }
-        NodeBuilder withHeld(HeldResources value) { return new NodeBuilder(uuid, region, status, cpuCores, ramGb, storageGb, gpus, value); }
+                       List<GpuDevice> gpus, HeldResources held, double reputation) {
+        NodeBuilder withUuid(UUID value) { return new NodeBuilder(value, region, status, cpuCores, ramGb, storageGb, gpus, held, reputation); }
+        NodeBuilder withRegion(String value) { return new NodeBuilder(uuid, value, status, cpuCores, ramGb, storageGb, gpus, held, reputation); }
+        NodeBuilder withStatus(NodeStatus value) { return new NodeBuilder(uuid, region, value, cpuCores, ramGb, storageGb, gpus, held, reputation); }
+        NodeBuilder withCpu(int value) { return new NodeBuilder(uuid, region, status, value, ramGb, storageGb, gpus, held, reputation); }
+        NodeBuilder withRam(double value) { return new NodeBuilder(uuid, region, status, cpuCores, value, storageGb, gpus, held, reputation); }
+        NodeBuilder withStorage(double value) { return new NodeBuilder(uuid, region, status, cpuCores, ramGb, value, gpus, held, reputation); }
+        NodeBuilder withGpus(List<GpuDevice> value) { return new NodeBuilder(uuid, region, status, cpuCores, ramGb, storageGb, value, held, reputation); }
+        NodeBuilder withHeld(HeldResources value) { return new NodeBuilder(uuid, region, status, cpuCores, ramGb, storageGb, gpus, value, reputation); }
+
+        NodeBuilder withReputation(double value) { return new NodeBuilder(uuid, region, status, cpuCores, ramGb, storageGb, gpus, held, value); }
 
         NodeBuilder withHeldGpus(Integer... deviceIndexes) {
             return withHeld(new HeldResources(0, 0, 0, Set.of(deviceIndexes)));
         }
 
         NodeSnapshot build() {
-            return new NodeSnapshot(uuid, region, status, cpuCores, ramGb, storageGb, gpus, held);
+            return new NodeSnapshot(uuid, region, status, cpuCores, ramGb, storageGb, gpus, held, reputation);
         }
     }
 }

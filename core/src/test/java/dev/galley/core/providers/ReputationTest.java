@@ -200,4 +200,27 @@ class ReputationTest {
         assertThatThrownBy(() -> new ReputationParameters(Duration.ofDays(7), 5, Double.NaN, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ReputationParameters(Duration.ofDays(7), 5, 4, -1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void evidenceCarriedForwardFromAStoredStateEqualsTheWholeHistorysEvidence() {
+        Random r = new Random(20261129);
+        for (int n = 0; n < 500; n++) {
+            History h = randomHistory(r);
+            Instant cut = daysAgo(r.nextDouble() * 60);
+            ReputationState stored = Reputation.evidence(h.outcomes(), h.online(), cut, P);
+            ReputationState forward = Reputation.carriedForward(stored, h.outcomes(), h.online(), NOW, P);
+            ReputationState whole = Reputation.evidence(h.outcomes(), h.online(), NOW, P);
+            assertThat(forward.good()).isCloseTo(whole.good(), org.assertj.core.data.Offset.offset(1e-9 * (1 + whole.good())));
+            assertThat(forward.bad()).isCloseTo(whole.bad(), org.assertj.core.data.Offset.offset(1e-9 * (1 + whole.bad())));
+            assertThat(forward.asOf()).isEqualTo(NOW);
+        }
+    }
+
+    @Test
+    void carryingForwardAStateThatIsAlreadyCurrentChangesNothing() {
+        ReputationState s = new ReputationState(3.5, 1.25, NOW);
+        ReputationState same = Reputation.carriedForward(s, List.of(new RunOutcome(NOW, COMPLETED)),
+                List.of(new Interval(daysAgo(2), NOW)), NOW, P);
+        assertThat(same).isEqualTo(s);
+    }
 }

@@ -80,6 +80,11 @@ public final class Billing {
         return ledgerHandlers;
     }
 
+    /** The one writer of ledger rows, for other features that move money in their own transactions (epoch rewards). */
+    public Ledger postings() {
+        return ledger;
+    }
+
     public BillingService service(Duration nodeTtl) {
         return new BillingService(tx, rateCards, gpus, usageRepository, meterRepository, ledgerRepository, config, nodeTtl, clock);
     }

@@ -22,7 +22,8 @@ public record ServerConfig(
         int maxInFlight,
         int schedulerRoundJobs,
         TenantLimits limits,
-        BillingConfig billing) {
+        BillingConfig billing,
+        ProviderSettings providers) {
 
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         return new ServerConfig(
@@ -41,7 +42,8 @@ public record ServerConfig(
                 intVar(env, "GALLEY_MAX_IN_FLIGHT", 256, 1, 1_000_000),
                 intVar(env, "GALLEY_SCHEDULER_ROUND_JOBS", 10_000, 10, 1_000_000),
                 TenantLimits.fromEnvironment(env),
-                BillingConfig.fromEnvironment(env));
+                BillingConfig.fromEnvironment(env),
+                ProviderSettings.fromEnvironment(env, intVar(env, "GALLEY_NODE_TTL_MS", 30_000, 1_000, Integer.MAX_VALUE)));
     }
 
     /** Requests per second per key (bursts of twice that) unless GALLEY_RATE_LIMIT_RPS says otherwise. */
@@ -49,52 +51,57 @@ public record ServerConfig(
 
     public ServerConfig withLimits(TenantLimits l) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir, bootstrapKey,
-                masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, l, billing);
+                masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, l, billing, providers);
     }
 
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(httpHost, port, databaseUrl, databaseUser, databasePassword, dataDir, bootstrapKey,
-                masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing);
+                masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing, providers);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(httpHost, httpPort, Optional.of(url), Optional.ofNullable(user),
-                Optional.ofNullable(password), dataDir, bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing);
+                Optional.ofNullable(password), dataDir, bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing, providers);
     }
 
     public ServerConfig withBootstrapKey(String key) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                Optional.ofNullable(key), masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing);
+                Optional.ofNullable(key), masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing, providers);
     }
 
     public ServerConfig withMasterKey(String base64) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, Optional.ofNullable(base64), nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing);
+                bootstrapKey, Optional.ofNullable(base64), nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing, providers);
     }
 
     public ServerConfig withNodeTtlMs(long ttl) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, ttl, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing);
+                bootstrapKey, masterKeyBase64, ttl, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing, providers);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing, providers);
     }
 
     public ServerConfig withMaxInFlight(int max) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, max, schedulerRoundJobs, limits, billing);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, max, schedulerRoundJobs, limits, billing, providers);
     }
 
     public ServerConfig withRateLimitRps(double rps) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rps, maxInFlight, schedulerRoundJobs, limits, billing);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rps, maxInFlight, schedulerRoundJobs, limits, billing, providers);
     }
 
     public ServerConfig withBilling(BillingConfig b) {
         return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
-                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, b);
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, b, providers);
+    }
+
+    public ServerConfig withProviders(ProviderSettings p) {
+        return new ServerConfig(httpHost, httpPort, databaseUrl, databaseUser, databasePassword, dataDir,
+                bootstrapKey, masterKeyBase64, nodeTtlMs, rateLimitRps, maxInFlight, schedulerRoundJobs, limits, billing, p);
     }
 
     private static Optional<String> nonBlank(String s) {

@@ -17,9 +17,18 @@ import org.jdbi.v3.core.Handle;
  * account's ledger. Every writer (the usage closer, operators' grants) goes through {@link #post}.
  */
 public final class Ledger {
-    /** One movement to post. {@code usageRecordUuid} for USAGE_CHARGE and PROVIDER_EARNING only. */
+    /**
+     * One movement to post. {@code usageRecordUuid} for USAGE_CHARGE and PROVIDER_EARNING only; {@code epochUuid} for
+     * REWARD only (the compute epoch it pays for).
+     */
     public record Entry(UUID accountUuid, LedgerType type, BigDecimal amount, UUID usageRecordUuid, String description,
-                        UUID createdByKeyUuid) {}
+                        UUID createdByKeyUuid, UUID epochUuid) {
+        /** An entry of no compute epoch. */
+        public Entry(UUID accountUuid, LedgerType type, BigDecimal amount, UUID usageRecordUuid, String description,
+                     UUID createdByKeyUuid) {
+            this(accountUuid, type, amount, usageRecordUuid, description, createdByKeyUuid, null);
+        }
+    }
 
     /** An entry named an account that does not exist. */
     public static final class UnknownAccount extends RuntimeException {
@@ -59,7 +68,7 @@ public final class Ledger {
         for (Entry e : entries) {
             BigDecimal after = balances.post(e.accountUuid(), e.amount());
             rows.add(new LedgerRow(UUID.randomUUID(), e.accountUuid(), e.type(), e.amount(), currency, after,
-                    e.usageRecordUuid(), null, e.description(), e.createdByKeyUuid(), now));
+                    e.usageRecordUuid(), e.epochUuid(), e.description(), e.createdByKeyUuid(), now));
         }
         repository.insertAll(h, rows);
         repository.setBalances(h, balances.balances());

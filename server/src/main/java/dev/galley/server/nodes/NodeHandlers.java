@@ -4,15 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.auth.Permission.Action;
 import dev.galley.core.auth.Permission.Resource;
+import dev.galley.core.error.FieldErrors;
 import dev.galley.core.lifecycle.NodeStatus;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
+import dev.galley.core.providers.HardwareSample;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.http.ApiException;
 import dev.galley.server.http.Json;
 import dev.galley.server.http.JsonFields;
 import dev.galley.server.http.Responses;
 import dev.galley.server.jobs.JobRow;
+import dev.galley.server.providers.HardwareEventView;
 import dev.galley.server.runs.RunRow;
 import dev.galley.server.runs.RunView;
 import io.javalin.http.Context;
@@ -31,6 +34,7 @@ public final class NodeHandlers {
             Map.of("status", FilterKind.WORD_SET, "region_code", FilterKind.SUBSTRING, "uuid", FilterKind.UUID_SET,
                     "name", FilterKind.SUBSTRING, "created_at", FilterKind.DATE_RANGE),
             Map.of("status", ListQueryParser.names(NodeStatus.values())), Set.of());
+    private static final ListQueryParser EVENTS = new ListQueryParser(Map.of("timestamp_ms", FilterKind.INTEGER_RANGE), Map.of(), Set.of());
     private static final ListQueryParser WAIT = new ListQueryParser(Map.of(), Map.of(), Set.of("wait_ms"));
 
     private final NodeService nodes;
@@ -55,6 +59,7 @@ public final class NodeHandlers {
             // Stored on every heartbeat (every few seconds per node): kept small.
             f.errors().add("metadata", "must be at most " + MAX_METADATA_BYTES + " bytes as JSON");
         }
+        HardwareSample sample = sample(metadata, f.errors());
         List<String> active = f.strings("active_run_uuids", false, 10_000, 64);
         Set<UUID> reported = new HashSet<>();
         for (int i = 0; active != null && i < active.size(); i++) {
@@ -67,10 +72,29 @@ public final class NodeHandlers {
         f.finish();
         ObjectNode body = Json.object();
         var commands = body.putArray("commands");
-        for (var stop : nodes.heartbeat(node, metadata == null || metadata.isNull() ? null : metadata, reported)) {
+        for (var stop : nodes.heartbeat(node, sample, reported)) {
             commands.addObject().put("type", "stop_run").put("job_run_uuid", stop.run().toString()).put("reason", stop.reason());
         }
         Responses.json(ctx, 200, body);
+    }
+
+    /**
+     * The load sample in {@code metadata.hardware_event}: absent or null is no sample (never an error: an agent may
+     * have none yet), a malformed one is a 400 naming the field.
+     */
+    private static HardwareSample sample(JsonNode metadata, FieldErrors errors) {
+        if (metadata == null || !metadata.isObject()) return null;
+        JsonNode event = metadata.get(HardwareSample.METADATA_FIELD);
+        if (event == null || event.isNull()) return null;
+        return HardwareSample.fromJson(event, "metadata." + HardwareSample.METADATA_FIELD, errors);
+    }
+
+    /** GET /v1/nodes/{uuid}/hardware-events: the node's stored load samples, oldest first unless sorted otherwise. */
+    public void hardwareEvents(Context ctx, Caller caller) {
+        caller.require(Resource.NODES, Action.READ);
+        UUID uuid = uuid(ctx);
+        var q = EVENTS.parse(ctx.queryParamMap());
+        Responses.page(ctx, q, nodes.hardwareEvents(caller, uuid, q), HardwareEventView::of);
     }
 
     /** Long-poll: returns at once when runs are ASSIGNED to this node, else waits up to wait_ms for one. */

@@ -135,16 +135,22 @@ public final class NodeRepository {
                 .map(ROW).findOne();
     }
 
-    /** Records a heartbeat; an OFFLINE node comes back ONLINE. */
-    public boolean heartbeat(Handle h, UUID uuid, JsonNode metadata, Instant now) {
-        return h.createUpdate("""
+    /** What a heartbeat read back: the time of the node's newest stored hardware event (null: none). */
+    public record Beat(Long latestHardwareEventMs) {}
+
+    /**
+     * Records a heartbeat (an OFFLINE node comes back ONLINE) and reads back, in the same statement, the time of the
+     * node's newest stored hardware event, which decides whether the heartbeat's sample is kept. Empty: no such node.
+     */
+    public Optional<Beat> heartbeat(Handle h, UUID uuid, Instant now) {
+        return h.createQuery("""
                 UPDATE nodes SET last_seen_at = :now, updated_at = CASE WHEN status = :offline THEN :now ELSE updated_at END,
-                       status = CASE WHEN status = :offline THEN :online ELSE status END,
-                       latest_hardware_event = COALESCE(CAST(:meta AS jsonb), latest_hardware_event)
-                WHERE uuid = :uuid""")
-                .bind("uuid", uuid).bind("now", now).bind("meta", metadata == null || metadata.isNull() ? null : Json.text(metadata))
+                       status = CASE WHEN status = :offline THEN :online ELSE status END
+                WHERE uuid = :uuid
+                RETURNING latest_hardware_event_ms""")
+                .bind("uuid", uuid).bind("now", now)
                 .bind("offline", NodeStatus.OFFLINE).bind("online", NodeStatus.ONLINE)
-                .execute() == 1;
+                .map((rs, ctx) -> new Beat(rs.getObject(1, Long.class))).findOne();
     }
 
     /**

@@ -19,7 +19,7 @@ public record NodeRow(
         int cpuCores,
         double ramGb,
         double storageGb,
-        int reputation,
+        double reputation,
         JsonNode latestHardwareEvent,
         Instant lastSeenAt,
         Instant createdAt,

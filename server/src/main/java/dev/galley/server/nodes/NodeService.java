@@ -1,6 +1,5 @@
 package dev.galley.server.nodes;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.auth.Permission.Action;
 import dev.galley.core.auth.Permission.Resource;
@@ -9,6 +8,8 @@ import dev.galley.core.gpu.GpuCatalog;
 import dev.galley.core.gpu.GpuModel;
 import dev.galley.core.lifecycle.NodeStatus;
 import dev.galley.core.list.ListQuery;
+import dev.galley.core.providers.HardwareEventRetention;
+import dev.galley.core.providers.HardwareSample;
 import dev.galley.core.spec.Secrets;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.crypto.SecretCodec;
@@ -21,6 +22,7 @@ import dev.galley.server.jobs.JobRepository;
 import dev.galley.server.jobs.JobRow;
 import dev.galley.server.runs.RunRepository;
 import dev.galley.server.runs.RunRow;
+import dev.galley.server.providers.HardwareEventRepository;
 import dev.galley.server.scheduler.Signals;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,10 +56,14 @@ public final class NodeService {
     private final Signals signals;
     private final Clock clock;
     private final int maxNewGpuModelsPerNode;
+    private final HardwareEventRepository events;
+    private final HardwareEventRetention telemetry;
 
     public NodeService(Transactions tx, NodeRepository nodes, GpuRepository gpuRepo, RunRepository runs, JobRepository jobs,
                        NodeKeys nodeKeys, GpuCatalogCache gpus, SecretCodec secrets, Signals signals, Clock clock,
-                       int maxNewGpuModelsPerNode) {
+                       int maxNewGpuModelsPerNode, HardwareEventRepository events, HardwareEventRetention telemetry) {
+        this.events = events;
+        this.telemetry = telemetry;
         this.tx = tx;
         this.nodes = nodes;
         this.gpuRepo = gpuRepo;
@@ -190,10 +196,11 @@ public final class NodeService {
      * Records the heartbeat and answers what the agent must stop: runs asked to stop, and runs it still reports that
      * the server already finished. Only this node's runs: another node's run uuid is nothing to this node.
      */
-    public List<StopRun> heartbeat(UUID node, JsonNode metadata, Set<UUID> activeRuns) {
+    public List<StopRun> heartbeat(UUID node, HardwareSample sample, Set<UUID> activeRuns) {
         Instant now = clock.instant();
         return tx.inTransaction(h -> {
-            nodes.heartbeat(h, node, metadata, now);
+            var beat = nodes.heartbeat(h, node, now).orElseThrow(() -> ApiException.notFound("node"));
+            if (sample != null) keep(h, node, beat.latestHardwareEventMs(), sample, now);
             List<StopRun> stops = new ArrayList<>();
             for (RunRow r : runs.stopRequestedOn(h, node)) {
                 stops.add(new StopRun(r.uuid(), r.statusReason() != null ? r.statusReason() : "stop requested"));
@@ -203,6 +210,18 @@ public final class NodeService {
             }
             return stops;
         });
+    }
+
+    /**
+     * Stores the heartbeat's load sample when {@link HardwareEventRetention} keeps it (at most one per node per
+     * telemetry interval): one statement, and none for the repeats the agent sends with every heartbeat.
+     */
+    private void keep(Handle h, UUID node, Long lastKeptMs, HardwareSample sample, Instant now) {
+        var decision = telemetry.decide(lastKeptMs, sample.timestampMs(), now.toEpochMilli());
+        if (!decision.keep()) return;
+        ObjectNode fields = sample.toJson();
+        fields.remove("timestamp_ms");
+        events.store(h, node, lastKeptMs, new HardwareEventRepository.HardwareEventRow(UUID.randomUUID(), node, decision.timestampMs(), fields));
     }
 
     /** A run assigned to the node, its job, and the job's spec with its secrets revealed. */
@@ -264,6 +283,24 @@ public final class NodeService {
         }
         if (node.status() != status) log.info("node {} ({}) is {} now (was {})", node.name(), uuid, status, node.status());
         return detail(tx.withHandle(h -> nodes.byUuid(h, uuid)).orElseThrow());
+    }
+
+    /** A page of a node's hardware events; the node as {@link #get} finds it (another account's is 404). */
+    public ListSql.Page<HardwareEventRepository.HardwareEventRow> hardwareEvents(Caller caller, UUID uuid, ListQuery q) {
+        get(caller, uuid);
+        return tx.withHandle(h -> events.list(h, uuid, q));
+    }
+
+    /** Deletes hardware events older than the retention, in batches; returns how many. */
+    public int sweepHardwareEvents() {
+        long cutoff = telemetry.cutoffMs(clock.millis());
+        int total = 0;
+        int n;
+        do {
+            n = tx.inTransaction(h -> events.sweep(h, cutoff, 10_000));
+            total += n;
+        } while (n == 10_000);
+        return total;
     }
 
     private NodeDetail detail(NodeRow n) {

@@ -107,6 +107,7 @@ public final class RunRepository {
                     status_reason_code = COALESCE(:code, status_reason_code),
                     exit_code = COALESCE(:exit, exit_code),
                     node_urls = COALESCE(CAST(:urls AS jsonb), node_urls),
+                    preparing_at = CASE WHEN :preparing AND preparing_at IS NULL THEN :now ELSE preparing_at END,
                     started_at = CASE WHEN :running AND started_at IS NULL THEN :now ELSE started_at END,
                     run_deadline_ms = CASE WHEN :running AND started_at IS NULL THEN :runDeadline ELSE run_deadline_ms END,
                     completed_at = CASE WHEN :fin THEN :now ELSE completed_at END,
@@ -115,7 +116,8 @@ public final class RunRepository {
                 WHERE uuid = :uuid""")
                 .bind("uuid", uuid).bind("status", status).bind("reason", reason).bind("code", code).bind("exit", exitCode)
                 .bind("urls", nodeUrls == null ? null : Json.text(nodeUrls)).bind("now", now).bind("fin", status.isFinal())
-                .bind("running", status == RunStatus.RUNNING).bind("runDeadline", runDeadlineMs).execute();
+                .bind("running", status == RunStatus.RUNNING).bind("preparing", status == RunStatus.PREPARING)
+                .bind("runDeadline", runDeadlineMs).execute();
     }
 
     public void requestStop(Handle h, List<UUID> runs, Instant now) {

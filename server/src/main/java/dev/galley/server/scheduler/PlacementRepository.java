@@ -21,7 +21,7 @@ import org.jdbi.v3.core.statement.Query;
 public final class PlacementRepository {
     /** A node as placement reads it: its reported capacity and GPUs (what its runs hold comes from the runs). */
     public record NodeRow(UUID uuid, UUID accountUuid, String regionCode, NodeStatus status, int cpuCores, double ramGb,
-                          double storageGb, List<GpuDevice> gpus) {}
+                          double storageGb, List<GpuDevice> gpus, double reputation) {}
 
     /**
      * A job waiting for placement, with only the spec fields placement needs ({@code placementSpec}, JSON).
@@ -57,13 +57,13 @@ public final class PlacementRepository {
         gpuQuery.map((rs, c) -> gpus.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
                 .add(new GpuDevice(rs.getInt(2), rs.getString(4), rs.getObject(3, UUID.class), rs.getDouble(5)))).list();
         Query nodeQuery = h.createQuery("""
-                SELECT n.uuid, n.account_uuid, n.region_code, n.status, n.cpu_cores, n.ram_gb, n.storage_gb
+                SELECT n.uuid, n.account_uuid, n.region_code, n.status, n.cpu_cores, n.ram_gb, n.storage_gb, n.reputation
                 FROM nodes n WHERE\s""" + where);
         bind.accept(nodeQuery);
         return nodeQuery.map((rs, c) -> {
             UUID uuid = rs.getObject(1, UUID.class);
             return new NodeRow(uuid, rs.getObject(2, UUID.class), rs.getString(3), NodeStatus.valueOf(rs.getString(4)),
-                    rs.getInt(5), rs.getDouble(6), rs.getDouble(7), gpus.getOrDefault(uuid, List.of()));
+                    rs.getInt(5), rs.getDouble(6), rs.getDouble(7), gpus.getOrDefault(uuid, List.of()), rs.getDouble(8));
         }).list();
     }
 

@@ -81,7 +81,7 @@ public final class SnapshotLoader {
         var accounts = new HashMap<UUID, UUID>(rows.size() * 2);
         for (PlacementRepository.NodeRow n : rows) {
             snapshots.add(new NodeSnapshot(n.uuid(), n.regionCode(), n.status(), n.cpuCores(), n.ramGb(), n.storageGb(),
-                    n.gpus(), held.getOrDefault(n.uuid(), HeldResources.NONE)));
+                    n.gpus(), held.getOrDefault(n.uuid(), HeldResources.NONE), n.reputation()));
             accounts.put(n.uuid(), n.accountUuid());
         }
         return new Nodes(snapshots, accounts);

@@ -57,10 +57,11 @@ class OpenApiContractTest {
                 "GET /v1/job-runs/{uuid}/logs", "POST /v1/job-runs/{uuid}/logs",
                 "GET /v1/gpu-registry", "GET /v1/gpu-registry/{uuid}",
                 "GET /v1/nodes", "GET /v1/nodes/{uuid}", "PATCH /v1/nodes/{uuid}", "POST /v1/nodes/register",
-                "POST /v1/nodes/{uuid}/heartbeat", "GET /v1/nodes/{uuid}/assignments",
+                "POST /v1/nodes/{uuid}/heartbeat", "GET /v1/nodes/{uuid}/assignments", "GET /v1/nodes/{uuid}/hardware-events",
                 "GET /v1/prices", "POST /v1/prices", "GET /v1/usage", "GET /v1/usage/summary",
-                "GET /v1/compute/ledger/transactions", "POST /v1/compute/ledger/transactions", "GET /v1/balance");
-        assertThat(contract.operations()).hasSize(41).doesNotHaveDuplicates();
+                "GET /v1/compute/ledger/transactions", "POST /v1/compute/ledger/transactions", "GET /v1/balance",
+                "GET /v1/compute/epochs", "GET /v1/compute/epochs/{uuid}", "GET /v1/compute/epochs/{uuid}/rewards");
+        assertThat(contract.operations()).hasSize(45).doesNotHaveDuplicates();
     }
 
     @Test

@@ -269,7 +269,7 @@ class AuthIT {
         assertThat(created.get("secret_key").asText()).startsWith("sk_");
         assertThat(created.get("permissions")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("nodes.read.own", "nodes.update.own", "jobs.read.own", "job_runs.read.own", "job_runs.update.own",
-                        "ledger.read.own");
+                        "ledger.read.own", "epochs.read.own");
         JsonNode got = alice.ok("GET", "/v1/api-keys/" + created.get("uuid").asText(), null, 200);
         assertThat(got.has("secret_key")).isFalse();
         JsonNode list = alice.ok("GET", "/v1/api-keys?filter[name]=node&limit=50", null, 200);
