@@ -82,6 +82,7 @@ class ConsoleProvidersIT {
             String quietRow = row(html, "node", quiet.uuid).orElseThrow();
             assertThat(quietRow).contains("no samples yet").doesNotContain("<svg");
             assertThat(html).as("another account's node").doesNotContain(theirs.uuid);
+            assertThat(html).as("drawn within the CSP: no inline style or script").doesNotContain(" style=").doesNotContain("<script>");
         } finally {
             busy.fallSilent();
             quiet.fallSilent();
