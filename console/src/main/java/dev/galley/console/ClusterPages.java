@@ -5,24 +5,33 @@ import dev.galley.client.ApiResponse;
 import dev.galley.client.GalleyApiException;
 import dev.galley.client.GalleyClient;
 import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The pages over what the account's key may see of the cluster and of money: /console/nodes, /console/gpus,
- * /console/billing, and the operators' /console/accounts, /console/prices, /console/epochs. Parts whose API a
- * server does not have (it answers 404 for the endpoint) say so instead of failing the page.
+ * /console/billing, and the operators' /console/accounts, /console/prices. Parts whose API a server does not have
+ * (it answers 404 for the endpoint) say so instead of failing the page. (/console/epochs: {@link EpochPages}.)
  */
 final class ClusterPages {
-    private final Web web;
+    /** Nodes per page: each costs one hardware-events call for its sparkline. */
+    static final int NODES_PER_PAGE = 20;
+    /** The time a node's sparkline covers. */
+    static final Duration LOAD_WINDOW = Duration.ofHours(1);
 
-    ClusterPages(Web web) {
+    private final Web web;
+    private final Clock clock;
+
+    ClusterPages(Web web, Clock clock) {
         this.web = web;
+        this.clock = clock;
     }
 
     void register() {
-        web.get("/console/nodes", (ctx, s, api) -> web.page(ctx, 200, "nodes.jte", Web.params("frame", web.frame(s, "Nodes", "nodes"),
-                "nodes", api.get("/v1/nodes?limit=50&page=" + JobPages.page(ctx)))));
+        web.get("/console/nodes", this::nodes);
         web.get("/console/gpus", (ctx, s, api) -> web.page(ctx, 200, "gpus.jte", Web.params("frame", web.frame(s, "GPUs", "gpus"),
                 "gpus", api.get("/v1/gpu-registry?limit=50"))));
         web.get("/console/billing", this::billing);
@@ -30,8 +39,33 @@ final class ClusterPages {
                 "Accounts", "/v1/accounts?limit=50&page=" + JobPages.page(ctx)));
         web.get("/console/prices", (ctx, s, api) -> sections(ctx, s, api, "Prices", "prices",
                 "Prices", "/v1/prices"));
-        web.get("/console/epochs", (ctx, s, api) -> sections(ctx, s, api, "Epochs", "epochs",
-                "Reward epochs", "/v1/compute/epochs"));
+    }
+
+    /**
+     * A page of nodes, each with a sparkline of its load over the last hour: one hardware-events call per node
+     * whose newest sample falls in that hour (the node object carries it), none for the others.
+     */
+    private void nodes(Context ctx, Session s, GalleyClient api) {
+        int page = JobPages.page(ctx);
+        JsonNode nodes = api.get("/v1/nodes?limit=" + NODES_PER_PAGE + "&page=" + page);
+        long to = clock.millis();
+        long from = to - LOAD_WINDOW.toMillis();
+        Map<String, Sparkline> load = new HashMap<>();
+        for (JsonNode n : nodes.path("data")) load.put(n.path("uuid").asText(), recentLoad(api, n, from, to));
+        web.page(ctx, 200, "nodes.jte", Web.params("frame", web.frame(s, "Nodes", "nodes"), "nodes", nodes, "load", load,
+                "page", page, "pageSize", NODES_PER_PAGE));
+    }
+
+    /** The node's sparkline; null when its hardware events could not be read. */
+    private static Sparkline recentLoad(GalleyClient api, JsonNode node, long from, long to) {
+        JsonNode latest = node.path("latest_hardware_event");
+        if (!latest.isObject() || latest.path("timestamp_ms").asLong() < from) return Sparkline.NONE;
+        // Newest first, so when the hour holds more samples than a page (50) the drawing keeps the most recent.
+        ApiResponse r = api.send("GET", "/v1/nodes/" + node.path("uuid").asText() + "/hardware-events?limit=50&filter[timestamp_ms]="
+                + from + "," + to, null, Map.of());
+        if (r.status() == 401) throw new GalleyApiException(r);
+        // A node deleted since the list was read (404), or any other refusal: null, "not available"; the page still shows.
+        return r.status() == 200 ? Sparkline.of(r.json().path("data"), from, to) : null;
     }
 
     /** Balance, spend per day (up to 100 days) and per GPU model as charts, and the ledger. */
@@ -52,7 +86,7 @@ final class ClusterPages {
         web.page(ctx, 200, "sections.jte", Web.params("frame", web.frame(s, title, section), "sections", out));
     }
 
-    private static Section load(GalleyClient api, String path) {
+    static Section load(GalleyClient api, String path) {
         ApiResponse r = api.send("GET", path, null, Map.of());
         if (r.status() == 200) return new Section(r.json(), null);
         if (r.status() == 404) return new Section(null, "Not available on this server.");

@@ -51,7 +51,8 @@ public final class Console implements ServerExtension {
         new JobPages(web).register();
         new RecipePages(web).register();
         new KeyPages(web, context.clock()).register();
-        new ClusterPages(web).register();
+        new ClusterPages(web, context.clock()).register();
+        new EpochPages(web).register();
         var sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("galley-console-sessions").daemon().factory());
         sweeper.scheduleWithFixedDelay(() -> {
             try {

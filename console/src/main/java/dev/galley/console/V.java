@@ -35,7 +35,7 @@ public final class V {
     /** A status's CSS class: one colour per kind of state. */
     public static String statusClass(String status) {
         return switch (status) {
-            case "COMPLETED", "ONLINE", "ACTIVE" -> "status ok";
+            case "COMPLETED", "ONLINE", "ACTIVE", "FINALIZED" -> "status ok";
             case "FAILED", "OFFLINE" -> "status bad";
             case "CANCELLED", "CANCELLING", "ARCHIVED", "DRAINING" -> "status muted";
             case "RUNNING", "PREPARING", "ASSIGNED" -> "status busy";

@@ -29,7 +29,7 @@ class ConsoleAssetsIT {
         var web = new WebClient(ConsoleServer.base(server));
         web.signIn(alice.keyPair());
         for (String page : List.of("/console/jobs", "/console/recipes", "/console/recipes/" + recipe + "/cook", "/console/keys",
-                "/console/gpus", "/console/billing", "/console/sign-in")) {
+                "/console/gpus", "/console/billing", "/console/epochs", "/console/sign-in")) {
             var html = web.get(page).body();
             List<String> assets = new ArrayList<>();
             ASSET.matcher(html).results().forEach(m -> assets.add(m.group(1)));

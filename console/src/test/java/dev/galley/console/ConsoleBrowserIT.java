@@ -44,7 +44,8 @@ class ConsoleBrowserIT {
     @BeforeAll
     static void setUp() throws IOException {
         server = ConsoleServer.shared();
-        alice = ConsoleServer.tenant(server);
+        // A consumer who also runs a node: the nodes and epochs pages (and their screenshots) show real content.
+        alice = ConsoleServer.provider(server);
         base = ConsoleServer.base(server).toString();
         Files.createDirectories(SHOTS);
         ChromeOptions options = new ChromeOptions();
@@ -141,12 +142,23 @@ class ConsoleBrowserIT {
             waiting().until(ExpectedConditions.textToBe(By.cssSelector("tr[data-job='" + jobUuid + "'] [data-status]"), "COMPLETED"));
             assertThat(markerSurvived()).as("the jobs page was not reloaded").isTrue();
             shot("jobs");
+
+            // The node's load over the last hour (the server keeps a sample a minute): a sparkline on the nodes page.
+            long now = System.currentTimeMillis();
+            for (int i = 30; i >= 0; i--) {
+                Nodes.sendLoad(node, now - i * 120_000L, Math.round(200 + 600 * Math.abs(Math.sin(i / 4.0))) / 10.0, 40 + i % 7 * 6);
+            }
+            browser.get(base + "/console/nodes");
+            assertThat(browser.findElements(By.cssSelector("tr[data-node='" + node.uuid + "'] svg.spark polyline.cpu"))).hasSize(1);
+            shot("nodes");
         } finally {
             node.fallSilent();
         }
 
-        browser.get(base + "/console/nodes");
-        shot("nodes");
+        browser.get(base + "/console/epochs");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Reward epochs");
+        assertThat(browser.findElements(By.cssSelector("tr[data-epoch]"))).as("the current epoch").isNotEmpty();
+        shot("epochs");
         browser.get(base + "/console/gpus");
         shot("gpus");
         browser.get(base + "/console/billing");

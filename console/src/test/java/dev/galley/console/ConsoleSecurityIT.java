@@ -122,6 +122,22 @@ class ConsoleSecurityIT {
     }
 
     @Test
+    void aNodeNamedLikeMarkupRendersInertOnTheNodesPage() {
+        String evil = "<script>alert('node')</script><svg onload=alert(3)>";
+        TestServer.Tenant provider = ConsoleServer.provider(server);
+        SimulatedNode node = Nodes.register(server, provider, evil);
+        try {
+            Nodes.sendLoad(node, System.currentTimeMillis() - 1_000, 12.5, 8);
+            String html = signedIn(provider).get("/console/nodes").body();
+            assertThat(html).contains("&lt;script&gt;alert('node')&lt;/script&gt;&lt;svg onload=alert(3)&gt;")
+                    .doesNotContain("<script>alert").doesNotContain("<svg onload");
+            assertThat(html).as("its sparkline is drawn").contains("<svg class=\"spark\"");
+        } finally {
+            node.fallSilent();
+        }
+    }
+
+    @Test
     void aPostWithoutTheCsrfTokenIsRefused() {
         var web = signedIn(alice);
         JsonNode job = alice.ok("POST", "/v1/jobs", dev.galley.server.it.Recipes.job(), 201);

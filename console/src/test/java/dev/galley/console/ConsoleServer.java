@@ -27,6 +27,22 @@ final class ConsoleServer {
         return TestServer.start(TestDatabase.jdbcUrl(), 30_000, c -> c.withRateLimitRps(0), List.of(new Console(idle, absolute)));
     }
 
+    /**
+     * A server of its own on a fresh database (epoch rows are shared by every server on a database, so a schedule
+     * of its own needs one) with these provider settings, e.g. GALLEY_TELEMETRY_INTERVAL or GALLEY_EPOCH_LENGTH,
+     * and a 2-second node TTL; the caller closes it.
+     */
+    static GalleyServer startWithProviders(java.util.Map<String, String> settings) {
+        return TestServer.start(TestDatabase.fresh(), 2_000, c -> c.withRateLimitRps(0)
+                        .withProviders(dev.galley.server.config.ProviderSettings.fromEnvironment(settings, 2_000)),
+                List.of(new Console(Console.DEFAULT_IDLE, Console.DEFAULT_ABSOLUTE)));
+    }
+
+    /** A fresh account with a compute_consumer key that may also read its nodes and their rewards, as a provider's. */
+    static TestServer.Tenant provider(GalleyServer on) {
+        return TestServer.newTenant(on, List.of("preset:compute_consumer", "nodes.read.own", "epochs.read.own"));
+    }
+
     static URI base(GalleyServer server) {
         return URI.create("http://127.0.0.1:" + server.port());
     }

@@ -14,6 +14,17 @@ final class Nodes {
                 .keepAlive();
     }
 
+    /**
+     * Sends one load sample in a heartbeat, as the agent does ({@code metadata.hardware_event}); the server keeps it
+     * when it is at least its telemetry interval after the node's newest stored one.
+     */
+    static void sendLoad(SimulatedNode node, long timestampMs, double cpuPercent, double ramUsedGb) {
+        String body = """
+                {"metadata":{"hardware_event":{"timestamp_ms":%d,"cpu_percent":%s,"cpu_cores":64,"ram_used_gb":%s,
+                 "ram_total_gb":256,"disk_used_gb":120,"disk_total_gb":1000,"gpus":[]}}}""".formatted(timestampMs, cpuPercent, ramUsedGb);
+        TestServer.ok(TestServer.call(node.client, "POST", "/v1/nodes/" + node.uuid + "/heartbeat", body), 200);
+    }
+
     /** Waits for the job's assignment on this node (finishing any other job it is handed) and returns its run. */
     static JsonNode assignmentFor(SimulatedNode node, String jobUuid) {
         for (int i = 0; i < 20; i++) {
