@@ -218,6 +218,9 @@ public final class PlacementBenchmark {
                     + "\"disk_used_gb\":812.3,\"disk_total_gb\":3725.3,\"gpus\":[" + gpus + "]}},\"active_run_uuids\":[]}";
             return Load.Request.of("POST", "/v1/nodes/" + node + "/heartbeat", body);
         };
+        // The same heartbeats without a sample: what telemetry adds is the difference, under the same conditions.
+        java.util.function.IntFunction<Load.Request> bare = i ->
+                Load.Request.of("POST", "/v1/nodes/" + uuids.get(i % uuids.size()) + "/heartbeat", "{\"active_run_uuids\":[]}");
         // Warm the heartbeat path (JIT) before measuring.
         // Every node heartbeats once (and stores its first sample) before the measured phase: that is steady state.
         Load.openLoop(t.operator, beat, 200, rate, Duration.ofSeconds(size.pick(6, 10)), 1000, r -> { });
@@ -239,6 +242,13 @@ public final class PlacementBenchmark {
         double postgresCpuMs = pct[2] / 100.0 * o.seconds() * 1000.0 / Math.max(1, o.ok());
         result.metric("server CPU per heartbeat with telemetry", serverCpuMs, "ms");
         result.metric("PostgreSQL CPU per heartbeat with telemetry", postgresCpuMs, "ms");
+        var bareCpu = t.cpuMeter();
+        Load.Outcome b = Load.openLoop(t.operator, bare, 200, rate, duration, 1000, r -> { });
+        double[] barePct = bareCpu.stop();
+        result.error(b.errors(), "failed heartbeats without telemetry, e.g. " + b.errorSamples());
+        result.metric("server CPU per heartbeat without telemetry", barePct[1] / 100.0 * b.seconds() * 1000.0 / Math.max(1, b.ok()), "ms");
+        result.metric("PostgreSQL CPU per heartbeat without telemetry", barePct[2] / 100.0 * b.seconds() * 1000.0 / Math.max(1, b.ok()), "ms");
+        result.latency("heartbeat without telemetry", b.latency(), Double.NaN);
         // Two cores' worth of heartbeats, server and PostgreSQL together, at one heartbeat per node every 5 s.
         result.metric("nodes two cores serve at one heartbeat per 5 s", 2000.0 * 5 / Math.max(0.001, serverCpuMs + postgresCpuMs), "");
     }
