@@ -70,8 +70,8 @@ public final class JobHandlers {
 
     public void get(Context ctx, Caller caller) {
         caller.require(Resource.JOBS, Action.READ);
-        JobRow job = service.get(caller, Responses.pathUuid(ctx, "job"));
-        Responses.json(ctx, 200, JobView.of(job, service.charges(job)));
+        var priced = service.get(caller, Responses.pathUuid(ctx, "job"));
+        Responses.json(ctx, 200, JobView.of(priced.job(), priced.charges()));
     }
 
     public void cancel(Context ctx, Caller caller) {
@@ -79,8 +79,8 @@ public final class JobHandlers {
         var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), true), Set.of("reason"));
         String reason = f.string("reason", false, 0, 1000);
         f.finish();
-        JobRow job = service.cancel(caller, uuid, reason);
-        Responses.json(ctx, 200, JobView.of(job, service.charges(job)));
+        var priced = service.cancel(caller, uuid, reason);
+        Responses.json(ctx, 200, JobView.of(priced.job(), priced.charges()));
     }
 
     private static void write(Context ctx, JobService.Created c) {

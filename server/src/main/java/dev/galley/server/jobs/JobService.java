@@ -239,9 +239,9 @@ public final class JobService {
      * PUT /v1/jobs/{uuid}/cancel: marks the job cancel-requested and lets the lifecycle rule decide: a job
      * with no active run is CANCELLED at once, otherwise CANCELLING until its runs have stopped.
      */
-    public JobRow cancel(Caller caller, UUID jobUuid, String reason) {
+    public Priced cancel(Caller caller, UUID jobUuid, String reason) {
         caller.require(Resource.JOBS, Action.UPDATE);
-        return tx.inTransaction(h -> {
+        return priced(tx.inTransaction(h -> {
             JobRow job = jobs.lockByUuid(h, jobUuid)
                     .filter(j -> caller.owns(j.accountUuid()) || caller.canAll(Resource.JOBS, Action.UPDATE))
                     .orElseThrow(() -> ApiException.notFound("job"));
@@ -253,10 +253,9 @@ public final class JobService {
             reconciler.reconcile(h, jobUuid, clock.instant());
             if (reason != null && !reason.isBlank()) jobs.appendToStatusReason(h, jobUuid, reason);
             return jobs.byUuid(h, jobUuid).orElseThrow();
-        });
+        }));
     }
 
-    /** The caller's account's jobs (jobs.read.all: every account's). */
     /** A page of jobs with what each costs: the list's rows and their {@link #charges}. */
     public record PricedPage(ListSql.Page<JobRow> page, Map<UUID, BillingService.JobCharges> charges) {}
 
@@ -268,20 +267,22 @@ public final class JobService {
     }
 
     /** The price per hour and cost so far of each of these jobs (spec §9), in a few queries for all of them. */
-    public Map<UUID, BillingService.JobCharges> charges(List<JobRow> jobs) {
+    private Map<UUID, BillingService.JobCharges> charges(List<JobRow> jobs) {
         return billing.charges(jobs.stream()
                 .map(j -> new BillingService.PricedJob(j.uuid(), j.status() == JobStatus.PENDING, j.spec())).toList());
     }
 
-    /** One job's {@link #charges}. */
-    public BillingService.JobCharges charges(JobRow job) {
-        return charges(List.of(job)).get(job.uuid());
+    /** A job with what it costs: what GET and cancel answer. */
+    public record Priced(JobRow job, BillingService.JobCharges charges) {}
+
+    private Priced priced(JobRow job) {
+        return new Priced(job, charges(List.of(job)).get(job.uuid()));
     }
 
     /** A job of the caller's account, or any with jobs.read.all; else it does not exist (404). */
-    public JobRow get(Caller caller, UUID uuid) {
-        return tx.withHandle(h -> jobs.byUuid(h, uuid))
+    public Priced get(Caller caller, UUID uuid) {
+        return priced(tx.withHandle(h -> jobs.byUuid(h, uuid))
                 .filter(j -> caller.owns(j.accountUuid()) || caller.canAll(Resource.JOBS, Action.READ))
-                .orElseThrow(() -> ApiException.notFound("job"));
+                .orElseThrow(() -> ApiException.notFound("job")));
     }
 }
