@@ -1,16 +1,15 @@
 package dev.galley.server;
 
-import dev.galley.server.extension.ServerExtension;
-import java.util.List;
-
 import dev.galley.server.config.ConfigException;
 import dev.galley.server.config.ServerConfig;
+import dev.galley.server.crypto.ApiKeyGenerator;
 import dev.galley.server.crypto.PrivateFiles;
-import dev.galley.server.keys.ApiKeyGenerator;
+import dev.galley.server.extension.ServerExtension;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package dev.galley.server;
 import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.lifecycle.NodeStatus;
 import dev.galley.server.db.Transactions;
-import dev.galley.server.jobs.JobRepository;
+import dev.galley.server.lifecycle.JobRepository;
 import dev.galley.server.metrics.Metrics;
 import dev.galley.server.nodes.NodeRepository;
 import io.micrometer.core.instrument.Gauge;

@@ -48,16 +48,15 @@ class ArchitectureTest {
 
     /** Packages every feature may use and that know no feature: HTTP primitives, the database, secrets, settings, metrics. */
     private static final String[] INFRASTRUCTURE = {"dev.galley.server.http..", "dev.galley.server.db..",
-            "dev.galley.server.crypto..", "dev.galley.server.config..", "dev.galley.server.metrics.."};
+            "dev.galley.server.crypto..", "dev.galley.server.config..", "dev.galley.server.metrics..", "dev.galley.server.idempotency.."};
 
     @Test
     void only_repositories_run_sql() {
-        // db holds the database plumbing (health probe, paging helper repositories share); Signals' statements are
-        // pg_notify calls riding on the caller's transaction, not data.
+        // db holds the database plumbing (health probe, paging helper repositories share, Signals' pg_notify calls
+        // riding on the caller's transaction).
         ArchRule rule = noClasses().that().resideInAPackage("dev.galley.server..")
                 .and().haveSimpleNameNotEndingWith("Repository")
                 .and().resideOutsideOfPackage("dev.galley.server.db..")
-                .and().doNotHaveSimpleName("Signals")
                 .should().callMethodWhere(RUNS_SQL)
                 .because("services pass a handle along inside their transaction; the statements live in repositories");
         rule.check(GALLEY);
@@ -76,12 +75,24 @@ class ArchitectureTest {
     private static final java.util.List<String> INFRASTRUCTURE_PACKAGES = java.util.Arrays.stream(INFRASTRUCTURE)
             .map(p -> p.substring(0, p.length() - 2)).toList();
 
+    /**
+     * Every package of the server, features included, forms a DAG (docs/architecture.md draws it): the job and run
+     * records ({@code lifecycle}) sit under every feature that reads them, so no feature needs one that needs it.
+     */
     @Test
-    void the_infrastructure_packages_have_no_cycles() {
-        slices().matching("dev.galley.server.(*)..")
-                .that(DescribedPredicate.describe("are infrastructure", (Slice slice) -> INFRASTRUCTURE_PACKAGES.contains(
-                        "dev.galley.server." + slice.getNamePart(1))))
-                .should().beFreeOfCycles().check(GALLEY);
+    void the_servers_packages_have_no_cycles() {
+        slices().matching("dev.galley.server.(*)..").should().beFreeOfCycles().check(GALLEY);
+    }
+
+    @Test
+    void the_job_and_run_records_depend_only_on_the_infrastructure() {
+        ArchRule rule = classes().that().resideInAPackage("dev.galley.server.lifecycle..")
+                .should().onlyDependOnClassesThat(DescribedPredicate.describe("the core, the infrastructure or a library",
+                        (com.tngtech.archunit.core.domain.JavaClass c) -> !c.getPackageName().startsWith("dev.galley.server")
+                                || c.getPackageName().startsWith("dev.galley.server.lifecycle")
+                                || INFRASTRUCTURE_PACKAGES.stream().anyMatch(p -> c.getPackageName().startsWith(p))))
+                .because("jobs, runs, nodes, the scheduler, metering and billing all read these records; they can need none of them");
+        rule.check(GALLEY);
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.galley.server.auth;
 
 import dev.galley.core.auth.PermissionSet;
 import dev.galley.core.net.IpRange;
-import dev.galley.server.keys.ApiKeyRow;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

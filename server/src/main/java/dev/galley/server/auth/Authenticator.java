@@ -6,8 +6,6 @@ import dev.galley.core.net.IpRange;
 import dev.galley.server.crypto.SecretBox;
 import dev.galley.server.db.Transactions;
 import dev.galley.server.http.ApiException;
-import dev.galley.server.keys.ApiKeyRepository;
-import dev.galley.server.keys.ApiKeyRow;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

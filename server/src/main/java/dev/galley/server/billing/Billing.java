@@ -1,12 +1,14 @@
 package dev.galley.server.billing;
 
 import dev.galley.server.config.BillingConfig;
+import dev.galley.server.db.Transactions;
 import dev.galley.server.gpus.GpuCatalogCache;
-import dev.galley.server.jobs.IdempotencyRepository;
+import dev.galley.server.idempotency.IdempotencyRepository;
 import dev.galley.server.ledger.Ledger;
 import dev.galley.server.ledger.LedgerHandlers;
 import dev.galley.server.ledger.LedgerRepository;
 import dev.galley.server.ledger.LedgerService;
+import dev.galley.server.lifecycle.JobReconciler;
 import dev.galley.server.metering.CreditStopRepository;
 import dev.galley.server.metering.CreditStops;
 import dev.galley.server.metering.MeterRepository;
@@ -16,13 +18,11 @@ import dev.galley.server.prices.PriceHandlers;
 import dev.galley.server.prices.PriceRepository;
 import dev.galley.server.prices.PriceService;
 import dev.galley.server.prices.RateCards;
-import dev.galley.server.runs.JobReconciler;
 import dev.galley.server.usage.UsageHandlers;
 import dev.galley.server.usage.UsageRepository;
 import dev.galley.server.usage.UsageService;
 import java.time.Clock;
 import java.time.Duration;
-import dev.galley.server.db.Transactions;
 
 /**
  * Billing's part of the composition root, kept out of {@code GalleyServer} so that wiring it there takes a few lines:

@@ -3,12 +3,16 @@ package dev.galley.server.jobs;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.auth.NonceRepository;
 import dev.galley.server.db.Transactions;
+import dev.galley.server.idempotency.Idempotency;
+import dev.galley.server.idempotency.IdempotencyRepository;
+import dev.galley.server.lifecycle.JobRepository;
+import dev.galley.server.lifecycle.JobRow;
 import dev.galley.server.recipes.RecipeRepository;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -220,7 +224,7 @@ public final class JobGroupCommit implements AutoCloseable {
             bodies[i] = e.response();
         }
         Instant now = keyed.getFirst().entry().job().createdAt();
-        Set<String> stored = idempotency.claimAll(h, accounts, keys, hashes, 201, bodies, now, now.minus(JobService.IDEMPOTENCY_WINDOW));
+        Set<String> stored = idempotency.claimAll(h, accounts, keys, hashes, 201, bodies, now, now.minus(Idempotency.WINDOW));
         List<Pending> claimed = new ArrayList<>();
         for (Pending p : fresh) {
             Entry e = p.entry();

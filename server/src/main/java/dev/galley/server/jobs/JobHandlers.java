@@ -10,6 +10,7 @@ import dev.galley.server.http.ApiException;
 import dev.galley.server.http.Json;
 import dev.galley.server.http.JsonFields;
 import dev.galley.server.http.Responses;
+import dev.galley.server.idempotency.IdempotentResponse;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Set;
@@ -83,7 +84,7 @@ public final class JobHandlers {
         Responses.json(ctx, 200, JobView.of(priced.job(), priced.charges()));
     }
 
-    private static void write(Context ctx, JobService.Created c) {
+    private static void write(Context ctx, IdempotentResponse c) {
         ctx.status(c.status()).contentType("application/json").result(c.body());
     }
 }

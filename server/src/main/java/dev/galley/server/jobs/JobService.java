@@ -2,13 +2,11 @@ package dev.galley.server.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.galley.core.auth.CanonicalRequest;
 import dev.galley.core.auth.Permission.Action;
 import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.billing.Money;
 import dev.galley.core.cook.Cook;
 import dev.galley.core.cook.CookResult;
-import dev.galley.core.json.CanonicalJson;
 import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.list.ListQuery;
 import dev.galley.core.placement.RunRequirements;
@@ -19,6 +17,7 @@ import dev.galley.server.auth.Authenticator;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.auth.NonceRepository;
 import dev.galley.server.billing.BillingService;
+import dev.galley.server.crypto.ApiKeyGenerator;
 import dev.galley.server.crypto.SecretCodec;
 import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.db.ListSql;
@@ -26,13 +25,15 @@ import dev.galley.server.db.Transactions;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.http.ApiException;
 import dev.galley.server.http.Json;
-import dev.galley.server.keys.ApiKeyGenerator;
+import dev.galley.server.idempotency.Idempotency;
+import dev.galley.server.idempotency.IdempotencyRepository;
+import dev.galley.server.idempotency.IdempotentResponse;
+import dev.galley.server.lifecycle.JobReconciler;
+import dev.galley.server.lifecycle.JobRepository;
+import dev.galley.server.lifecycle.JobRow;
 import dev.galley.server.recipes.RecipeRow;
 import dev.galley.server.recipes.RecipeService;
-import dev.galley.server.runs.JobReconciler;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +45,6 @@ import org.jdbi.v3.core.Handle;
 
 /** Jobs: created (directly or by cooking a recipe) idempotently, read, and cancelled. */
 public final class JobService {
-    public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
-
-    /** A response as first sent: replayed byte for byte for a retried Idempotency-Key. */
-    public record Created(int status, byte[] body) {}
-
     /** What to insert once validation passed (the expensive, pure part runs outside the transaction). */
     private record Prepared(ObjectNode spec, Set<String> secretPointers, UUID recipeUuid) {}
 
@@ -83,7 +79,7 @@ public final class JobService {
     }
 
     /** POST /v1/jobs. */
-    public Created create(Caller caller, String path, byte[] body, String idempotencyKey) {
+    public IdempotentResponse create(Caller caller, String path, byte[] body, String idempotencyKey) {
         caller.require(Resource.JOBS, Action.CREATE);
         return idempotent(caller, idempotencyKey, path, body, () -> {
             billing.requireCredit(caller.accountUuid()); // GALLEY_BILLING=enforce: 402 without credit (spec §9)
@@ -105,7 +101,7 @@ public final class JobService {
     }
 
     /** POST /v1/job-recipes/{uuid}/cook. */
-    public Created cook(Caller caller, UUID recipeUuid, String path, byte[] body, String idempotencyKey) {
+    public IdempotentResponse cook(Caller caller, UUID recipeUuid, String path, byte[] body, String idempotencyKey) {
         caller.require(Resource.JOBS, Action.CREATE);
         caller.require(Resource.JOB_RECIPES, Action.READ);
         return idempotent(caller, idempotencyKey, path, body, () -> prepareCook(caller, recipeUuid, body));
@@ -136,15 +132,15 @@ public final class JobService {
         return new Prepared(result.spec(), result.secretPointers(), recipe.uuid());
     }
 
-    private Created idempotent(Caller caller, String key, String path, byte[] body, Supplier<Prepared> prepare) {
+    private IdempotentResponse idempotent(Caller caller, String key, String path, byte[] body, Supplier<Prepared> prepare) {
         Prepared prepared;
-        String hash = key == null ? null : requestHash(path, body);
+        String hash = key == null ? null : Idempotency.requestHash(path, body);
         try {
             if (key != null && (key.isEmpty() || key.length() > 255)) {
                 throw ApiException.badRequest("Idempotency-Key", "must be 1 to 255 characters");
             }
             if (key != null) {
-                Optional<Created> replay = tx.withHandle(h -> replay(h, caller, key, hash));
+                Optional<IdempotentResponse> replay = tx.withHandle(h -> replay(h, caller, key, hash));
                 if (replay.isPresent()) {
                     useNonce(caller); // a replay is a request too: its nonce is used
                     return replay.get();
@@ -164,9 +160,9 @@ public final class JobService {
         return answer(entry, groupCommit.write(entry));
     }
 
-    private Created answer(JobGroupCommit.Entry entry, JobGroupCommit.Outcome outcome) {
+    private IdempotentResponse answer(JobGroupCommit.Entry entry, JobGroupCommit.Outcome outcome) {
         return switch (outcome) {
-            case JobGroupCommit.Outcome.Written w -> new Created(201, entry.response());
+            case JobGroupCommit.Outcome.Written w -> new IdempotentResponse(201, entry.response());
             case JobGroupCommit.Outcome.NonceReused r -> throw Authenticator.reusedNonce(entry.caller().pendingNonce());
             case JobGroupCommit.Outcome.KeyTaken t -> tx.withHandle(h -> replay(h, entry.caller(), entry.idempotencyKey(),
                     entry.requestHash())).orElseGet(() -> writeAlone(entry)); // it expired meanwhile
@@ -182,19 +178,19 @@ public final class JobService {
      * The request's writes as a batch of its own, in a transaction of its own: when a shared transaction failed,
      * the failure belongs to the request that caused it.
      */
-    private Created writeAlone(JobGroupCommit.Entry entry) {
+    private IdempotentResponse writeAlone(JobGroupCommit.Entry entry) {
         var outcome = groupCommit.writeTogether(List.of(entry)).getFirst();
         if (outcome instanceof JobGroupCommit.Outcome.RetryAlone failed) throw failed.cause();
         return answer(entry, outcome);
     }
 
-    private Optional<Created> replay(Handle h, Caller caller, String key, String hash) {
-        return idempotency.find(h, caller.accountUuid(), key, clock.instant().minus(IDEMPOTENCY_WINDOW)).map(stored -> {
+    private Optional<IdempotentResponse> replay(Handle h, Caller caller, String key, String hash) {
+        return idempotency.find(h, caller.accountUuid(), key, clock.instant().minus(Idempotency.WINDOW)).map(stored -> {
             if (!stored.requestHash().equals(hash)) {
                 throw ApiException.conflict("Idempotency-Key '" + key + "' was already used with a different request; "
                         + "use a new key for a new request");
             }
-            return new Created(stored.status(), stored.body());
+            return new IdempotentResponse(stored.status(), stored.body());
         });
     }
 
@@ -223,17 +219,6 @@ public final class JobService {
     }
 
     private final java.util.concurrent.ConcurrentHashMap<UUID, Long> recipeTouches = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Same key + same method/path/body = same request; the body compares in canonical JSON form when it is JSON. */
-    public static String requestHash(String path, byte[] body) {
-        String canonical;
-        try {
-            canonical = body.length == 0 ? "" : CanonicalJson.canonicalize(body);
-        } catch (IllegalArgumentException notJson) {
-            canonical = new String(body, StandardCharsets.UTF_8);
-        }
-        return CanonicalRequest.sha256Hex((path + "\n" + canonical).getBytes(StandardCharsets.UTF_8));
-    }
 
     /**
      * PUT /v1/jobs/{uuid}/cancel: marks the job cancel-requested and lets the lifecycle rule decide: a job

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.billing.Money;
 import dev.galley.server.billing.BillingService;
 import dev.galley.server.http.Json;
+import dev.galley.server.lifecycle.JobRow;
 
 /** The {@code job} object of spec §5: every job-spec field (secrets masked) plus lifecycle fields. */
 public final class JobView {

@@ -5,6 +5,7 @@ import dev.galley.core.auth.Permission.Action;
 import dev.galley.core.auth.Permission.Resource;
 import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQueryParser;
+import dev.galley.server.auth.ApiKeyRow;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.http.Json;
 import dev.galley.server.http.Responses;

@@ -2,6 +2,8 @@ package dev.galley.server.keys;
 
 import dev.galley.server.accounts.AccountRepository;
 import dev.galley.server.accounts.AccountRow;
+import dev.galley.server.auth.ApiKeyRepository;
+import dev.galley.server.auth.ApiKeyRow;
 import dev.galley.server.config.ConfigException;
 import dev.galley.server.crypto.SecretBox;
 import dev.galley.server.db.Transactions;

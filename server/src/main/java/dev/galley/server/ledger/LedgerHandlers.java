@@ -10,12 +10,13 @@ import dev.galley.core.list.FilterKind;
 import dev.galley.core.list.ListQuery;
 import dev.galley.core.list.ListQueryParser;
 import dev.galley.server.auth.Caller;
-import dev.galley.server.billing.AppendOnlyLists;
 import dev.galley.server.http.ApiException;
+import dev.galley.server.http.AppendOnlyLists;
 import dev.galley.server.http.Json;
 import dev.galley.server.http.JsonFields;
 import dev.galley.server.http.Responses;
-import dev.galley.server.jobs.JobService;
+import dev.galley.server.idempotency.Idempotency;
+import dev.galley.server.idempotency.IdempotentResponse;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.util.Arrays;
@@ -66,8 +67,8 @@ public final class LedgerHandlers {
         if (key != null && (key.isEmpty() || key.length() > 255)) throw ApiException.badRequest("Idempotency-Key", "must be 1 to 255 characters");
         byte[] body = ctx.bodyAsBytes();
         Ledger.Entry entry = parse(body, caller);
-        String hash = key == null ? null : JobService.requestHash(ctx.path(), body);
-        JobService.Created answer = service.post(caller.accountUuid(), key, hash, entry);
+        String hash = key == null ? null : Idempotency.requestHash(ctx.path(), body);
+        IdempotentResponse answer = service.post(caller.accountUuid(), key, hash, entry);
         ctx.status(answer.status()).contentType("application/json").result(answer.body());
     }
 

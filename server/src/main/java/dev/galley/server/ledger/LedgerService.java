@@ -5,8 +5,9 @@ import dev.galley.server.db.ListSql;
 import dev.galley.server.db.Transactions;
 import dev.galley.server.http.ApiException;
 import dev.galley.server.http.Json;
-import dev.galley.server.jobs.IdempotencyRepository;
-import dev.galley.server.jobs.JobService;
+import dev.galley.server.idempotency.Idempotency;
+import dev.galley.server.idempotency.IdempotencyRepository;
+import dev.galley.server.idempotency.IdempotentResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -50,10 +51,10 @@ public final class LedgerService {
      * mechanism and table of job creation, same 24 h). Concurrent twins: the key is claimed in the posting
      * transaction, so of two twins one commits and the other rolls back and replays the first one's answer.
      */
-    public JobService.Created post(UUID callerAccount, String key, String hash, Ledger.Entry entry) {
+    public IdempotentResponse post(UUID callerAccount, String key, String hash, Ledger.Entry entry) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Instant expired = now.minus(JobService.IDEMPOTENCY_WINDOW);
-        JobService.Created answer;
+        Instant expired = now.minus(Idempotency.WINDOW);
+        IdempotentResponse answer;
         try {
             answer = tx.inTransaction(h -> {
                 if (key != null) {
@@ -71,7 +72,7 @@ public final class LedgerService {
                         201, new byte[][] {response}, now, expired).isEmpty()) {
                     throw new KeyTaken(); // a twin committed first: roll this one back and answer as it did
                 }
-                return new JobService.Created(201, response);
+                return new IdempotentResponse(201, response);
             });
         } catch (KeyTaken taken) {
             return tx.withHandle(h -> replay(h, callerAccount, key, hash, expired))
@@ -81,14 +82,14 @@ public final class LedgerService {
         return answer;
     }
 
-    private Optional<JobService.Created> replay(Handle h, UUID account, String key, String hash,
+    private Optional<IdempotentResponse> replay(Handle h, UUID account, String key, String hash,
                                                           Instant expired) {
         return idempotency.find(h, account, key, expired).map(stored -> {
             if (!stored.requestHash().equals(hash)) {
                 throw ApiException.conflict("Idempotency-Key '" + key + "' was already used with a different request;"
                         + " use a new key for a new request");
             }
-            return new JobService.Created(stored.status(), stored.body());
+            return new IdempotentResponse(stored.status(), stored.body());
         });
     }
 

@@ -2,11 +2,11 @@ package dev.galley.server.metering;
 
 import dev.galley.core.billing.CreditPolicy;
 import dev.galley.core.lifecycle.ReasonCode;
-import dev.galley.server.runs.JobReconciler;
+import dev.galley.server.db.Transactions;
+import dev.galley.server.lifecycle.JobReconciler;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
-import dev.galley.server.db.Transactions;
 
 /**
  * Stops a running job whose account fell below zero at a metering cut (GALLEY_BILLING=enforce): through the cancel

@@ -15,6 +15,8 @@ import dev.galley.server.http.ClientConnection;
 import dev.galley.server.http.Json;
 import dev.galley.server.http.JsonFields;
 import dev.galley.server.http.Responses;
+import dev.galley.server.lifecycle.RunRow;
+import dev.galley.server.lifecycle.RunView;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;

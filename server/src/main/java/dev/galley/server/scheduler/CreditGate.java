@@ -1,7 +1,7 @@
 package dev.galley.server.scheduler;
 
 import dev.galley.core.lifecycle.ReasonCode;
-import dev.galley.server.runs.JobReconciler;
+import dev.galley.server.lifecycle.JobReconciler;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,12 +1,13 @@
 package dev.galley.server.scheduler;
 
-import dev.galley.core.placement.PlanCheck;
 import dev.galley.core.placement.Placement;
 import dev.galley.core.placement.PlacementPlan;
+import dev.galley.core.placement.PlanCheck;
 import dev.galley.core.placement.RunSlots;
 import dev.galley.core.placement.Unplaced;
-import dev.galley.server.runs.JobReconciler;
-import dev.galley.server.runs.RunRepository;
+import dev.galley.server.db.Signals;
+import dev.galley.server.lifecycle.JobReconciler;
+import dev.galley.server.lifecycle.RunRepository;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -7,6 +7,7 @@ import dev.galley.core.placement.PlacementPlan;
 import dev.galley.core.placement.RoundMemory;
 import dev.galley.core.placement.WaitReasonHints;
 import dev.galley.server.db.DatabaseOutage;
+import dev.galley.server.db.Signals;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.metrics.Metrics;
 import java.time.Clock;

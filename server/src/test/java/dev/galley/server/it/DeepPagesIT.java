@@ -2,10 +2,10 @@ package dev.galley.server.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.galley.core.list.ListQuery;
+import dev.galley.server.auth.ApiKeyRepository;
 import dev.galley.server.db.Database;
 import dev.galley.server.it.TestServer.Tenant;
-import dev.galley.server.jobs.JobRepository;
-import dev.galley.server.keys.ApiKeyRepository;
+import dev.galley.server.lifecycle.JobRepository;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;

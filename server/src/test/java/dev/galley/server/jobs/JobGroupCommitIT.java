@@ -1,7 +1,5 @@
 package dev.galley.server.jobs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.auth.PermissionSet;
 import dev.galley.core.lifecycle.JobStatus;
@@ -10,8 +8,11 @@ import dev.galley.server.auth.Caller;
 import dev.galley.server.db.Database;
 import dev.galley.server.db.Transactions;
 import dev.galley.server.http.Json;
+import dev.galley.server.idempotency.IdempotencyRepository;
 import dev.galley.server.it.TestDatabase;
 import dev.galley.server.it.TestServer;
+import dev.galley.server.lifecycle.JobRepository;
+import dev.galley.server.lifecycle.JobRow;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,6 +25,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The group commit against a real PostgreSQL: batches of a chosen make-up (a reused nonce, one nonce twice, a

@@ -1,4 +1,4 @@
-package dev.galley.server.jobs;
+package dev.galley.server.lifecycle;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.core.lifecycle.JobStatus;

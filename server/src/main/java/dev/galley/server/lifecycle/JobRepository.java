@@ -1,11 +1,11 @@
-package dev.galley.server.jobs;
+package dev.galley.server.lifecycle;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.list.Filter;
 import dev.galley.core.list.ListQuery;
 import dev.galley.server.db.ListSql;
 import dev.galley.server.http.Json;
-import dev.galley.core.lifecycle.JobStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.galley.server.scheduler;
+package dev.galley.server.db;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,4 +1,4 @@
-package dev.galley.server.keys;
+package dev.galley.server.crypto;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;

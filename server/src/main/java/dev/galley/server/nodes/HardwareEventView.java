@@ -1,4 +1,4 @@
-package dev.galley.server.providers;
+package dev.galley.server.nodes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.galley.server.http.Json;

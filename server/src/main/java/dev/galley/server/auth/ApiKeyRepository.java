@@ -1,4 +1,4 @@
-package dev.galley.server.keys;
+package dev.galley.server.auth;
 
 import dev.galley.core.list.ListQuery;
 import dev.galley.server.db.ListSql;

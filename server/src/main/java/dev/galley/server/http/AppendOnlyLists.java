@@ -1,7 +1,6 @@
-package dev.galley.server.billing;
+package dev.galley.server.http;
 
 import dev.galley.core.list.ListQuery;
-import dev.galley.server.http.ApiException;
 
 /** Lists of append-only rows (prices, usage records, ledger transactions): their rows are never updated. */
 public final class AppendOnlyLists {

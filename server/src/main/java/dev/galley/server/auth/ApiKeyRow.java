@@ -1,4 +1,4 @@
-package dev.galley.server.keys;
+package dev.galley.server.auth;
 
 import java.time.Instant;
 import java.util.List;

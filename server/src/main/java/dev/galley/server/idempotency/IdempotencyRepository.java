@@ -1,4 +1,4 @@
-package dev.galley.server.jobs;
+package dev.galley.server.idempotency;
 
 import java.time.Instant;
 import java.util.Optional;

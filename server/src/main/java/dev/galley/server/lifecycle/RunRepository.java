@@ -1,4 +1,4 @@
-package dev.galley.server.runs;
+package dev.galley.server.lifecycle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.galley.core.lifecycle.Deadline;

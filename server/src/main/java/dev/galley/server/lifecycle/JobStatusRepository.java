@@ -1,4 +1,4 @@
-package dev.galley.server.runs;
+package dev.galley.server.lifecycle;
 
 import dev.galley.core.lifecycle.JobStatus;
 import dev.galley.core.lifecycle.ReasonCode;
