@@ -27,6 +27,20 @@ public final class Transactions {
         return jdbi.inTransaction(level, work::apply);
     }
 
+    /**
+     * A transaction whose COMMIT does not wait for its WAL to reach the disk ({@code synchronous_commit = off} for
+     * this transaction only), for writes that are worth nothing after a crash: a heartbeat's {@code last_seen_at},
+     * a load sample. PostgreSQL flushes them within {@code wal_writer_delay} (200 ms); a crash in between loses them
+     * (the agent's next heartbeat writes them again) and never corrupts or reorders anything else. Never for work
+     * a client was told is done: jobs, runs, money.
+     */
+    public <T> T inTransactionNotWaitingForDisk(Function<Handle, T> work) {
+        return jdbi.inTransaction(h -> {
+            h.execute("SET LOCAL synchronous_commit = off");
+            return work.apply(h);
+        });
+    }
+
     public void useTransaction(Consumer<Handle> work) {
         jdbi.useTransaction(work::accept);
     }

@@ -126,11 +126,6 @@ public final class RunRepository {
                 .bind("runs", runs.toArray(UUID[]::new)).bind("now", now).execute();
     }
 
-    public List<RunRow> stopRequestedOn(Handle h, UUID node) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE node_uuid = :node AND is_active AND stop_requested")
-                .bind("node", node).map(ROW).list();
-    }
-
     /**
      * Runs past {@code deadline} ({@link Deadline#START} or {@code RUN}) while still in a
      * status it applies to, soonest first. The statuses are written into the SQL as literals, from the core rule:
@@ -172,11 +167,20 @@ public final class RunRepository {
         return held;
     }
 
-    /** Which of {@code runs} are on {@code node} and finished: the node still runs them and must stop them. */
-    public List<RunRow> finishedOn(Handle h, UUID node, Collection<UUID> runs) {
-        if (runs.isEmpty()) return List.of();
-        return h.createQuery("SELECT " + COLUMNS + " FROM job_runs WHERE uuid = ANY(:ids) AND node_uuid = :node AND NOT is_active")
-                .bind("ids", runs.toArray(UUID[]::new)).bind("node", node).map(ROW).list();
+    /** A run the node must stop, and why (null: no reason stored). */
+    public record Stop(UUID uuid, String statusReason, boolean stopRequested) {}
+
+    /**
+     * What a heartbeat answers, in one statement: the node's active runs asked to stop, and those of {@code reported}
+     * (the runs the agent still runs) that are this node's and no longer active. Only the two columns it needs.
+     */
+    public List<Stop> stopsFor(Handle h, UUID node, Collection<UUID> reported) {
+        return h.createQuery("""
+                SELECT uuid, status_reason, true AS stop_requested FROM job_runs WHERE node_uuid = :node AND is_active AND stop_requested
+                UNION ALL
+                SELECT uuid, status_reason, false FROM job_runs WHERE uuid = ANY(:ids) AND node_uuid = :node AND NOT is_active""")
+                .bind("node", node).bind("ids", reported.toArray(UUID[]::new))
+                .map((rs, ctx) -> new Stop(rs.getObject(1, UUID.class), rs.getString(2), rs.getBoolean(3))).list();
     }
 
     public List<UUID> activeOnNodes(Handle h, List<UUID> nodes) {

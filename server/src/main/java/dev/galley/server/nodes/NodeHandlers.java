@@ -50,7 +50,7 @@ public final class NodeHandlers {
 
     public void heartbeat(Context ctx, Caller caller) {
         caller.require(Resource.NODES, Action.UPDATE);
-        UUID node = nodes.actingAs(caller, uuid(ctx));
+        UUID node = uuid(ctx);
         var f = new JsonFields(Json.parseObject(ctx.bodyAsBytes(), true), Set.of("metadata", "active_run_uuids"));
         JsonNode metadata = f.raw("metadata");
         if (metadata != null && !metadata.isNull() && !metadata.isObject()) f.errors().add("metadata", "must be an object");
@@ -71,7 +71,7 @@ public final class NodeHandlers {
         f.finish();
         ObjectNode body = Json.object();
         var commands = body.putArray("commands");
-        for (var stop : nodes.heartbeat(node, sample, reported)) {
+        for (var stop : nodes.heartbeat(caller, node, sample, reported)) {
             commands.addObject().put("type", "stop_run").put("job_run_uuid", stop.run().toString()).put("reason", stop.reason());
         }
         Responses.json(ctx, 200, body);

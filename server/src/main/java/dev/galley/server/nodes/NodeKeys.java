@@ -62,6 +62,14 @@ public final class NodeKeys {
         return caller.owns(account) && agentNode(caller).map(node::equals).orElse(true);
     }
 
+    /**
+     * False for keys that act for every node (operators, {@code nodes.update.all}); true for every other key, which
+     * acts only for the node it is bound to.
+     */
+    public static boolean bindingRequired(Caller caller) {
+        return !caller.canAll(Resource.NODES, Action.UPDATE);
+    }
+
     /** True when the caller is a node agent's key: its node-side view is limited to its own node. */
     public static boolean isAgentKey(Caller caller) {
         return caller.can(Resource.NODES, Action.UPDATE) && !caller.canAll(Resource.NODES, Action.UPDATE);

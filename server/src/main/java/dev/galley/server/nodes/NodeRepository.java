@@ -140,15 +140,16 @@ public final class NodeRepository {
 
     /**
      * Records a heartbeat (an OFFLINE node comes back ONLINE) and reads back, in the same statement, the time of the
-     * node's newest stored hardware event, which decides whether the heartbeat's sample is kept. Empty: no such node.
+     * node's newest stored hardware event, which decides whether the heartbeat's sample is kept. {@code boundKey}
+     * non-null: only if the node is bound to that key. Empty: no such node, or not bound to {@code boundKey}.
      */
-    public Optional<Beat> heartbeat(Handle h, UUID uuid, Instant now) {
+    public Optional<Beat> heartbeat(Handle h, UUID uuid, UUID boundKey, Instant now) {
         return h.createQuery("""
                 UPDATE nodes SET last_seen_at = :now, updated_at = CASE WHEN status = :offline THEN :now ELSE updated_at END,
                        status = CASE WHEN status = :offline THEN :online ELSE status END
-                WHERE uuid = :uuid
+                WHERE uuid = :uuid AND (CAST(:key AS uuid) IS NULL OR api_key_uuid = :key)
                 RETURNING latest_hardware_event_ms""")
-                .bind("uuid", uuid).bind("now", now)
+                .bind("uuid", uuid).bind("key", boundKey).bind("now", now)
                 .bind("offline", NodeStatus.OFFLINE).bind("online", NodeStatus.ONLINE)
                 .map((rs, ctx) -> new Beat(rs.getObject(1, Long.class))).findOne();
     }

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -192,23 +193,31 @@ public final class NodeService {
     public record StopRun(UUID run, String reason) {}
 
     /**
-     * Records the heartbeat and answers what the agent must stop: runs asked to stop, and runs it still reports that
-     * the server already finished. Only this node's runs: another node's run uuid is nothing to this node.
+     * Records the heartbeat of node {@code uuid}, which must be the one the caller's key is bound to (else 404), and
+     * answers what the agent must stop: runs asked to stop, and runs it still reports that the server already
+     * finished. Only this node's runs: another node's run uuid is nothing to this node.
+     *
+     * <p>A heartbeat is the most frequent request of a fleet, so it is one transaction of two statements: the node's
+     * UPDATE checks the key's binding itself (the first heartbeat of a key not bound yet takes the slower path through
+     * {@link NodeKeys}, which binds it), and its commit does not wait for the disk: a heartbeat lost in a crash is
+     * repeated by the next one.
      */
-    public List<StopRun> heartbeat(UUID node, HardwareSample sample, Set<UUID> activeRuns) {
+    public List<StopRun> heartbeat(Caller caller, UUID uuid, HardwareSample sample, Set<UUID> activeRuns) {
         Instant now = clock.instant();
-        return tx.inTransaction(h -> {
-            var beat = nodes.heartbeat(h, node, now).orElseThrow(() -> ApiException.notFound("node"));
-            if (sample != null) keep(h, node, beat.latestHardwareEventMs(), sample, now);
-            List<StopRun> stops = new ArrayList<>();
-            for (RunRow r : runs.stopRequestedOn(h, node)) {
-                stops.add(new StopRun(r.uuid(), r.statusReason() != null ? r.statusReason() : "stop requested"));
-            }
-            for (RunRow r : runs.finishedOn(h, node, activeRuns)) {
-                stops.add(new StopRun(r.uuid(), r.statusReason() == null ? "the run is no longer active" : r.statusReason()));
-            }
-            return stops;
+        UUID boundKey = NodeKeys.bindingRequired(caller) ? caller.keyUuid() : null;
+        return beat(uuid, boundKey, sample, activeRuns, now).orElseGet(() -> {
+            actingAs(caller, uuid); // 404 unless the key acts for the node; binds a key not bound yet
+            return beat(uuid, null, sample, activeRuns, now).orElseThrow(() -> ApiException.notFound("node"));
         });
+    }
+
+    private Optional<List<StopRun>> beat(UUID node, UUID boundKey, HardwareSample sample, Set<UUID> activeRuns, Instant now) {
+        return tx.inTransactionNotWaitingForDisk(h -> nodes.heartbeat(h, node, boundKey, now).map(beat -> {
+            if (sample != null) keep(h, node, beat.latestHardwareEventMs(), sample, now);
+            return runs.stopsFor(h, node, activeRuns).stream().map(stop -> new StopRun(stop.uuid(),
+                    stop.statusReason() != null ? stop.statusReason()
+                            : stop.stopRequested() ? "stop requested" : "the run is no longer active")).toList();
+        }));
     }
 
     /**
