@@ -8,6 +8,7 @@ import dev.galley.client.GalleyConnectionException;
 import dev.galley.client.JobWaitTimeoutException;
 import dev.galley.client.Page;
 import dev.galley.core.error.FieldError;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import picocli.CommandLine.Mixin;
@@ -81,9 +82,14 @@ public abstract class ClientCommand extends CliCommand {
 
     /** One object in full: pretty JSON with --json, its id with --quiet, else every field as a line. */
     protected void printDetail(JsonNode object, Set<String> skip) {
+        printDetail(object, skip, Map.of());
+    }
+
+    /** As {@link #printDetail(JsonNode, Set)}, the human lines of the fields in {@code units} with that unit after the value. */
+    protected void printDetail(JsonNode object, Set<String> skip, Map<String, String> units) {
         if (options.json()) ctx.out().println(JsonPrinter.pretty(object));
         else if (options.quiet()) ctx.out().println(object.path("uuid").asText());
-        else DetailView.print(ctx.out(), object, skip);
+        else DetailView.print(ctx.out(), object, skip, units);
         ctx.out().flush();
     }
 

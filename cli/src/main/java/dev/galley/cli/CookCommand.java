@@ -63,7 +63,7 @@ public final class CookCommand extends ClientCommand {
         }
         Job job = galley.recipes().cook(uuid, body, idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString());
         if (!await) {
-            printOne(job.json(), JobsCommand.table().row(JobsCommand.row(job.json())));
+            printOne(job.json(), JobsCommand.table(AccountCurrency.forHumans(galley, options)).row(JobsCommand.row(job.json())));
             return ExitCodes.OK;
         }
         if (!options.json() && !options.quiet()) {

@@ -14,6 +14,14 @@ final class DetailView {
     private DetailView() {}
 
     static void print(PrintStream out, JsonNode object, Set<String> skip) {
+        print(out, object, skip, Map.of());
+    }
+
+    /**
+     * With a unit after the value of the fields in {@code units} (a currency after an amount: {@code 0.030000 USD}); the
+     * value itself is printed exactly as the API sent it, and a null stays {@code -}.
+     */
+    static void print(PrintStream out, JsonNode object, Set<String> skip, Map<String, String> units) {
         int width = 0;
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -24,6 +32,7 @@ final class DetailView {
             if (skip.contains(field.getKey())) continue;
             JsonNode value = field.getValue();
             String text = value.isNull() ? "-" : value.isValueNode() ? value.asText() : JsonPrinter.compact(value);
+            if (!value.isNull() && units.containsKey(field.getKey())) text += " " + units.get(field.getKey());
             out.println(field.getKey() + " ".repeat(width - field.getKey().length() + 2) + text);
         }
         out.flush();

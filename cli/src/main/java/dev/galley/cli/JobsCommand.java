@@ -7,6 +7,7 @@ import dev.galley.client.ListQuery;
 import dev.galley.core.lifecycle.JobStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,13 +20,20 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:", "  galley jobs list --status PENDING,RUNNING", "  galley jobs watch 7d1c… --timeout 1h",
                 "  galley jobs cancel 7d1c… --reason 'wrong input'"})
 public final class JobsCommand extends CommandGroup {
-    static Table table() {
-        return new Table("UUID", "TITLE", "STATUS", "TASK", "GPUS", "CREATED", "REASON");
+    /** The jobs table; COST is {@code cost_so_far} exactly as the API sent it, its currency (when known) in the header. */
+    static Table table(String currency) {
+        return new Table("UUID", "TITLE", "STATUS", "TASK", "GPUS", currency == null ? "COST" : "COST (" + currency + ")", "CREATED",
+                "REASON");
     }
 
     static Object[] row(JsonNode j) {
         return new Object[] {Cells.text(j, "uuid"), Cells.text(j, "title"), Cells.text(j, "status"), Cells.text(j, "task"),
-                Cells.text(j, "gpu_count"), Cells.time(j, "created_at"), Cells.text(j, "status_reason_code")};
+                Cells.text(j, "gpu_count"), Cells.text(j, "cost_so_far"), Cells.time(j, "created_at"), Cells.text(j, "status_reason_code")};
+    }
+
+    /** A job's money fields, each with its currency after the amount; none when the currency is not known. */
+    static Map<String, String> moneyUnits(String currency) {
+        return currency == null ? Map.of() : Map.of("price_per_hour", currency, "cost_so_far", currency);
     }
 
     @Command(name = "list", description = "List your jobs, newest first.",
@@ -44,7 +52,8 @@ public final class JobsCommand extends CommandGroup {
         protected int run(Galley galley) {
             ListQuery query = paging.query().filterAnyOf("status", statuses);
             if (recipe != null) query = query.filter("source_recipe_uuid", RecipeLookup.uuidOf(galley, recipe, true));
-            printPage(galley.jobs().list(query), table(), JobsCommand::row);
+            var page = galley.jobs().list(query);
+            printPage(page, table(AccountCurrency.forHumans(galley, options)), JobsCommand::row);
             return ExitCodes.OK;
         }
     }
@@ -56,7 +65,8 @@ public final class JobsCommand extends CommandGroup {
 
         @Override
         protected int run(Galley galley) {
-            printDetail(galley.jobs().get(job).json(), Set.of());
+            Job found = galley.jobs().get(job);
+            printDetail(found.json(), Set.of(), moneyUnits(AccountCurrency.forHumans(galley, options)));
             return ExitCodes.OK;
         }
     }
@@ -73,7 +83,7 @@ public final class JobsCommand extends CommandGroup {
         @Override
         protected int run(Galley galley) {
             Job cancelled = galley.jobs().cancel(job, reason);
-            printOne(cancelled.json(), table().row(row(cancelled.json())));
+            printOne(cancelled.json(), table(AccountCurrency.forHumans(galley, options)).row(row(cancelled.json())));
             return ExitCodes.OK;
         }
     }

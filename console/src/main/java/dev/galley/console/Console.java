@@ -53,6 +53,7 @@ public final class Console implements ServerExtension {
         new KeyPages(web, context.clock()).register();
         new ClusterPages(web, context.clock()).register();
         new EpochPages(web).register();
+        web.unknownPaths(); // last: it matches every path under /console/
         var sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("galley-console-sessions").daemon().factory());
         sweeper.scheduleWithFixedDelay(() -> {
             try {

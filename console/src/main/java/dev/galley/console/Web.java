@@ -85,6 +85,20 @@ final class Web {
         }));
     }
 
+    /**
+     * Every other path under {@code /console/}: the console's 404 page instead of the API's JSON, signed in or not
+     * (signed out, the page shows no navigation, only the way to sign in). Must be registered after every page:
+     * Javalin gives a request to the first endpoint that matches, in the order they were added.
+     */
+    void unknownPaths() {
+        for (HandlerType method : java.util.List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
+            routes.addEndpoint(new Endpoint(method, "/console/*", ctx -> {
+                secure(ctx);
+                notFound(ctx, sessions.find(ctx.cookie(COOKIE)).orElse(null));
+            }));
+        }
+    }
+
     private void add(HandlerType method, String path, PageHandler h) {
         routes.addEndpoint(new Endpoint(method, path, ctx -> {
             secure(ctx);

@@ -172,6 +172,53 @@ class ConsoleSecurityIT {
     }
 
     @Test
+    void anUnknownConsolePathIsTheConsoles404PageSignedInOrNotAndTheApisStayJson() {
+        List<String> unknown = List.of("/console/nope", "/console/jobs/not-a-uuid/extra", "/console/jobs/" + java.util.UUID.randomUUID()
+                + "/cancel/again", "/console/keys/x/y/z", "/console/sign-in/more");
+        String alicePk = alice.keyPair().substring(0, alice.keyPair().indexOf(':'));
+        var anonymous = new WebClient(ConsoleServer.base(server));
+        var web = signedIn(alice);
+        for (String path : unknown) {
+            for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
+                var out = anonymous.request(method, path);
+                assertIsTheConsoles404(out, method + " " + path + " signed out");
+                assertThat(out.body()).as("signed out: no navigation, no key, the way in")
+                        .contains("href=\"/console/sign-in\"").doesNotContain("href=\"/console/nodes\"").doesNotContain("pk_")
+                        .doesNotContain("_csrf");
+                var in = web.request(method, path);
+                assertIsTheConsoles404(in, method + " " + path + " signed in");
+                assertThat(in.body()).as("signed in: the console's frame and the way home")
+                        .contains("href=\"/console/jobs\"").contains("href=\"/console/nodes\"").contains(alicePk);
+            }
+        }
+        // The pages themselves still answer (the catch-all is registered after them), and a real session is not ended.
+        assertThat(web.get("/console/jobs").status()).isEqualTo(200);
+        assertThat(anonymous.get("/console/jobs").status()).isEqualTo(303);
+        assertThat(anonymous.get("/console/sign-in").status()).isEqualTo(200);
+        // The API's own 404s stay JSON, for unknown endpoints and unknown resources alike.
+        for (String path : List.of("/v1/nope", "/v1/jobs/" + java.util.UUID.randomUUID() + "/nope", "/consolex", "/v1/console/nope")) {
+            var api = anonymous.get(path);
+            assertThat(api.status()).as(path).isEqualTo(404);
+            assertThat(api.headers().firstValue("Content-Type").orElse("")).as(path).startsWith("application/json");
+            assertThat(api.body()).as(path).startsWith("{\"error\":").contains("\"type\":\"not_found\"");
+        }
+        assertThat(alice.ok("GET", "/v1/jobs/" + java.util.UUID.randomUUID(), null, 404).at("/error/type").asText()).isEqualTo("not_found");
+    }
+
+    private static void assertIsTheConsoles404(WebClient.Page p, String what) {
+        assertThat(p.status()).as(what).isEqualTo(404);
+        assertThat(p.headers().firstValue("Content-Type").orElse("")).as(what).startsWith("text/html");
+        assertThat(p.headers().firstValue("Content-Security-Policy").orElse("")).as(what).contains("default-src 'none'")
+                .contains("script-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
+        assertThat(p.headers().firstValue("X-Frame-Options")).as(what).hasValue("DENY");
+        assertThat(p.headers().firstValue("X-Content-Type-Options")).as(what).hasValue("nosniff");
+        assertThat(p.headers().firstValue("Referrer-Policy")).as(what).hasValue("same-origin");
+        assertThat(p.headers().firstValue("Cache-Control")).as(what).hasValue("no-store");
+        assertThat(p.body()).as(what).startsWith("<!doctype html>").contains("<title>Not found · Galley</title>")
+                .contains("There is nothing here").doesNotContain("\"error\"");
+    }
+
+    @Test
     void theSessionCookieStopsWorkingAtSignOut() {
         var web = signedIn(alice);
         String cookie = web.cookie;

@@ -48,6 +48,11 @@ final class WebClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A request with no body, by any method (what a stray link or a hand-made request sends). */
+    Page request(String method, String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** Signs in with the key pair; the session cookie is kept for the following requests. */
     Page signIn(String keyPair) {
         int colon = keyPair.indexOf(':');

@@ -305,6 +305,51 @@ class ConsumerCommandsIT {
     }
 
     @Test
+    void jobsGetListAndCancelShowTheJobsMoneyExactlyAsTheApiSendsItWithTheCurrency() {
+        Job job = galley.jobs().create(SdkFixtures.jobSpec("priced"));
+        JsonNode api = galley.jobs().get(job.uuid()).json();
+        String price = api.get("price_per_hour").asText();
+        String cost = api.get("cost_so_far").asText();
+        String currency = galley.billing().balance().currency();
+        assertThat(price).as("a decimal string with six digits").matches("\\d+\\.\\d{6}");
+        assertThat(new java.math.BigDecimal(price)).as("1 CPU core at the seeded prices").isPositive();
+        assertThat(currency).matches("[A-Z]{3}");
+
+        Result get = cli.run("jobs", "get", job.uuid());
+        assertThat(get.exitCode()).as(get.err()).isZero();
+        assertThat(get.out()).containsPattern("(?m)^price_per_hour +" + java.util.regex.Pattern.quote(price + " " + currency) + "$")
+                .containsPattern("(?m)^cost_so_far +" + java.util.regex.Pattern.quote(cost + " " + currency) + "$")
+                .as("only the money gets a currency").containsPattern("(?m)^cpu_count +1$");
+
+        Result list = cli.run("jobs", "list");
+        List<String> lines = list.out().lines().toList();
+        assertThat(lines.get(0)).contains("GPUS  COST (" + currency + ")  CREATED");
+        assertThat(lines.get(1)).startsWith(job.uuid()).containsPattern("  " + java.util.regex.Pattern.quote(cost) + "  +\\d{4}-");
+        Result cancel = cli.run("jobs", "cancel", job.uuid());
+        assertThat(cancel.out()).contains("COST (" + currency + ")").contains(job.uuid());
+
+        // --json and -q are exactly what they were: the API's object, the uuid; no currency is asked for or added.
+        assertThat(SdkFixtures.json(cli.run("jobs", "get", job.uuid(), "--json").out()).get("price_per_hour").asText()).isEqualTo(price);
+        assertThat(cli.run("jobs", "get", job.uuid(), "-q").out().strip()).isEqualTo(job.uuid());
+    }
+
+    @Test
+    void aKeyThatMayNotReadItsBalanceStillSeesTheAmountsWithoutACurrency() {
+        Tenant narrow = TestServer.newTenant(List.of("jobs.read.own", "jobs.create.own"));
+        Job job = SdkFixtures.galley(narrow).jobs().create(SdkFixtures.jobSpec("no ledger"));
+        String price = SdkFixtures.galley(narrow).jobs().get(job.uuid()).json().get("price_per_hour").asText();
+        cli.env.put("GALLEY_API_KEY", narrow.keyPair());
+
+        Result get = cli.run("jobs", "get", job.uuid());
+        assertThat(get.exitCode()).as(get.err()).isZero();
+        assertThat(get.err()).isEmpty();
+        assertThat(get.out()).containsPattern("(?m)^price_per_hour +" + java.util.regex.Pattern.quote(price) + "$");
+        Result list = cli.run("jobs", "list");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out().lines().findFirst().orElseThrow()).containsPattern("GPUS +COST +CREATED");
+    }
+
+    @Test
     void jobsCanBeFilteredByRecipe() throws Exception {
         String uuid = createRecipe();
         galley.jobs().create(SdkFixtures.jobSpec("unrelated"));

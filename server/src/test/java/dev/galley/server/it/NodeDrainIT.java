@@ -157,6 +157,53 @@ class NodeDrainIT {
         assertThat(ok(TestServer.call(operator, "GET", "/v1/nodes/" + node.uuid, null), 200).get("status").asText()).isEqualTo("DRAINING");
     }
 
+    @Test
+    void theListFiltersByUuidOnlyWithinTheNodesTheCallerMaySee() {
+        SimulatedNode a = node("listed-a", "ap-east-1", 1);
+        SimulatedNode b = node("listed-b", "ap-east-1", 1);
+        Tenant other = TestServer.newTenant(server, List.of("preset:compute_consumer"));
+        SimulatedNode foreign = SimulatedNode.register(SimulatedNode.nodeKey(server, other), "foreign", "ap-east-1", 1, 1, 1, List.of());
+
+        assertThat(listed(a.client, "filter[uuid]=" + a.uuid)).containsExactly(a.uuid);
+        assertThat(listed(a.client, "filter[uuid]=" + a.uuid + "," + b.uuid)).containsExactlyInAnyOrder(a.uuid, b.uuid);
+        assertThat(listed(a.client, "filter[uuid]=" + b.uuid.toUpperCase() + ",%20" + a.uuid)).as("any case, spaces around commas")
+                .containsExactlyInAnyOrder(a.uuid, b.uuid);
+        assertThat(listed(a.client, "filter[uuid]=" + a.uuid + "&filter[name]=listed-b")).as("filters combine with AND").isEmpty();
+
+        // Another account's node is not there for this key, alone or next to its own, and is told apart from no node at all
+        // by nothing: the same empty page as a uuid nobody has. Nor does that account learn of this one's.
+        JsonNode foreignAlone = ok(TestServer.call(a.client, "GET", "/v1/nodes?filter[uuid]=" + foreign.uuid, null), 200);
+        JsonNode nobody = ok(TestServer.call(a.client, "GET", "/v1/nodes?filter[uuid]=" + java.util.UUID.randomUUID(), null), 200);
+        assertThat(foreignAlone.get("total").asInt()).isZero();
+        assertThat(foreignAlone.get("data")).isEmpty();
+        assertThat(foreignAlone).isEqualTo(nobody);
+        assertThat(listed(a.client, "filter[uuid]=" + foreign.uuid + "," + a.uuid)).containsExactly(a.uuid);
+        assertThat(listed(foreign.client, "filter[uuid]=" + a.uuid + "," + b.uuid)).isEmpty();
+        assertThat(listed(foreign.client, "filter[uuid]=" + a.uuid + "," + foreign.uuid)).containsExactly(foreign.uuid);
+        // An operator (nodes.read.all) sees every account's.
+        assertThat(listed(operator, "filter[uuid]=" + a.uuid + "," + foreign.uuid)).containsExactlyInAnyOrder(a.uuid, foreign.uuid);
+
+        // A malformed filter is a 400 naming filter[uuid], never an empty page (which would read as "no such node").
+        for (String bad : List.of("not-a-uuid", a.uuid + ",nope", a.uuid + ",", a.uuid.substring(1), "%20", a.uuid + "0")) {
+            JsonNode error = ok(TestServer.call(a.client, "GET", "/v1/nodes?filter[uuid]=" + bad, null), 400).get("error");
+            assertThat(error.get("type").asText()).as(bad).isEqualTo("invalid_request");
+            assertThat(error.at("/errors/0/field").asText()).as(bad).isEqualTo("filter[uuid]");
+            assertThat(error.at("/errors/0/message").asText()).as(bad).isIn("must be a UUID or a comma list of UUIDs", "must not be empty");
+        }
+        JsonNode twice = ok(TestServer.call(a.client, "GET", "/v1/nodes?filter[uuid]=" + a.uuid + "&filter[uuid]=" + b.uuid, null), 400);
+        assertThat(twice.at("/error/errors/0/field").asText()).isEqualTo("filter[uuid]");
+        assertThat(twice.at("/error/errors/0/message").asText()).isEqualTo("must be given once");
+    }
+
+    /** The uuids of the nodes {@code key} lists with this query; the page's total must agree with them. */
+    static List<String> listed(GalleyClient key, String query) {
+        JsonNode page = ok(TestServer.call(key, "GET", "/v1/nodes?" + query, null), 200);
+        List<String> uuids = new java.util.ArrayList<>();
+        page.get("data").forEach(n -> uuids.add(n.get("uuid").asText()));
+        assertThat(page.get("total").asInt()).as("total of %s", query).isEqualTo(uuids.size());
+        return uuids;
+    }
+
     static String mintNodeKey(java.util.UUID account) {
         JsonNode key = ok(TestServer.call(operator, "POST", "/v1/api-keys",
                 "{\"name\":\"node\",\"permissions\":[\"preset:compute_node\"],\"account_uuid\":\"" + account + "\"}"), 201);
