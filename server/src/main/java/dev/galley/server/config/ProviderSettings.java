@@ -39,7 +39,7 @@ public record ProviderSettings(HardwareEventRetention telemetry, EpochSchedule e
             Duration s = settle == null ? Duration.ofMillis(2 * nodeTtlMs)
                     : dev.galley.core.providers.FixedDuration.parse("GALLEY_EPOCH_SETTLE", settle, Duration.ZERO, Duration.ofDays(7));
             String every = blankToNull(env.get("GALLEY_REPUTATION_INTERVAL"));
-            Duration r = every == null ? Duration.ofSeconds(15)
+            Duration r = every == null ? Duration.ofSeconds(60)
                     : dev.galley.core.providers.FixedDuration.parse("GALLEY_REPUTATION_INTERVAL", every, Duration.ofSeconds(1), Duration.ofDays(1));
             return new ProviderSettings(telemetry, epochs, rates, s, ReputationParameters.DEFAULT, r);
         } catch (IllegalArgumentException e) {
