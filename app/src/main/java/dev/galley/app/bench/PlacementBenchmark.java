@@ -209,11 +209,13 @@ public final class PlacementBenchmark {
         double rate = Math.min(uuids.size() / 5.0, 300);
         List<String> beating = uuids.subList(0, (int) Math.min(uuids.size(), Math.round(rate * 5)));
         // Rows are locked in uuid order, as PlanApplier locks them: an unordered bulk UPDATE deadlocks with it.
-        // The others stay ONLINE by the last_seen_at ahead set when placement ended; these live by their heartbeats.
-        t.update(db, """
+        // The others stay ONLINE by the last_seen_at ahead set when placement ended; these live by their heartbeats,
+        // and by this between the phases (a pause of more than the TTL would take them OFFLINE).
+        String beatingArray = "{" + String.join(",", beating) + "}";
+        java.util.concurrent.Callable<Integer> seenNow = () -> t.update(db, """
                 UPDATE nodes SET last_seen_at = now() WHERE uuid IN (
-                  SELECT uuid FROM nodes WHERE uuid = ANY(CAST(? AS uuid[])) ORDER BY uuid FOR UPDATE)""",
-                "{" + String.join(",", beating) + "}");
+                  SELECT uuid FROM nodes WHERE uuid = ANY(CAST(? AS uuid[])) ORDER BY uuid FOR UPDATE)""", beatingArray);
+        seenNow.call();
         Duration duration = Duration.ofSeconds(size.pick(5, 30));
         java.util.function.IntFunction<Load.Request> beat = i -> {
             String node = beating.get(i % beating.size());
@@ -243,6 +245,7 @@ public final class PlacementBenchmark {
         var idleCpu = t.cpuMeter();
         ServerProcess.sleep(size.pick(3_000, 10_000));
         double[] idle = idleCpu.stop();
+        seenNow.call();
         result.metric("idle CPU server, no heartbeats", idle[1], "%");
         result.metric("idle CPU PostgreSQL, no heartbeats", idle[2], "%");
         long eventsBefore = t.queryLong(db, "SELECT count(*) FROM node_hardware_events e JOIN nodes n ON n.uuid = e.node_uuid"
@@ -264,6 +267,7 @@ public final class PlacementBenchmark {
         double postgresCpuMs = cpuMsPerRequest(pct[2] - idle[2], o);
         result.metric("server CPU per heartbeat with telemetry", serverCpuMs, "ms");
         result.metric("PostgreSQL CPU per heartbeat with telemetry", postgresCpuMs, "ms");
+        seenNow.call();
         var bareCpu = t.cpuMeter();
         Load.Outcome b = Load.openLoop(t.operator, bare, 200, rate, duration, 1000, r -> { });
         double[] barePct = bareCpu.stop();
