@@ -237,9 +237,15 @@ public final class PlacementBenchmark {
         // The same heartbeats without a sample: what telemetry adds is the difference, under the same conditions.
         java.util.function.IntFunction<Load.Request> bare = i ->
                 Load.Request.of("POST", "/v1/nodes/" + beating.get(i % beating.size()) + "/heartbeat", "{\"active_run_uuids\":[]}");
-        // Warm the heartbeat path (JIT) before measuring.
-        // Every beating node heartbeats twice (and stores its first sample) before the measured phase: steady state.
-        Load.openLoop(t.operator, beat, 200, rate, Duration.ofSeconds(size.pick(6, 10)), 1000, r -> { });
+        // Warm both heartbeat paths until the server's JIT is quiet: compiling them during a measured phase was seen
+        // to double that phase's server CPU. Slices alternate with and without a sample; every beating node beats in
+        // each slice and stores its first sample.
+        boolean[] withSample = {true};
+        double warmed = JitWarmup.run(env, t.serverPid, Duration.ofSeconds(size.pick(5, 10)), Duration.ofSeconds(size.pick(5, 90)), d -> {
+            Load.openLoop(t.operator, withSample[0] ? beat : bare, 200, rate, d, 1000, r -> { });
+            withSample[0] = !withSample[0];
+        });
+        result.metric("heartbeat warm-up, until the server's JIT is quiet", warmed, "s");
         // What the server and PostgreSQL use with no heartbeats at all (the scheduler, reaper, reputation and metering
         // loops over 10,000 nodes and ~100,000 runs): subtracted below, so the CPU per heartbeat is what one adds.
         var idleCpu = t.cpuMeter();
