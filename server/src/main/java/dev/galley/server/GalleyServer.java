@@ -166,7 +166,7 @@ public final class GalleyServer implements AutoCloseable {
         var authenticator = new Authenticator(tx, keys, nonces, box, clock, new RateLimiter(config.rateLimitRps()), keyCache);
         var groupCommit = new JobGroupCommit(tx, jobs, nonces, idempotency, recipes, signals::jobsCreated);
         var waitReasons = new WaitReasonHints();
-        var recipeService = new RecipeService(tx, recipes, secrets, gpuCatalog, clock);
+        var recipeService = new RecipeService(tx, recipes, secrets, gpuCatalog, clock, signals);
         var jobService = new JobService(tx, jobs, recipeService, idempotency, nonces, secrets, gpuCatalog, clock, reconciler,
                 groupCommit, waitReasons, billingService);
         var nodeKeys = new NodeKeys(tx, nodes);

@@ -24,7 +24,9 @@ public final class Signals implements AutoCloseable {
     static final String ASSIGN = "galley_assign";
     static final String JOBS = "galley_jobs";
     static final String KEYS = "galley_keys";
+    static final String RECIPES = "galley_recipes";
     private volatile java.util.function.Consumer<String> keyRevoked = pk -> { };
+    private volatile java.util.function.Consumer<UUID> recipeChanged = r -> { };
 
     /** A counter per node, bumped on each assignment signal; waiters block until it moves. */
     private final Map<UUID, long[]> nodeVersions = new ConcurrentHashMap<>();
@@ -72,6 +74,15 @@ public final class Signals implements AutoCloseable {
 
     public void onKeyChanged(java.util.function.Consumer<String> listener) {
         this.keyRevoked = listener;
+    }
+
+    /** Queues "this recipe changed or is gone" for every replica's recipe cache; delivered when the caller's transaction commits. */
+    public void recipeChanged(Handle h, UUID recipe) {
+        h.createQuery("SELECT pg_notify('" + RECIPES + "', :r)").bind("r", recipe.toString()).mapTo(String.class).one();
+    }
+
+    public void onRecipeChanged(java.util.function.Consumer<UUID> listener) {
+        this.recipeChanged = listener;
     }
 
     /** Queues "a job wants placement"; delivered when the caller's transaction commits. */
@@ -166,6 +177,7 @@ public final class Signals implements AutoCloseable {
                     st.execute("LISTEN " + ASSIGN);
                     st.execute("LISTEN " + JOBS);
                     st.execute("LISTEN " + KEYS);
+                    st.execute("LISTEN " + RECIPES);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 if (lost) log.info("notification listener reconnected");
@@ -187,6 +199,12 @@ public final class Signals implements AutoCloseable {
                             }
                         } else if (n.getName().equals(KEYS)) {
                             keyRevoked.accept(n.getParameter());
+                        } else if (n.getName().equals(RECIPES)) {
+                            try {
+                                recipeChanged.accept(UUID.fromString(n.getParameter()));
+                            } catch (IllegalArgumentException ignored) {
+                                // not ours
+                            }
                         } else {
                             wakeScheduler();
                         }

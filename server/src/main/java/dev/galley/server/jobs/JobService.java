@@ -121,9 +121,10 @@ public final class JobService {
     }
 
     private Prepared prepareCook(Caller caller, UUID recipeUuid, byte[] body) {
-        RecipeRow recipe = recipes.cookable(caller, recipeUuid);
+        RecipeService.Cookable cookable = recipes.cookable(caller, recipeUuid);
+        RecipeRow recipe = cookable.row();
         billing.requireCredit(caller.accountUuid()); // after the 404 of a recipe the caller may not see
-        ObjectNode payload = recipes.revealedPayload(recipe);
+        ObjectNode payload = cookable.revealedPayload();
         JsonNode overrides = Json.parseObject(body, true);
         // Spec §8: the owner's registry credentials go only into the owner's own jobs, unless the owner shares
         // them; job_recipes.read.all does not change whose job this is.

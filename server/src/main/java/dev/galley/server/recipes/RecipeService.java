@@ -14,6 +14,7 @@ import dev.galley.core.spec.Secrets;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.crypto.SecretCodec;
 import dev.galley.server.db.ListSql;
+import dev.galley.server.db.Signals;
 import dev.galley.server.db.Transactions;
 import dev.galley.server.gpus.GpuCatalogCache;
 import dev.galley.server.http.ApiException;
@@ -39,13 +40,18 @@ public final class RecipeService {
     private final SecretCodec secrets;
     private final GpuCatalogCache gpus;
     private final Clock clock;
+    private final Signals signals;
+    private final RecipeCache cache = new RecipeCache();
 
-    public RecipeService(Transactions tx, RecipeRepository recipes, SecretCodec secrets, GpuCatalogCache gpus, Clock clock) {
+    public RecipeService(Transactions tx, RecipeRepository recipes, SecretCodec secrets, GpuCatalogCache gpus, Clock clock,
+                         Signals signals) {
         this.tx = tx;
         this.recipes = recipes;
         this.secrets = secrets;
         this.gpus = gpus;
         this.clock = clock;
+        this.signals = signals;
+        signals.onRecipeChanged(cache::invalidate);
     }
 
     public RecipeRow create(Caller caller, ObjectNode body) {
@@ -108,19 +114,30 @@ public final class RecipeService {
         return src;
     }
 
-    /** A recipe the caller may cook: one it may read that is not ARCHIVED (409 for its owner, 404 for others). */
-    public RecipeRow cookable(Caller caller, UUID uuid) {
-        RecipeRow recipe = visible(caller, uuid);
+    /** A recipe as a cook uses it: the stored row, and its payload with the sealed values revealed (a copy of its own). */
+    public record Cookable(RecipeRow row, ObjectNode revealedPayload) {}
+
+    /**
+     * A recipe the caller may cook: one it may read that is not ARCHIVED (409 for its owner, 404 for others). Served
+     * from {@link RecipeCache}: the same permission checks run on the cached row for every caller.
+     */
+    public Cookable cookable(Caller caller, UUID uuid) {
+        var entry = cache.get(uuid, () -> tx.withHandle(h -> recipes.byUuid(h, uuid))
+                .map(r -> new RecipeCache.Entry(r, revealedPayload(r), System.nanoTime())))
+                .orElseThrow(() -> ApiException.notFound("job recipe"));
+        RecipeRow recipe = entry.row();
+        boolean ok = caller.owns(recipe.accountUuid()) || recipe.isPublic() || caller.canAll(Resource.JOB_RECIPES, Action.READ);
+        if (!ok) throw ApiException.notFound("job recipe");
         if (recipe.isArchived()) {
             if (!caller.owns(recipe.accountUuid())) throw ApiException.notFound("job recipe");
             throw ApiException.conflict("job recipe " + uuid + " is ARCHIVED and cannot be cooked; "
                     + "PATCH its visibility to PRIVATE or PUBLIC first");
         }
-        return recipe;
+        return new Cookable(recipe, entry.revealedPayload().deepCopy());
     }
 
     /** The payload with its sealed values in place of the masks. */
-    public ObjectNode revealedPayload(RecipeRow recipe) {
+    private ObjectNode revealedPayload(RecipeRow recipe) {
         return Secrets.revealed(recipe.payload(), secrets.open(recipe.secrets()));
     }
 
@@ -159,13 +176,21 @@ public final class RecipeService {
         var row = new RecipeRow(old.uuid(), old.accountUuid(), name, description, visibility, sealed.payload(),
                 sealed.secrets(), schema, quickstart, thumbnail, official, old.forkedFromRecipeUuid(), old.createdAt(),
                 clock.instant(), old.lastUsedAt(), share);
-        tx.useHandle(h -> recipes.update(h, row));
+        tx.useTransaction(h -> {
+            recipes.update(h, row);
+            signals.recipeChanged(h, row.uuid()); // every replica's cache forgets it when this commits
+        });
+        cache.invalidate(row.uuid());
         return row;
     }
 
     public void delete(Caller caller, UUID uuid) {
         RecipeRow r = owned(caller, uuid, Action.DELETE);
-        tx.useHandle(h -> recipes.delete(h, r.uuid()));
+        tx.useTransaction(h -> {
+            recipes.delete(h, r.uuid());
+            signals.recipeChanged(h, r.uuid());
+        });
+        cache.invalidate(r.uuid());
     }
 
     /**
