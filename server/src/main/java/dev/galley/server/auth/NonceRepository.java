@@ -5,10 +5,26 @@ import org.jdbi.v3.core.Handle;
 
 /** One-time nonces, shared by every replica through the primary key of request_nonces. */
 public final class NonceRepository {
-    /** @return false when the (key, nonce) pair was already used */
+    /**
+     * Claims a request's nonce. On its own (autocommit), as every signed request but a create or cook does, the claim
+     * commits without waiting for the disk: {@code set_config(…, true)} sets {@code synchronous_commit = off} for the
+     * statement's own transaction, so a read or a heartbeat does not wait for an fsync. The claim is visible to every
+     * replica at once all the same, and it becomes durable with the first synchronous commit after it (WAL is one
+     * sequence): so the claim of any request whose effect was committed survives a crash with that effect. A crash can
+     * lose only claims of requests that changed nothing durable (reads, heartbeats, refused requests), which then could
+     * be replayed once, within the signature's clock window, after the restart. Inside a caller's transaction the
+     * claim is a plain insert, so it cannot relax that transaction.
+     *
+     * @return false when the (key, nonce) pair was already used
+     */
     public boolean claim(Handle h, String publicKey, String nonce) {
-        return h.createUpdate("INSERT INTO request_nonces (public_key, nonce) VALUES (:pk, :nonce) ON CONFLICT DO NOTHING")
-                .bind("pk", publicKey).bind("nonce", nonce).execute() == 1;
+        String sql = h.isInTransaction()
+                ? "INSERT INTO request_nonces (public_key, nonce) VALUES (:pk, :nonce) ON CONFLICT DO NOTHING"
+                : """
+                  INSERT INTO request_nonces (public_key, nonce)
+                  SELECT :pk, :nonce FROM (SELECT set_config('synchronous_commit', 'off', true)) AS not_waiting_for_disk
+                  ON CONFLICT DO NOTHING""";
+        return h.createUpdate(sql).bind("pk", publicKey).bind("nonce", nonce).execute() == 1;
     }
 
     /**
