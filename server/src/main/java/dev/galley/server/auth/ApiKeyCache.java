@@ -2,6 +2,8 @@ package dev.galley.server.auth;
 
 import dev.galley.core.auth.PermissionSet;
 import dev.galley.core.net.IpRange;
+import dev.galley.server.db.ReplicaCache;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,24 +17,14 @@ import java.util.function.Supplier;
  * and each of them is evicted the same way.
  */
 public final class ApiKeyCache {
-    private static final long MAX_AGE_NANOS = 10_000_000_000L;
+    public record Entry(ApiKeyRow row, String secret, PermissionSet permissions, List<IpRange> allowed) {}
 
-    public record Entry(ApiKeyRow row, String secret, PermissionSet permissions, List<IpRange> allowed, long loadedAtNanos) {}
-
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ReplicaCache<String, Entry> entries = new ReplicaCache<>(Duration.ofSeconds(10), Integer.MAX_VALUE);
     /** Last time each key's last_used_at was written, so that write happens at most once a minute. */
     private final ConcurrentHashMap<String, Long> touched = new ConcurrentHashMap<>();
 
     public Optional<Entry> get(String publicKey, Supplier<Optional<Entry>> load) {
-        Entry e = entries.get(publicKey);
-        if (e != null && System.nanoTime() - e.loadedAtNanos() < MAX_AGE_NANOS) return Optional.of(e);
-        long before = invalidations.get();
-        Optional<Entry> loaded = load.get();
-        // A revocation that landed while this row was read may be missing from it: then it serves this request
-        // only, and is not cached for the next ten seconds.
-        if (invalidations.get() != before) return loaded;
-        loaded.ifPresentOrElse(v -> entries.put(publicKey, v), () -> entries.remove(publicKey));
-        return loaded;
+        return entries.get(publicKey, load);
     }
 
     /** True when last_used_at should be written now (first use, or more than a minute since the last write). */
@@ -44,9 +36,7 @@ public final class ApiKeyCache {
     }
 
     public void invalidate(String publicKey) {
-        invalidations.incrementAndGet();
-        entries.remove(publicKey);
+        entries.invalidate(publicKey);
     }
 
-    private final java.util.concurrent.atomic.AtomicLong invalidations = new java.util.concurrent.atomic.AtomicLong();
 }

@@ -113,7 +113,7 @@ public final class Authenticator {
 
     private ApiKeyCache.Entry entry(ApiKeyRow row) {
         return new ApiKeyCache.Entry(row, secrets.decrypt(row.secretCiphertext()), PermissionSet.parse(row.permissions()),
-                row.allowedIps().stream().map(IpRange::parse).toList(), System.nanoTime());
+                row.allowedIps().stream().map(IpRange::parse).toList());
     }
 
     private static boolean ipAllowed(String ip, java.util.List<IpRange> allowed) {

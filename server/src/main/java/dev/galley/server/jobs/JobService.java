@@ -137,9 +137,7 @@ public final class JobService {
         Prepared prepared;
         String hash = key == null ? null : Idempotency.requestHash(path, body);
         try {
-            if (key != null && (key.isEmpty() || key.length() > 255)) {
-                throw ApiException.badRequest("Idempotency-Key", "must be 1 to 255 characters");
-            }
+            Idempotency.checkKey(key);
             if (key != null) {
                 Optional<IdempotentResponse> replay = tx.withHandle(h -> replay(h, caller, key, hash));
                 if (replay.isPresent()) {
@@ -186,13 +184,7 @@ public final class JobService {
     }
 
     private Optional<IdempotentResponse> replay(Handle h, Caller caller, String key, String hash) {
-        return idempotency.find(h, caller.accountUuid(), key, clock.instant().minus(Idempotency.WINDOW)).map(stored -> {
-            if (!stored.requestHash().equals(hash)) {
-                throw ApiException.conflict("Idempotency-Key '" + key + "' was already used with a different request; "
-                        + "use a new key for a new request");
-            }
-            return new IdempotentResponse(stored.status(), stored.body());
-        });
+        return Idempotency.replay(idempotency, h, caller.accountUuid(), key, hash, clock.instant().minus(Idempotency.WINDOW));
     }
 
     private JobRow newJob(Caller caller, Prepared p) {

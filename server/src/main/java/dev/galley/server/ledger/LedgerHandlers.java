@@ -63,8 +63,7 @@ public final class LedgerHandlers {
      */
     public void create(Context ctx, Caller caller) {
         caller.requireAll(Resource.LEDGER, Action.CREATE);
-        String key = ctx.header("Idempotency-Key");
-        if (key != null && (key.isEmpty() || key.length() > 255)) throw ApiException.badRequest("Idempotency-Key", "must be 1 to 255 characters");
+        String key = Idempotency.checkKey(ctx.header("Idempotency-Key"));
         byte[] body = ctx.bodyAsBytes();
         Ledger.Entry entry = parse(body, caller);
         String hash = key == null ? null : Idempotency.requestHash(ctx.path(), body);

@@ -82,15 +82,8 @@ public final class LedgerService {
         return answer;
     }
 
-    private Optional<IdempotentResponse> replay(Handle h, UUID account, String key, String hash,
-                                                          Instant expired) {
-        return idempotency.find(h, account, key, expired).map(stored -> {
-            if (!stored.requestHash().equals(hash)) {
-                throw ApiException.conflict("Idempotency-Key '" + key + "' was already used with a different request;"
-                        + " use a new key for a new request");
-            }
-            return new IdempotentResponse(stored.status(), stored.body());
-        });
+    private Optional<IdempotentResponse> replay(Handle h, UUID account, String key, String hash, Instant expired) {
+        return Idempotency.replay(idempotency, h, account, key, hash, expired);
     }
 
     /** Thrown inside the posting transaction to roll it back when a concurrent twin holds the key. */

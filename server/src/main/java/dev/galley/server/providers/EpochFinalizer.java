@@ -1,5 +1,6 @@
 package dev.galley.server.providers;
 
+import dev.galley.server.db.PeriodicLoop;
 import dev.galley.server.metrics.Metrics;
 
 /**

@@ -1,5 +1,6 @@
 package dev.galley.server.providers;
 
+import dev.galley.server.db.PeriodicLoop;
 import dev.galley.core.providers.Reputation;
 import dev.galley.core.providers.ReputationParameters;
 import dev.galley.core.providers.ReputationState;

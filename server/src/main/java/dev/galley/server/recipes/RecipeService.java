@@ -14,6 +14,7 @@ import dev.galley.core.spec.Secrets;
 import dev.galley.server.auth.Caller;
 import dev.galley.server.crypto.SecretCodec;
 import dev.galley.server.db.ListSql;
+import dev.galley.server.db.ReplicaCache;
 import dev.galley.server.db.Signals;
 import dev.galley.server.db.Transactions;
 import dev.galley.server.gpus.GpuCatalogCache;
@@ -22,6 +23,7 @@ import dev.galley.server.http.Json;
 import dev.galley.server.http.JsonFields;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -41,7 +43,12 @@ public final class RecipeService {
     private final GpuCatalogCache gpus;
     private final Clock clock;
     private final Signals signals;
-    private final RecipeCache cache = new RecipeCache();
+    /**
+     * Recipes as cooks read them, so a cook neither reads nor decrypts its recipe again (reading and mapping the row
+     * was a fifth of the server's CPU per cook); the API key cache's rules: 10 s at most, evicted on every replica by
+     * the NOTIFY of a change or delete, so a recipe made PRIVATE or given new credentials is cooked as changed.
+     */
+    private final ReplicaCache<UUID, Cookable> cache = new ReplicaCache<>(Duration.ofSeconds(10), 10_000);
 
     public RecipeService(Transactions tx, RecipeRepository recipes, SecretCodec secrets, GpuCatalogCache gpus, Clock clock,
                          Signals signals) {
@@ -93,9 +100,12 @@ public final class RecipeService {
     /** A recipe the caller may read: its own, a PUBLIC one, or any with job_recipes.read.all; else 404. */
     public RecipeRow visible(Caller caller, UUID uuid) {
         RecipeRow r = tx.withHandle(h -> recipes.byUuid(h, uuid)).orElseThrow(() -> ApiException.notFound("job recipe"));
-        boolean ok = caller.owns(r.accountUuid()) || r.isPublic() || caller.canAll(Resource.JOB_RECIPES, Action.READ);
-        if (!ok) throw ApiException.notFound("job recipe");
+        if (!mayRead(caller, r)) throw ApiException.notFound("job recipe");
         return r;
+    }
+
+    private static boolean mayRead(Caller caller, RecipeRow r) {
+        return caller.owns(r.accountUuid()) || r.isPublic() || caller.canAll(Resource.JOB_RECIPES, Action.READ);
     }
 
     /** A recipe the caller may change or delete: its own, or any with job_recipes.{action}.all; 403 for another's PUBLIC one. */
@@ -119,21 +129,19 @@ public final class RecipeService {
 
     /**
      * A recipe the caller may cook: one it may read that is not ARCHIVED (409 for its owner, 404 for others). Served
-     * from {@link RecipeCache}: the same permission checks run on the cached row for every caller.
+     * from the cache: the same permission checks run on the cached row for every caller.
      */
     public Cookable cookable(Caller caller, UUID uuid) {
-        var entry = cache.get(uuid, () -> tx.withHandle(h -> recipes.byUuid(h, uuid))
-                .map(r -> new RecipeCache.Entry(r, revealedPayload(r), System.nanoTime())))
+        var cached = cache.get(uuid, () -> tx.withHandle(h -> recipes.byUuid(h, uuid)).map(r -> new Cookable(r, revealedPayload(r))))
                 .orElseThrow(() -> ApiException.notFound("job recipe"));
-        RecipeRow recipe = entry.row();
-        boolean ok = caller.owns(recipe.accountUuid()) || recipe.isPublic() || caller.canAll(Resource.JOB_RECIPES, Action.READ);
-        if (!ok) throw ApiException.notFound("job recipe");
+        RecipeRow recipe = cached.row();
+        if (!mayRead(caller, recipe)) throw ApiException.notFound("job recipe");
         if (recipe.isArchived()) {
             if (!caller.owns(recipe.accountUuid())) throw ApiException.notFound("job recipe");
             throw ApiException.conflict("job recipe " + uuid + " is ARCHIVED and cannot be cooked; "
                     + "PATCH its visibility to PRIVATE or PUBLIC first");
         }
-        return new Cookable(recipe, entry.revealedPayload().deepCopy());
+        return new Cookable(recipe, cached.revealedPayload().deepCopy()); // cooking changes the payload it is given
     }
 
     /** The payload with its sealed values in place of the masks. */

@@ -2,7 +2,7 @@ package dev.galley.server.scheduler;
 
 import dev.galley.core.lifecycle.Deadline;
 import dev.galley.core.lifecycle.RunStatus;
-import dev.galley.server.db.DatabaseOutage;
+import dev.galley.server.db.PeriodicLoop;
 import dev.galley.server.db.Signals;
 import dev.galley.server.lifecycle.JobReconciler;
 import dev.galley.server.lifecycle.RunRepository;
@@ -32,7 +32,6 @@ public final class TimeoutReaper implements AutoCloseable {
     private final NodeRepository nodes;
     private final JobReconciler reconciler;
     private final Signals signals;
-    private final Metrics metrics;
     private final Clock clock;
     private final long nodeTtlMs;
     /**
@@ -41,8 +40,7 @@ public final class TimeoutReaper implements AutoCloseable {
      */
     private final long nodeSweepEveryMs;
     private long lastNodeSweepMs;
-    private volatile boolean running = true;
-    private final Thread thread;
+    private final PeriodicLoop loop;
 
     public TimeoutReaper(Jdbi jdbi, RunRepository runs, NodeRepository nodes, JobReconciler reconciler, Signals signals,
                          Metrics metrics, Clock clock, long nodeTtlMs) {
@@ -51,28 +49,10 @@ public final class TimeoutReaper implements AutoCloseable {
         this.nodes = nodes;
         this.reconciler = reconciler;
         this.signals = signals;
-        this.metrics = metrics;
         this.clock = clock;
         this.nodeTtlMs = nodeTtlMs;
         this.nodeSweepEveryMs = Math.max(PERIOD_MS, Math.min(nodeTtlMs / 10, 5_000));
-        this.thread = Thread.ofPlatform().name("galley-reaper").daemon().start(this::loop);
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                sweep();
-            } catch (Throwable t) {
-                metrics.registry().counter("galley_reaper_errors_total").increment();
-                if (DatabaseOutage.isCause(t)) log.debug("timeout sweep failed: the database is unavailable; retrying", t);
-                else log.error("timeout sweep failed; retrying", t);
-            }
-            try {
-                Thread.sleep(PERIOD_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        this.loop = new PeriodicLoop("galley-reaper", "timeout sweep", PERIOD_MS, metrics, "galley_reaper_errors_total", this::sweep);
     }
 
     public void sweep() {
@@ -114,7 +94,6 @@ public final class TimeoutReaper implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        loop.close();
     }
 }

@@ -1,6 +1,5 @@
-package dev.galley.server.providers;
+package dev.galley.server.db;
 
-import dev.galley.server.db.DatabaseOutage;
 import dev.galley.server.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,12 +8,12 @@ import org.slf4j.LoggerFactory;
  * A background task run every {@code periodMs} on a thread of its own until closed: a failure is counted and logged
  * (quietly while the database is away, which the pool reports once) and the task runs again next period.
  */
-final class PeriodicLoop implements AutoCloseable {
+public final class PeriodicLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeriodicLoop.class);
     private final Thread thread;
     private volatile boolean running = true;
 
-    PeriodicLoop(String thread, String what, long periodMs, Metrics metrics, String errorCounter, Runnable task) {
+    public PeriodicLoop(String thread, String what, long periodMs, Metrics metrics, String errorCounter, Runnable task) {
         this.thread = Thread.ofPlatform().name(thread).daemon().start(() -> {
             while (running) {
                 try {
